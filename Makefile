@@ -1,0 +1,32 @@
+# audiopaper — two entry points: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PAGE   ?= examples/page-2025-03-14.md
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## make demo: install, then render the bundled example page into out/ with the offline voice
+demo: $(STAMP)
+	$(BIN)/audiopaper render $(PAGE) --date 2025-03-14 --out out --engine offline --paper 青梅日报
+
+## make test: install, then run the linters and the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check audiopaper tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check audiopaper tests
+	$(BIN)/ruff format --check audiopaper tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) out/editions out/feed.xml

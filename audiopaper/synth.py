@@ -1,0 +1,130 @@
+"""Synth: the engine interface, the engines' registry and a fast fake engine for tests.
+
+An engine turns one spoken sentence into mono float32 samples. Engines sit behind the
+small :class:`Engine` protocol so the rest of the pipeline (and its tests) never knows
+which one it is driving; the real offline engine lives in :mod:`audiopaper.offline`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from audiopaper.errors import EngineError
+
+_LOGGER = logging.getLogger(__name__)
+
+Samples = npt.NDArray[np.float32]
+"""Mono audio samples in [-1, 1]."""
+
+ENGINE_NAMES = ("auto", "offline", "edge", "fake")
+"""Engine names the CLI accepts (``fake`` is for tests and quick dry runs)."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A speech engine: one sentence of text in, mono samples out."""
+
+    name: str
+    """Engine name recorded in edition.json (``offline``, ``edge``, ``fake``)."""
+
+    voice: str
+    """The voice the engine speaks with."""
+
+    sample_rate_hz: int
+    """Sample rate of the audio it returns."""
+
+    spells_letters: bool
+    """True when Latin letters must be spelled in Chinese before reaching it."""
+
+    max_sentence_chars: int
+    """The longest sentence, in characters, it speaks well in one call."""
+
+    def synthesize(self, text: str) -> Samples:
+        """Speak ``text`` (already normalized) and return its samples."""
+        ...
+
+
+@dataclass(frozen=True)
+class Clip:
+    """The audio of one spoken sentence."""
+
+    text: str
+    """The text that was spoken."""
+
+    samples: Samples
+    """Mono float32 samples."""
+
+    sample_rate_hz: int
+    """Sample rate of ``samples``."""
+
+    @property
+    def duration_s(self) -> float:
+        """Length in seconds."""
+        return len(self.samples) / self.sample_rate_hz
+
+
+class FakeEngine:
+    """A fast, deterministic stand-in for tests: a quiet tone per character.
+
+    Like piper's silent test voice, it lets every other stage run for real in
+    milliseconds. Each character lasts ``seconds_per_char``; the tone's pitch comes from
+    the text's hash so different sentences differ.
+    """
+
+    name = "fake"
+    spells_letters = True
+    max_sentence_chars = 60
+
+    def __init__(
+        self, *, sample_rate_hz: int = 24_000, seconds_per_char: float = 0.05, voice: str = "tone"
+    ) -> None:
+        if seconds_per_char <= 0:
+            raise ValueError(f"seconds_per_char must be positive, got {seconds_per_char}")
+        self.sample_rate_hz = sample_rate_hz
+        self.seconds_per_char = seconds_per_char
+        self.voice = voice
+        self.calls: list[str] = []
+
+    def synthesize(self, text: str) -> Samples:
+        self.calls.append(text)
+        if not text.strip():
+            raise EngineError("the fake engine was given an empty sentence")
+        count = int(len(text) * self.seconds_per_char * self.sample_rate_hz)
+        digest = hashlib.sha256(text.encode()).digest()
+        pitch_hz = 150 + digest[0]
+        t = np.arange(count, dtype=np.float32) / self.sample_rate_hz
+        envelope = 0.5 + 0.5 * np.sin(2 * np.pi * 3.0 * t)  # syllable-like amplitude wobble
+        samples = 0.3 * envelope * np.sin(2 * np.pi * pitch_hz * t)
+        return samples.astype(np.float32)
+
+
+def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) -> Engine:
+    """Build the engine called ``name``; ``auto`` means offline until edge exists."""
+    if name == "fake":
+        return FakeEngine()
+    if name in ("offline", "auto"):
+        from audiopaper.offline import OfflineEngine
+
+        return OfflineEngine(speed=speed, threads=threads)
+    if name == "edge":
+        raise EngineError(
+            "the edge engine is not available in this version; use --engine offline"
+        )
+    raise EngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+
+
+def synthesize_clip(engine: Engine, text: str) -> Clip:
+    """Speak one sentence, turning any engine failure into an :class:`EngineError`."""
+    try:
+        samples = engine.synthesize(text)
+    except EngineError:
+        raise
+    except Exception as error:  # an engine's own failure, whatever its type
+        raise EngineError(f"the {engine.name} engine failed on “{text[:20]}”: {error}") from error
+    return Clip(text=text, samples=np.asarray(samples, dtype=np.float32), sample_rate_hz=engine.sample_rate_hz)

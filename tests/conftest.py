@@ -1,0 +1,43 @@
+"""Shared fixtures: project paths, a fake engine, the standard profile, small pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audiopaper.profiles import Profile, load_profile
+from audiopaper.synth import FakeEngine
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLE_PAGE = PROJECT / "examples" / "page-2025-03-14.md"
+SAMPLE_PAGE = PROJECT.parent / "shared" / "samples" / "000_3724ce12bd541468.txt"
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
+
+
+@pytest.fixture
+def standard_profile() -> Profile:
+    return load_profile("standard")
+
+
+@pytest.fixture
+def sample_page() -> Path:
+    if not SAMPLE_PAGE.exists():
+        pytest.skip("the shared sample page is not available here")
+    return SAMPLE_PAGE
+
+
+@pytest.fixture
+def write_page(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a page of our own into tmp_path and return its path."""
+
+    def write(text: str, name: str = "page.md", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return write
