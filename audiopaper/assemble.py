@@ -10,6 +10,7 @@ samples as it is written, so edition.json's times are exact.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import re
@@ -124,7 +125,7 @@ def ascii_slug(title: str, *, max_chars: int = 40) -> str:
     """An ASCII file-name slug for a Chinese title, from its pinyin (a-z, 0-9 and '-')."""
     from pypinyin import lazy_pinyin
 
-    words = lazy_pinyin(title, errors=lambda chars: list(chars))
+    words = lazy_pinyin(title, errors=lambda chars: chars)
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     slug = slug[:max_chars].rstrip("-")
     return slug or "article"
@@ -145,21 +146,46 @@ def chime(sample_rate_hz: int) -> Samples:
 
 def silence(seconds: float, sample_rate_hz: int) -> Samples:
     """``seconds`` of silence."""
-    return np.zeros(int(round(seconds * sample_rate_hz)), dtype=np.float32)
+    return np.zeros(round(seconds * sample_rate_hz), dtype=np.float32)
+
+
+def soft_limit(samples: Samples, ceiling: float) -> Samples:
+    """Bend peaks above half the ceiling smoothly (tanh) so none exceeds ``ceiling``.
+
+    Speech has rare, short peaks well above its loudness; bending just those keeps the
+    loudness target reachable without clipping. ffmpeg's limiter stays as a safety net.
+    """
+    knee = ceiling / 2
+    magnitude = np.abs(samples)
+    over = magnitude > knee
+    if not np.any(over):
+        return samples
+    shaped = samples.copy()
+    shaped[over] = np.sign(samples[over]) * (
+        knee + (ceiling - knee) * np.tanh((magnitude[over] - knee) / (ceiling - knee))
+    )
+    return shaped
 
 
 def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
-    """Bring a segment to TARGET_LUFS (BS.1770 via pyloudnorm), then cap its peaks."""
+    """Bring a segment to TARGET_LUFS (BS.1770 via pyloudnorm) with peaks under the ceiling.
+
+    Limiting lowers loudness a little, so gain and limiting alternate until they agree.
+    """
     import pyloudnorm
 
     if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
         return samples
-    loudness = pyloudnorm.Meter(sample_rate_hz).integrated_loudness(samples.astype(np.float64))
-    if not math.isfinite(loudness):
-        return samples
-    gain = 10 ** ((TARGET_LUFS - loudness) / 20)
-    gain = min(gain, 10 ** (30 / 20))
-    return (samples * gain).astype(np.float32)
+    meter = pyloudnorm.Meter(sample_rate_hz)
+    ceiling = 10 ** (LIMIT_DBFS / 20)
+    result = samples
+    for _ in range(3):
+        loudness = meter.integrated_loudness(result.astype(np.float64))
+        if not math.isfinite(loudness) or abs(loudness - TARGET_LUFS) < 0.2:
+            break
+        gain = min(10 ** ((TARGET_LUFS - loudness) / 20), 10 ** (30 / 20))
+        result = soft_limit((result * gain).astype(np.float32), ceiling)
+    return result
 
 
 class Mp3Writer:
@@ -207,10 +233,8 @@ class Mp3Writer:
     def close(self) -> None:
         """Finish the MP3; raises :class:`EncodeError` if ffmpeg failed."""
         if self._process.stdin:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 self._process.stdin.close()
-            except BrokenPipeError:
-                pass
         code = self._process.wait()
         if code != 0:
             raise EncodeError(f"ffmpeg could not encode {self.path.name}: {self._stderr()}")
@@ -315,6 +339,7 @@ def assemble_edition(
     assembled: list[AssembledArticle] = []
     writer = Mp3Writer(edition_dir / "edition.mp3", rate)
     try:
+
         def seconds() -> float:
             return writer.samples_written / rate
 
@@ -330,11 +355,19 @@ def assemble_edition(
         progress("intro and table of contents")
         writer.write(normalize_loudness(chime(rate), rate))
         pause(500)
-        speak(frame.intro)
-        pause(profile.pauses.paragraph_ms)
-        for line in frame.toc:
-            speak(line)
-            pause(profile.pauses.sentence_ms)
+        # Intro and contents are one block for loudness, pauses included, like an article.
+        opening_lines = (frame.intro, *frame.toc)
+        gaps_ms = [profile.pauses.paragraph_ms] + [profile.pauses.sentence_ms] * len(frame.toc)
+        opening_parts: list[Samples] = []
+        block_start = seconds()
+        position = 0
+        for line, gap_ms in zip(opening_lines, gaps_ms, strict=True):
+            clip = synthesize_clip(engine, line).samples
+            cues.append(Cue(line, block_start + position / rate, block_start + (position + len(clip)) / rate))
+            gap = silence(gap_ms / 1000, rate)
+            opening_parts += [clip, gap]
+            position += len(clip) + len(gap)
+        writer.write(normalize_loudness(np.concatenate(opening_parts), rate))
         pause(profile.pauses.article_ms)
         for take, announcement in zip(takes, frame.announcements, strict=True):
             chapter_start = seconds()
@@ -347,12 +380,27 @@ def assemble_edition(
             cues.append(Cue(take.script.title_spoken, (offset + start) / rate, (offset + end) / rate))
             timed = []
             for sentence, (start, end) in zip(take.script.sentences, take.sentence_spans, strict=True):
-                timed.append(TimedSentence(sentence.text, sentence.spoken, (offset + start) / rate, (offset + end) / rate))
+                timed.append(
+                    TimedSentence(
+                        sentence.text,
+                        sentence.spoken,
+                        (offset + start) / rate,
+                        (offset + end) / rate,
+                    )
+                )
                 cues.append(Cue(sentence.spoken, (offset + start) / rate, (offset + end) / rate))
             pause(profile.pauses.article_ms)
             article = take.script.article
             assembled.append(
-                AssembledArticle(take.index, article.title, article.byline, take.file, chapter_start, seconds(), tuple(timed))
+                AssembledArticle(
+                    take.index,
+                    article.title,
+                    article.byline,
+                    take.file,
+                    chapter_start,
+                    seconds(),
+                    tuple(timed),
+                )
             )
         progress("outro")
         speak(frame.outro)
@@ -391,5 +439,3 @@ def measure_loudness(path: Path) -> tuple[float, float]:
     if not integrated or not peak:
         raise EncodeError(f"could not read ffmpeg's loudness summary for {path.name}")
     return float(integrated.group(1)), float(peak.group(1))
-
-

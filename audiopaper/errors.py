@@ -27,3 +27,7 @@ class EncodeError(AudiopaperError):
 
 class OutputError(AudiopaperError):
     """Raised when the output directory cannot be written."""
+
+
+class OptionError(AudiopaperError):
+    """Raised when a command-line option's value is invalid (bad date, engine, URL…)."""

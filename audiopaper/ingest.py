@@ -80,15 +80,11 @@ def decode_page_bytes(data: bytes, source: str) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        controls = sum(
-            1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v"
-        )
+        controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v")
         if controls > _CONTROL_RATIO_LIMIT * len(text):
             raise InputError(f"{source}: this looks like a binary file, not a text page")
         return text, "utf-8" if encoding == "utf-8-sig" else encoding
-    raise InputError(
-        f"{source}: cannot decode the page as UTF-8 or GB18030; save it as UTF-8 and try again"
-    )
+    raise InputError(f"{source}: cannot decode the page as UTF-8 or GB18030; save it as UTF-8 and try again")
 
 
 def split_blocks(text: str) -> tuple[Block, ...]:
@@ -117,9 +113,7 @@ def read_page(path: Path) -> Page:
     try:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
-            raise InputError(
-                f"{source}: {size} bytes is too large for a page (limit {MAX_PAGE_BYTES})"
-            )
+            raise InputError(f"{source}: {size} bytes is too large for a page (limit {MAX_PAGE_BYTES})")
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{source}: cannot read the page ({error.strerror})") from error

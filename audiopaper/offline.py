@@ -80,7 +80,7 @@ class Phonemizer:
         from pypinyin.converter import DefaultConverter
         from pypinyin.core import Pinyin
 
-        class _Converter(NeutralToneWith5Mixin, DefaultConverter):  # type: ignore[misc]
+        class _Converter(NeutralToneWith5Mixin, DefaultConverter):
             """Writes the neutral tone as 5, as the Baker labels do."""
 
         mapper = json.loads(mapper_path.read_text(encoding="utf-8"))
@@ -159,9 +159,7 @@ def _load_interpreters(threads: int) -> tuple[Any, Any]:
             acoustic = tf.lite.Interpreter(
                 model_path=str(assets / "fastspeech2_quan.tflite"), num_threads=threads
             )
-            vocoder = tf.lite.Interpreter(
-                model_path=str(assets / "mb_melgan.tflite"), num_threads=threads
-            )
+            vocoder = tf.lite.Interpreter(model_path=str(assets / "mb_melgan.tflite"), num_threads=threads)
     except ImportError as error:
         raise EngineError(
             "the offline voice needs tensorflow-cpu>=2.16,<2.19; reinstall with 'make demo'"

@@ -19,7 +19,13 @@ from audiopaper.assemble import assemble_edition
 from audiopaper.clean import CleanResult, clean_pages
 from audiopaper.ingest import read_page
 from audiopaper.profiles import Profile
-from audiopaper.publish import EditionMeta, install_edition, staging_dir, write_edition_files, write_feed
+from audiopaper.publish import (
+    EditionMeta,
+    install_edition,
+    staging_dir,
+    write_edition_files,
+    write_feed,
+)
 from audiopaper.speech import Frame, Script, SpeechOptions, build_script, edition_frame
 from audiopaper.synth import Engine
 
@@ -91,7 +97,9 @@ def speech_options_for(engine_spells_letters: bool, max_sentence_chars: int) -> 
 
 def make_script(cleaning: CleanResult, engine: Engine) -> Script:
     """The edition's script for ``engine``."""
-    return build_script(cleaning.articles, speech_options_for(engine.spells_letters, engine.max_sentence_chars))
+    return build_script(
+        cleaning.articles, speech_options_for(engine.spells_letters, engine.max_sentence_chars)
+    )
 
 
 def render(

@@ -15,7 +15,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -194,7 +194,7 @@ def edition_manifest(meta: EditionMeta, edition: AssembledEdition, duration_s: f
         "voice": meta.voice,
         "profile": meta.profile,
         "duration": round(duration_s, 3),
-        "published": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "published": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "skipped": list(edition.skipped),
         "articles": [
             {
@@ -205,7 +205,12 @@ def edition_manifest(meta: EditionMeta, edition: AssembledEdition, duration_s: f
                 "start": round(a.start_s, 3),
                 "end": round(a.end_s, 3),
                 "sentences": [
-                    {"text": s.text, "spoken": s.spoken, "start": round(s.start_s, 3), "end": round(s.end_s, 3)}
+                    {
+                        "text": s.text,
+                        "spoken": s.spoken,
+                        "start": round(s.start_s, 3),
+                        "end": round(s.end_s, 3),
+                    }
                     for s in a.sentences
                 ],
             }
@@ -227,7 +232,9 @@ def write_edition_files(staging: Path, meta: EditionMeta, edition: AssembledEdit
     duration = max(mp3_duration_s(staging / "edition.mp3"), edition.duration_s)
     manifest = edition_manifest(meta, edition, duration)
     atomic_write_text(staging / "edition.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    atomic_write_text(staging / "chapters.json", json.dumps(chapters_json(edition), ensure_ascii=False, indent=2))
+    atomic_write_text(
+        staging / "chapters.json", json.dumps(chapters_json(edition), ensure_ascii=False, indent=2)
+    )
     atomic_write_text(staging / "transcript.vtt", transcript_vtt(edition))
     return manifest
 
@@ -265,7 +272,9 @@ def install_edition(staging: Path, out_dir: Path, day: date) -> Path:
 def read_manifests(out_dir: Path) -> list[dict[str, Any]]:
     """Every complete edition's manifest under ``out_dir``, newest first."""
     manifests = []
-    for path in sorted((out_dir / EDITIONS_DIR).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/edition.json")):
+    for path in sorted(
+        (out_dir / EDITIONS_DIR).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/edition.json")
+    ):
         try:
             manifests.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as error:
@@ -304,18 +313,34 @@ def feed_xml(manifests: Iterable[dict[str, Any]], base_url: str, *, paper: str) 
         item = _sub(channel, "item")
         _sub(item, "title", str(manifest["title"]))
         listing = "\n".join(f"{_clock(a['start'])} {a['title']}" for a in manifest["articles"])
-        _sub(item, "description", f"{manifest['title']}，共{len(manifest['articles'])}篇报道。\n{listing}")
+        _sub(
+            item,
+            "description",
+            f"{manifest['title']}，共{len(manifest['articles'])}篇报道。\n{listing}",
+        )
         _sub(item, "guid", f"audiopaper:{slug}:{manifest['date']}", isPermaLink="false")
         published = datetime.fromisoformat(str(manifest["published"]))
-        _sub(item, "pubDate", format_datetime(published.astimezone(timezone.utc), usegmt=True))
+        _sub(item, "pubDate", format_datetime(published.astimezone(UTC), usegmt=True))
         _sub(item, "enclosure", url=urljoin(edition_url, "edition.mp3"),
              length=str(manifest["size"]), type="audio/mpeg")  # fmt: skip
         _sub(item, "itunes:duration", str(round(float(manifest["duration"]))))
         _sub(item, "itunes:episodeType", "full")
-        _sub(item, "podcast:chapters", url=urljoin(edition_url, "chapters.json"), type="application/json+chapters")
-        _sub(item, "podcast:transcript", url=urljoin(edition_url, "transcript.vtt"), type="text/vtt", language="zh-cn")
+        _sub(
+            item,
+            "podcast:chapters",
+            url=urljoin(edition_url, "chapters.json"),
+            type="application/json+chapters",
+        )
+        _sub(
+            item,
+            "podcast:transcript",
+            url=urljoin(edition_url, "transcript.vtt"),
+            type="text/vtt",
+            language="zh-cn",
+        )
     ET.indent(rss)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8") + b"\n"
+    body: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 
 
 def _clock(seconds: float) -> str:

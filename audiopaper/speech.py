@@ -23,7 +23,9 @@ DEFAULT_MAX_SENTENCE_CHARS = 60
 """Sentences longer than this are cut at a comma; engines may declare a lower limit."""
 
 _CLOSERS = "”’」』）》)\"'"
-_SENTENCE = re.compile(r"[^。！？；!?;…]*(?:…+|[。！？；!?;]+)[" + re.escape(_CLOSERS) + r"]*|[^。！？；!?;…]+$")
+_SENTENCE = re.compile(
+    r"[^。！？；!?;…]*(?:…+|[。！？；!?;]+)[" + re.escape(_CLOSERS) + r"]*|[^。！？；!?;…]+$"
+)
 _OPENING_QUOTES = "“‘「『（《("
 _CLOSING_QUOTES = "”’」』）》)"
 _SOFT_BREAKS = "，、：,:"
@@ -42,8 +44,7 @@ class SpeechOptions:
     def __post_init__(self) -> None:
         if self.max_sentence_chars < 2 * MIN_SENTENCE_CHARS:
             raise ValueError(
-                f"max_sentence_chars must be at least {2 * MIN_SENTENCE_CHARS}, "
-                f"got {self.max_sentence_chars}"
+                f"max_sentence_chars must be at least {2 * MIN_SENTENCE_CHARS}, got {self.max_sentence_chars}"
             )
 
 
@@ -158,7 +159,9 @@ def script_article(article: Article, options: SpeechOptions) -> ArticleScript:
             if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", spoken):
                 sentences.append(Sentence(text=text, spoken=spoken, paragraph=index))
     return ArticleScript(
-        article=article, title_spoken=speak_title(article.title, options), sentences=tuple(sentences)
+        article=article,
+        title_spoken=speak_title(article.title, options),
+        sentences=tuple(sentences),
     )
 
 
@@ -188,9 +191,7 @@ class Frame:
     """The closing words."""
 
 
-def edition_frame(
-    titles_spoken: Sequence[str], *, paper: str, day: date, options: SpeechOptions
-) -> Frame:
+def edition_frame(titles_spoken: Sequence[str], *, paper: str, day: date, options: SpeechOptions) -> Frame:
     """Compose the intro, table of contents and outro for ``titles_spoken``."""
     count = len(titles_spoken)
     when = f"{day.year}年{day.month}月{day.day}日"
@@ -200,8 +201,12 @@ def edition_frame(
 
     announcements = tuple(say(f"第{i}篇") for i in range(1, count + 1))
     intro = say(f"欢迎收听{paper}。今天是{when}，{WEEKDAYS[day.weekday()]}。本期共有{count}篇报道。")
-    toc = (say("本期导读。"),) + tuple(
-        f"{announcement}，{title}。" for announcement, title in zip(announcements, titles_spoken, strict=True)
+    toc = (
+        say("本期导读。"),
+        *tuple(
+            f"{announcement}，{title}。"
+            for announcement, title in zip(announcements, titles_spoken, strict=True)
+        ),
     )
     outro = say(f"以上就是{paper}{when}的全部内容。感谢您的收听，我们明天再会。")
     return Frame(intro=intro, toc=toc, announcements=announcements, outro=outro)

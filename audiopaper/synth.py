@@ -100,8 +100,8 @@ class FakeEngine:
         pitch_hz = 150 + digest[0]
         t = np.arange(count, dtype=np.float32) / self.sample_rate_hz
         envelope = 0.5 + 0.5 * np.sin(2 * np.pi * 3.0 * t)  # syllable-like amplitude wobble
-        samples = 0.3 * envelope * np.sin(2 * np.pi * pitch_hz * t)
-        return samples.astype(np.float32)
+        samples: Samples = (0.3 * envelope * np.sin(2 * np.pi * pitch_hz * t)).astype(np.float32)
+        return samples
 
 
 def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) -> Engine:
@@ -113,9 +113,7 @@ def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) ->
 
         return OfflineEngine(speed=speed, threads=threads)
     if name == "edge":
-        raise EngineError(
-            "the edge engine is not available in this version; use --engine offline"
-        )
+        raise EngineError("the edge engine is not available in this version; use --engine offline")
     raise EngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
 
 
@@ -127,4 +125,8 @@ def synthesize_clip(engine: Engine, text: str) -> Clip:
         raise
     except Exception as error:  # an engine's own failure, whatever its type
         raise EngineError(f"the {engine.name} engine failed on “{text[:20]}”: {error}") from error
-    return Clip(text=text, samples=np.asarray(samples, dtype=np.float32), sample_rate_hz=engine.sample_rate_hz)
+    return Clip(
+        text=text,
+        samples=np.asarray(samples, dtype=np.float32),
+        sample_rate_hz=engine.sample_rate_hz,
+    )

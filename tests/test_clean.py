@@ -60,7 +60,10 @@ def test_parse_byline(line: str, byline: str | None) -> None:
     ("text", "expected"),
     [
         ("本报讯 近日，镇里开会。", (True, None, "近日，镇里开会。")),
-        ("本报讯（记者 王一 通讯员 李二）近日开会。", (True, "记者 王一 通讯员 李二", "近日开会。")),
+        (
+            "本报讯（记者 王一 通讯员 李二）近日开会。",
+            (True, "记者 王一 通讯员 李二", "近日开会。"),
+        ),
         ("本报讯(记者 王一)近日开会。", (True, "记者 王一", "近日开会。")),
         ("近日，镇里开会。", (False, None, "近日，镇里开会。")),
     ],
@@ -88,7 +91,10 @@ def test_column_break_is_joined() -> None:
 def test_lead_story_first_unless_source_order() -> None:
     page = "## 二版消息\n\n正文一。\n\n# 头条消息\n\n正文二。\n"
     assert [a.title for a in clean_text(page).articles] == ["头条消息", "二版消息"]
-    assert [a.title for a in clean_text(page, lead_first=False).articles] == ["二版消息", "头条消息"]
+    assert [a.title for a in clean_text(page, lead_first=False).articles] == [
+        "二版消息",
+        "头条消息",
+    ]
 
 
 def test_photo_item_is_its_own_short_article() -> None:
@@ -151,7 +157,12 @@ def test_pages_without_articles_are_refused(page: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("#■本报讯记者通讯员 \n，。,:()<>sub/近日港区居民“”0123456789C")), max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("#■本报讯记者通讯员 \n，。,:()<>sub/近日港区居民“”0123456789C")),
+        max_size=400,
+    )
+)
 def test_cleaner_never_crashes(text: str) -> None:
     try:
         result = clean_text(text)

@@ -1,0 +1,120 @@
+"""Tests for audiopaper.assemble, on the fake engine (real audio encoding and loudness)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mutagen.mp3 import MP3, BitrateMode
+
+from audiopaper.assemble import (
+    MP3_SAMPLE_RATE_HZ,
+    AssembledEdition,
+    ascii_slug,
+    assemble_edition,
+    chime,
+    measure_loudness,
+)
+from audiopaper.clean import Article
+from audiopaper.profiles import Profile
+from audiopaper.speech import Frame, SpeechOptions, build_script, edition_frame
+from audiopaper.synth import FakeEngine
+
+OPTIONS = SpeechOptions(spell_letters=True)
+ARTICLES = [
+    Article(
+        "河边新修步道",
+        "记者 王一",
+        ("近日，河边新修了一条步道。居民都说好，晚上散步的人多了。", "步道全长三公里。"),
+    ),
+    Article(
+        "社区开设手机课堂",
+        None,
+        ("社区开设老年智能手机课堂，每周两次。", "第一期招收学员三十六名。"),
+    ),
+]
+
+
+def frame_for(titles: Sequence[str]) -> Frame:
+    return edition_frame(titles, paper="青梅日报", day=date(2025, 3, 14), options=OPTIONS)
+
+
+def assemble(tmp_path: Path, profile: Profile, engine: FakeEngine | None = None) -> AssembledEdition:
+    script = build_script(ARTICLES, OPTIONS)
+    return assemble_edition(script.articles, frame_for, engine or FakeEngine(), profile, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("河边新修步道", "he-bian-xin-xiu-bu-dao"),
+        ("5G基站 开通", "5g-ji-zhan-kai-tong"),
+        ("！！", "article"),
+    ],
+)
+def test_ascii_slug(title: str, slug: str) -> None:
+    assert ascii_slug(title) == slug
+
+
+def test_chime_is_short_and_below_full_scale() -> None:
+    samples = chime(24_000)
+    assert 1.0 < len(samples) / 24_000 < 2.5
+    assert 0.05 < np.abs(samples).max() < 1.0
+
+
+def test_edition_and_articles_are_encoded_with_exact_times(tmp_path: Path, standard_profile: Profile) -> None:
+    edition = assemble(tmp_path, standard_profile)
+    assert [a.file for a in edition.articles] == [
+        "articles/01-he-bian-xin-xiu-bu-dao.mp3",
+        "articles/02-she-qu-kai-she-shou-ji-ke-tang.mp3",
+    ]
+    mp3 = MP3(str(tmp_path / "edition.mp3"))
+    assert mp3.info.sample_rate == MP3_SAMPLE_RATE_HZ
+    assert mp3.info.channels == 1
+    assert mp3.info.bitrate_mode is BitrateMode.CBR or mp3.info.bitrate_mode is BitrateMode.UNKNOWN
+    assert abs(mp3.info.length - edition.duration_s) < 0.2
+    previous_end = 0.0
+    for article in edition.articles:
+        assert (tmp_path / article.file).stat().st_size > 1000
+        assert article.start_s >= previous_end
+        for sentence in article.sentences:
+            assert article.start_s < sentence.start_s < sentence.end_s <= article.end_s
+            assert sentence.start_s >= previous_end
+            previous_end = sentence.end_s
+    assert edition.articles[-1].end_s < edition.duration_s
+    assert not (tmp_path / ".scratch").exists()
+    spoken = [cue.text for cue in edition.cues]
+    assert spoken[0].startswith("欢迎收听青梅日报") and spoken[1] == "本期导读。"
+
+
+def test_sentence_times_match_the_engine_durations(tmp_path: Path, standard_profile: Profile) -> None:
+    edition = assemble(tmp_path, standard_profile)
+    for article in edition.articles:
+        for sentence in article.sentences:
+            expected = int(len(sentence.spoken) * 0.05 * 24_000) / 24_000
+            assert sentence.end_s - sentence.start_s == pytest.approx(expected, abs=1e-3)
+
+
+def test_loudness_is_podcast_standard(tmp_path: Path, standard_profile: Profile) -> None:
+    edition = assemble(tmp_path, standard_profile)
+    for path in [tmp_path / "edition.mp3", tmp_path / edition.articles[0].file]:
+        integrated, true_peak = measure_loudness(path)
+        assert -17.0 <= integrated <= -15.0, (path.name, integrated)
+        assert true_peak <= -1.0, (path.name, true_peak)
+
+
+def test_one_failing_article_is_skipped_not_fatal(tmp_path: Path, standard_profile: Profile) -> None:
+    class FailsOnSteps(FakeEngine):
+        def synthesize(self, text: str):  # type: ignore[no-untyped-def]
+            if "步道" in text:
+                raise RuntimeError("model exploded")
+            return super().synthesize(text)
+
+    edition = assemble(tmp_path, standard_profile, FailsOnSteps())
+    assert [a.title for a in edition.articles] == ["社区开设手机课堂"]
+    assert edition.articles[0].index == 1
+    assert len(edition.skipped) == 1 and "河边新修步道" in edition.skipped[0]
+    assert "本期共有一篇报道" in edition.cues[0].text

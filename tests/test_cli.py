@@ -1,0 +1,127 @@
+"""Tests for audiopaper.cli through typer's CliRunner (the fake engine keeps renders fast)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+from typer.testing import CliRunner
+
+from audiopaper.cli import app
+from tests.conftest import EXAMPLE_PAGE
+
+runner = CliRunner()
+
+
+def test_script_json_on_the_example_page() -> None:
+    result = runner.invoke(app, ["script", str(EXAMPLE_PAGE), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    titles = [a["title"] for a in document["articles"]]
+    assert titles[0] == "青梅港区一季度外贸进出口同比增长12.6%"  # the lead story comes first
+    assert len(titles) == 4
+    first = document["articles"][0]
+    assert first["byline"] == "本报记者 许文涛"
+    assert set(first) == {"title", "byline", "paragraphs", "spoken"}
+    assert any("C2" in p for p in first["paragraphs"])
+    assert any("二零二五" in s or "百分之十二点六" in s for s in first["spoken"])
+    assert document["articles"][-1]["title"] == "滨河步道 晨练正好"
+
+
+def test_script_proof_lists_changes() -> None:
+    result = runner.invoke(app, ["script", str(EXAMPLE_PAGE)])
+    assert result.exit_code == 0, result.output
+    assert "1. 青梅港区一季度外贸进出口同比增长12.6%" in result.stdout
+    assert "[joined]" in result.stdout
+
+
+def test_script_on_the_sample_page(sample_page: Path) -> None:
+    result = runner.invoke(app, ["script", str(sample_page), "--json"])
+    assert result.exit_code == 0, result.output
+    articles = json.loads(result.stdout)["articles"]
+    assert len(articles) == 8
+    assert articles[-1]["title"] == "全方位 多角度 港区深入推进“平安三率”宣传工作"
+
+
+def test_render_with_fake_engine(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["render", str(EXAMPLE_PAGE), "--date", "2025-03-14", "--out", str(out), "--engine", "fake",
+              "--paper", "青梅日报", "--base-url", "https://example.org/qm/"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    edition = out / "editions" / "2025-03-14"
+    assert result.stdout.strip() == str(edition / "edition.mp3")
+    manifest = json.loads((edition / "edition.json").read_text(encoding="utf-8"))
+    assert manifest["engine"] == "fake"
+    assert len(manifest["articles"]) == 4
+    for article in manifest["articles"]:
+        assert (edition / article["file"]).exists()
+    assert len(ID3(str(edition / "edition.mp3")).getall("CHAP")) == 4
+    assert "https://example.org/qm/editions/2025-03-14/edition.mp3" in (out / "feed.xml").read_text()
+    assert "done: 4 articles" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["render", "missing.md", "--engine", "fake"], "no such file"),
+        (["script", "missing.md"], "no such file"),
+        (["render", "{page}", "--engine", "fake", "--date", "2025-13-40"], "not a date"),
+        (["render", "{page}", "--engine", "fake", "--profile", "loud"], "unknown profile 'loud'"),
+        (["render", "{page}", "--engine", "fake", "--base-url", "example.org"], "absolute http"),
+        (["render", "{page}", "--engine", "shouty"], "unknown engine"),
+    ],
+)
+def test_user_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    args = [a.replace("{page}", str(EXAMPLE_PAGE)) for a in args] + ["--out", str(tmp_path)] * (
+        args[0] == "render"
+    )
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), ("只有正文。\n".encode(), "no articles"), (b"\x00\x01\x02binary", "binary")],
+)
+def test_bad_pages_are_refused(content: bytes, message: str, tmp_path: Path) -> None:
+    page = tmp_path / "bad.md"
+    page.write_bytes(content)
+    result = runner.invoke(app, ["render", str(page), "--engine", "fake", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert not (tmp_path / "out" / "feed.xml").exists()
+
+
+def test_voices_lists_profiles() -> None:
+    result = runner.invoke(app, ["voices"])
+    assert result.exit_code == 0, result.output
+    assert "standard" in result.stdout and "elder" in result.stdout
+
+
+def test_feed_rebuilds_from_out(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rendered = runner.invoke(
+        app,
+        [
+            "render",
+            str(EXAMPLE_PAGE),
+            "--date",
+            "2025-03-14",
+            "--out",
+            str(out),
+            "--engine",
+            "fake",
+        ],
+    )
+    assert rendered.exit_code == 0, rendered.output
+    (out / "feed.xml").unlink()
+    result = runner.invoke(app, ["feed", "--out", str(out), "--base-url", "https://news.example/"])
+    assert result.exit_code == 0, result.output
+    assert "https://news.example/editions/2025-03-14/edition.mp3" in (out / "feed.xml").read_text()

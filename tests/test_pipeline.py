@@ -1,0 +1,79 @@
+"""End-to-end renders: the sample page on the fake engine, a small page on the real voice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from audiopaper.assemble import measure_loudness
+from audiopaper.pipeline import RenderOptions, render
+from audiopaper.profiles import Profile
+from audiopaper.synth import FakeEngine
+
+
+def check_edition(edition_dir: Path) -> dict:  # type: ignore[type-arg]
+    """Every sentence inside edition.mp3, in order; chapters match the manifest."""
+    manifest = json.loads((edition_dir / "edition.json").read_text(encoding="utf-8"))
+    duration = MP3(str(edition_dir / "edition.mp3")).info.length
+    assert manifest["duration"] == pytest.approx(duration, abs=0.2)
+    previous = 0.0
+    for article in manifest["articles"]:
+        assert previous <= article["start"] < article["end"] <= duration
+        for sentence in article["sentences"]:
+            assert article["start"] <= sentence["start"] < sentence["end"] <= article["end"]
+            assert sentence["start"] >= previous
+            previous = sentence["end"]
+    chapters = sorted(ID3(str(edition_dir / "edition.mp3")).getall("CHAP"), key=lambda c: c.start_time)
+    assert [c.start_time for c in chapters] == [round(a["start"] * 1000) for a in manifest["articles"]]
+    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == [a["title"] for a in manifest["articles"]]
+    return manifest  # type: ignore[no-any-return]
+
+
+def test_sample_page_renders_with_sentences_inside_the_audio(
+    sample_page: Path, tmp_path: Path, standard_profile: Profile
+) -> None:
+    options = RenderOptions(out_dir=tmp_path, day=date(2024, 10, 28), profile=standard_profile)
+    result = render([sample_page], options, FakeEngine())
+    manifest = check_edition(result.edition_dir)
+    assert len(manifest["articles"]) == 8
+    assert result.feed_path.exists()
+
+
+def test_rerender_replaces_the_edition_and_keeps_others(
+    tmp_path: Path, standard_profile: Profile, write_page
+) -> None:  # type: ignore[no-untyped-def]
+    page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
+    for day in (date(2025, 3, 13), date(2025, 3, 14), date(2025, 3, 14)):
+        render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), FakeEngine())
+    assert sorted(p.name for p in (tmp_path / "editions").iterdir()) == ["2025-03-13", "2025-03-14"]
+    assert (tmp_path / "feed.xml").read_text().count("<item>") == 2
+
+
+@pytest.mark.real_engine
+def test_small_page_renders_with_the_offline_voice(
+    tmp_path: Path, standard_profile: Profile, write_page
+) -> None:  # type: ignore[no-untyped-def]
+    from audiopaper.offline import OfflineEngine
+
+    page = write_page(
+        "## 湖边樱花开了\n\n■记者 王一\n\n本报讯 3月12日,湖边的樱花开了,不少市民前来赏花。\n\n"
+        "## 社区开设手机课堂\n\n本报讯 社区开设老年手机课堂,共招收学员36名。\n"
+    )
+    options = RenderOptions(
+        out_dir=tmp_path, day=date(2025, 3, 14), profile=standard_profile, paper="青梅日报"
+    )
+    result = render([page], options, OfflineEngine())
+    manifest = check_edition(result.edition_dir)
+    assert manifest["engine"] == "offline"
+    for article in manifest["articles"]:
+        for sentence in article["sentences"]:
+            seconds = sentence["end"] - sentence["start"]
+            assert len(sentence["spoken"]) * 0.1 < seconds < len(sentence["spoken"]) * 0.5
+    integrated, true_peak = measure_loudness(result.edition_dir / "edition.mp3")
+    assert -17.0 <= integrated <= -15.0
+    assert true_peak <= -1.0

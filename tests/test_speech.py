@@ -1,0 +1,81 @@
+"""Tests for audiopaper.speech: sentence shaping and the spoken frame."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from audiopaper.clean import Article
+from audiopaper.speech import (
+    SpeechOptions,
+    build_script,
+    cut_long,
+    edition_frame,
+    shape_paragraph,
+    speak_title,
+    split_sentences,
+)
+
+OPTIONS = SpeechOptions(spell_letters=True)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        ("今天开会。明天放假！", ["今天开会。", "明天放假！"]),
+        ("他说：“我们明天出发。”大家都笑了。", ["他说：“我们明天出发。”", "大家都笑了。"]),
+        ("真的吗？真的；好吧……最后一句", ["真的吗？", "真的；", "好吧……", "最后一句"]),
+        ("没有句号的一段话", ["没有句号的一段话"]),
+    ],
+)
+def test_split_sentences_keeps_closing_quotes(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+def test_short_fragments_are_merged() -> None:
+    assert shape_paragraph("好。今天我们召开全体会议。", 60) == ["好。今天我们召开全体会议。"]
+
+
+def test_long_sentence_is_cut_at_commas_outside_quotes() -> None:
+    sentence = "，".join(["社区工作人员上门走访了解情况"] * 6) + "。"
+    pieces = cut_long(sentence, 40)
+    assert "".join(pieces) == sentence
+    assert all(len(p) <= 40 for p in pieces)
+    assert all(p.endswith(("，", "。")) for p in pieces)
+
+
+def test_quotation_is_never_cut() -> None:
+    quote = "“" + "，".join(["大家一起努力把家园建设好"] * 6) + "。”"
+    assert cut_long(quote, 30) == [quote]
+
+
+def test_option_validation() -> None:
+    with pytest.raises(ValueError, match="max_sentence_chars"):
+        SpeechOptions(spell_letters=True, max_sentence_chars=5)
+
+
+def test_script_spoken_text_and_paragraph_index() -> None:
+    article = Article(
+        title="新闻 标题",
+        byline=None,
+        paragraphs=("今年共种树3500株。", "第2段来了，很长的一段话。"),
+    )
+    (item,) = build_script([article], OPTIONS).articles
+    assert item.title_spoken == "新闻，标题"
+    assert [(s.text, s.spoken, s.paragraph) for s in item.sentences] == [
+        ("今年共种树3500株。", "今年共种树三千五百株。", 0),
+        ("第2段来了，很长的一段话。", "第二段来了，很长的一段话。", 1),
+    ]
+
+
+def test_two_line_headline_is_one_spoken_title() -> None:
+    assert speak_title("入选首批试点—— 港区：力推审核", OPTIONS) == "入选首批试点，港区：力推审核"
+
+
+def test_edition_frame() -> None:
+    frame = edition_frame(["甲新闻", "乙新闻"], paper="青梅日报", day=date(2025, 3, 14), options=OPTIONS)
+    assert frame.intro == "欢迎收听青梅日报。今天是二零二五年三月十四日，星期五。本期共有两篇报道。"
+    assert frame.toc == ("本期导读。", "第一篇，甲新闻。", "第二篇，乙新闻。")
+    assert frame.announcements == ("第一篇", "第二篇")
+    assert "青梅日报" in frame.outro
