@@ -122,6 +122,7 @@ class _Draft:
     paragraphs: list[str] = field(default_factory=list)
     has_dateline: bool = False
     is_photo: bool = False
+    source: str = ""
 
 
 def has_cjk(text: str) -> bool:
@@ -225,7 +226,7 @@ def _build_drafts(page: Page) -> tuple[list[_Draft], list[Change]]:
                 current.title = f"{current.title} {title}"
                 current.level = min(current.level, block.level)
                 continue
-            current = _Draft(title=title, level=block.level)
+            current = _Draft(title=title, level=block.level, source=page.source)
             drafts.append(current)
             continue
         text = repair_inline(block.text)
@@ -235,7 +236,7 @@ def _build_drafts(page: Page) -> tuple[list[_Draft], list[Change]]:
         if byline is not None:
             is_photo_credit = byline.startswith(("摄影", "摄", "图")) or "摄影" in byline
             if current is None:
-                current = _Draft(title=None, level=2, byline=byline)
+                current = _Draft(title=None, level=2, byline=byline, source=page.source)
                 drafts.append(current)
             elif is_photo_credit and current.paragraphs and current.byline is None:
                 current.byline = byline
@@ -244,7 +245,7 @@ def _build_drafts(page: Page) -> tuple[list[_Draft], list[Change]]:
                 changes.append(
                     Change(ChangeKind.SPLIT, f"new article at byline “{byline}” (line {block.line})")
                 )
-                current = _Draft(title=None, level=2, byline=byline)
+                current = _Draft(title=None, level=2, byline=byline, source=page.source)
                 drafts.append(current)
             else:
                 current.byline = byline
@@ -254,7 +255,7 @@ def _build_drafts(page: Page) -> tuple[list[_Draft], list[Change]]:
             if current is None or current.has_dateline or (current.paragraphs and not current.is_photo):
                 if current is not None:
                     changes.append(Change(ChangeKind.SPLIT, f"new article at 本报讯 (line {block.line})"))
-                current = _Draft(title=None, level=2)
+                current = _Draft(title=None, level=2, source=page.source)
                 drafts.append(current)
             current.has_dateline = True
             if credits and current.byline is None:
@@ -288,6 +289,8 @@ def _attach_orphans(drafts: list[_Draft], changes: list[Change]) -> list[_Draft]
     for orphan in [d for d in drafts if d.title and not d.paragraphs]:
         drafts.remove(orphan)
         changes.append(Change(ChangeKind.DROPPED, f"headline with no text: “{orphan.title}”"))
+    for draft in [d for d in drafts if d.title is None and not d.paragraphs]:
+        drafts.remove(draft)  # a lone byline or 本报讯 with nothing under it
     for draft in drafts:
         if draft.title is None:
             first = re.split(r"[，。！？；：,]", draft.paragraphs[0])[0]
@@ -296,28 +299,56 @@ def _attach_orphans(drafts: list[_Draft], changes: list[Change]) -> list[_Draft]
     return drafts
 
 
+def _shingles(text: str) -> set[str]:
+    """The text's runs of DUPLICATE_RUN_CHARS Chinese characters."""
+    chars = _cjk_only(text)
+    k = DUPLICATE_RUN_CHARS
+    return {chars[i : i + k] for i in range(len(chars) - k + 1)}
+
+
+COPY_OVERLAP = 0.8
+"""Two paragraphs sharing this share of the shorter one's 32-character runs are copies."""
+
+COPY_LENGTH_SLACK = 1.25
+"""A copy is dropped for the other only if it is at most this much longer (in runs)."""
+
+
 def _place_duplicate_paragraphs(drafts: list[_Draft], changes: list[Change]) -> None:
-    """Where a whole paragraph is printed in two articles, keep it where its content fits."""
+    """Where a paragraph is printed in two articles, keep one copy, where its content fits.
+
+    Copies need not be identical (one may be cut short by a column break); they are
+    copies when most of the shorter one's 32-character runs appear in the other. The copy
+    kept is the one whose article's other paragraphs and title share most of its wording.
+    """
     for i, draft in enumerate(drafts):
-        for para in list(draft.paragraphs):
-            key = _cjk_only(para)
-            if len(key) < DUPLICATE_RUN_CHARS:
-                continue
-            for other in drafts[i + 1 :] + drafts[:i]:
-                copies = [p for p in other.paragraphs if _cjk_only(p) == key]
-                if not copies or para not in draft.paragraphs:
+        for other in drafts[i + 1 :]:
+            for para in list(draft.paragraphs):
+                mine = _shingles(para)
+                if not mine or para not in draft.paragraphs:
                     continue
-                here = _fit(para, [p for p in draft.paragraphs if p != para] + [draft.title or ""])
-                there = _fit(para, [p for p in other.paragraphs if p != para] + [other.title or ""])
-                loser = draft if here < there else other
-                winner = other if loser is draft else draft
-                loser.paragraphs.remove(para)
-                changes.append(
-                    Change(
-                        ChangeKind.DUPLICATE_REMOVED,
-                        f"paragraph “{para[:16]}…” printed twice; kept in “{winner.title}”",
+                for copy in list(other.paragraphs):
+                    theirs = _shingles(copy)
+                    if not theirs or len(mine & theirs) < COPY_OVERLAP * min(len(mine), len(theirs)):
+                        continue
+                    here = _fit(para, [p for p in draft.paragraphs if p is not para] + [draft.title or ""])
+                    there = _fit(copy, [p for p in other.paragraphs if p is not copy] + [other.title or ""])
+                    # Never drop the longer copy for a much shorter one: its extra text would
+                    # be lost. Such partial copies are left to _remove_repeated_runs.
+                    if here >= there and len(theirs) <= COPY_LENGTH_SLACK * len(mine):
+                        other.paragraphs.remove(copy)
+                        kept_in = draft.title
+                    elif here < there and len(mine) <= COPY_LENGTH_SLACK * len(theirs):
+                        draft.paragraphs.remove(para)
+                        kept_in = other.title
+                    else:
+                        continue
+                    changes.append(
+                        Change(
+                            ChangeKind.DUPLICATE_REMOVED,
+                            f"paragraph “{para[:16]}…” printed twice; kept in “{kept_in}”",
+                        )
                     )
-                )
+                    break
 
 
 def _ends_sentence(text: str) -> bool:
@@ -398,15 +429,8 @@ def _remove_repeated_runs(drafts: list[_Draft], changes: list[Change]) -> None:
         draft.paragraphs = kept
 
 
-def clean_page(page: Page, changes: list[Change]) -> list[Article]:
-    """Clean one page into articles (page order), appending the repairs to ``changes``."""
-    drafts, found = _build_drafts(page)
-    changes.extend(found)
-    drafts = _attach_orphans(drafts, changes)
-    _place_duplicate_paragraphs(drafts, changes)
-    for draft in drafts:
-        draft.paragraphs = _join_column_breaks(draft.paragraphs, changes)
-    _remove_repeated_runs(drafts, changes)
+def _finish(drafts: list[_Draft], changes: list[Change]) -> list[Article]:
+    """Turn drafts into articles, dropping any left without text."""
     articles = []
     for draft in drafts:
         if not draft.paragraphs:
@@ -418,7 +442,7 @@ def clean_page(page: Page, changes: list[Change]) -> list[Article]:
                 byline=draft.byline,
                 paragraphs=tuple(draft.paragraphs),
                 is_photo=draft.is_photo,
-                source=page.source,
+                source=draft.source,
                 lead=draft.level == 1,
             )
         )
@@ -428,16 +452,25 @@ def clean_page(page: Page, changes: list[Change]) -> list[Article]:
 def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResult:
     """Clean several pages into one edition's articles, in the given page order.
 
-    With ``lead_first`` each page's lead story (a ``#`` headline) moves to the front of
-    that page's articles, as a presenter would open with it.
+    Articles are found page by page (a headline never belongs to another page), but text
+    printed twice is looked for across the whole edition: nothing is spoken twice. With
+    ``lead_first`` each page's lead story (a ``#`` headline) moves to the front of that
+    page's articles, as a presenter would open with it.
     """
     changes: list[Change] = []
-    articles: list[Article] = []
+    drafts: list[_Draft] = []
     for page in pages:
-        found = clean_page(page, changes)
+        found, page_changes = _build_drafts(page)
+        changes.extend(page_changes)
+        found = _attach_orphans(found, changes)
         if lead_first:
-            found = [a for a in found if a.lead] + [a for a in found if not a.lead]
-        articles.extend(found)
+            found = [d for d in found if d.level == 1] + [d for d in found if d.level != 1]
+        drafts.extend(found)
+    _place_duplicate_paragraphs(drafts, changes)
+    for draft in drafts:
+        draft.paragraphs = _join_column_breaks(draft.paragraphs, changes)
+    _remove_repeated_runs(drafts, changes)
+    articles = _finish(drafts, changes)
     if not articles:
         names = ", ".join(p.source for p in pages)
         raise NoArticlesError(

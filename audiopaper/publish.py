@@ -282,7 +282,7 @@ def read_manifests(out_dir: Path) -> list[dict[str, Any]]:
     return sorted(manifests, key=lambda m: str(m["date"]), reverse=True)
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+def _sub(parent: ET.Element, tag: str, text: str | None = None, /, **attrs: str) -> ET.Element:
     prefix, _, local = tag.rpartition(":")
     name = f"{{{NAMESPACES[prefix]}}}{local}" if prefix else tag
     element = ET.SubElement(parent, name, attrs)

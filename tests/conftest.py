@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ from audiopaper.synth import FakeEngine
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_PAGE = PROJECT / "examples" / "page-2025-03-14.md"
-SAMPLE_PAGE = PROJECT.parent / "shared" / "samples" / "000_3724ce12bd541468.txt"
+SHARED = Path(os.environ.get("AUDIOPAPER_SHARED", PROJECT.parent / "shared"))
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared")  # where a clone outside the workspace can still find it
+SAMPLE_PAGE = SHARED / "samples" / "000_3724ce12bd541468.txt"
 
 
 @pytest.fixture

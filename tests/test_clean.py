@@ -187,3 +187,54 @@ def test_sample_page_cleans_to_eight_articles(sample_page: Path) -> None:
     everything = "".join(p for a in result.articles for p in a.paragraphs)
     assert "<sub>" not in everything and "■" not in everything and "本报讯" not in everything
     assert json.dumps(titles, ensure_ascii=False)
+
+
+def test_truncated_copy_in_the_wrong_article_is_removed_even_when_it_comes_first() -> None:
+    long_paragraph = REPEATED + "志愿者还会陪老人聊天，读报纸，帮忙预约体检，遇到困难及时向社区反映。"
+    cut_copy = long_paragraph[:-8]  # a column break cut the stray copy short
+    page = (
+        "## 新建口袋公园\n\n本报讯 镇里新建口袋公园三座，公园里种了樱花和桂花，傍晚散步的人很多。\n\n"
+        f"{cut_copy}\n\n公园还设置了儿童游乐区，孩子们玩得很开心。\n\n"
+        "## 志愿服务 暖了老人心\n\n本报讯 志愿服务队成立一年来，服务独居老人两百多人次。\n\n"
+        f"{long_paragraph}\n\n老人们说，有志愿服务队上门看望，心里踏实多了。\n"
+    )
+    park, volunteers = clean_text(page).articles
+    assert "志愿服务队每周" not in "".join(park.paragraphs)
+    assert long_paragraph in volunteers.paragraphs
+
+
+def test_text_repeated_across_pages_is_spoken_once(write_page) -> None:  # type: ignore[no-untyped-def]
+    first = write_page(f"## 一版\n\n本报讯 {REPEATED}\n", "one.md")
+    second = write_page(f"## 二版\n\n本报讯 今天的新闻。{REPEATED}还有别的内容。\n", "two.md")
+    result = clean_pages([read_page(first), read_page(second)])
+    assert [a.title for a in result.articles] == ["一版", "二版"]
+    assert "".join(p for a in result.articles for p in a.paragraphs).count(REPEATED[:32]) == 1
+
+
+def longest_repeated_run(texts: list[str]) -> int:
+    """Length of the longest run of Chinese characters that occurs twice across ``texts``."""
+    import re
+
+    chars = "\u0000".join("".join(re.findall(r"[\u4e00-\u9fff]", t)) for t in texts)
+    low, high = 0, len(chars)
+    while low < high:  # binary search on the run length
+        mid = (low + high + 1) // 2
+        seen: set[str] = set()
+        found = False
+        for i in range(len(chars) - mid + 1):
+            run = chars[i : i + mid]
+            if "\u0000" in run:
+                continue
+            if run in seen:
+                found = True
+                break
+            seen.add(run)
+        low, high = (mid, high) if found else (low, mid - 1)
+    return low
+
+
+def test_sample_page_speaks_no_32_character_run_twice(sample_page: Path) -> None:
+    result = clean_pages([read_page(sample_page)])
+    paragraphs = [p for a in result.articles for p in a.paragraphs]
+    assert longest_repeated_run(paragraphs) < 32
+    assert longest_repeated_run(paragraphs) >= 20  # the office name printed twice, rightly, stays

@@ -144,7 +144,11 @@ def test_install_replaces_old_edition_and_feed_lists_it(published: Path, tmp_pat
     guid = item.find("guid")
     assert guid is not None and guid.get("isPermaLink") == "false"
     assert guid.text == "audiopaper:qing-mei-ri-bao:2025-03-14"
-    assert root.find("channel/{{{}}}explicit".format(NAMESPACES["itunes"])).text == "false"  # type: ignore[union-attr]
+    itunes = "{" + NAMESPACES["itunes"] + "}"
+    assert root.findtext(f"channel/{itunes}explicit") == "false"
+    category = root.find(f"channel/{itunes}category")
+    assert category is not None and category.get("text") == "News"
+    assert [c.get("text") for c in category] == ["Daily News"]
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0
     podcast = podcastparser.parse("https://example.org/paper/feed.xml", io.BytesIO(data))
