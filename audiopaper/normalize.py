@@ -1,9 +1,12 @@
 """Text normalization for speech: what a Chinese news presenter would say for each token.
 
-``wetext`` (WeTextProcessing's runtime with prebuilt grammars) does most of the work;
-the rules here run in front of it for what it is measured to get wrong on news text
-(see DESIGN.md and research/mandarin.md), and after it to spell Latin letters for an
-engine that has no English phones.
+``wetext`` (WeTextProcessing's runtime with prebuilt grammars) does most of the work. The
+rules here run in front of it for what it is measured to get wrong on news text (see
+DESIGN.md and research/mandarin.md): phone numbers and hotlines, ISO dates, dash ranges,
+negative temperatures, the ¥ sign, per-unit slashes, blood pressure, Latin units, codes
+such as 551X, ‰ and +. A last pass spells what is left (Latin letters for a voice with no
+English phones, stray digits) and removes ASCII punctuation, so that nothing reaches the
+engine that it would drop or misread.
 """
 
 from __future__ import annotations
@@ -21,21 +24,62 @@ LETTER_NAMES = {
 }  # fmt: skip
 """Chinese names of Latin letters, as presenters spell acronyms (GDP → 吉迪批)."""
 
-_UNIT_POWERS: tuple[tuple[str, str], ...] = (
-    ("km²", "平方公里"),
-    ("cm²", "平方厘米"),
-    ("m²", "平方米"),
-    ("m³", "立方米"),
-    ("cm³", "立方厘米"),
+PHONE_DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
+"""Digits of phone numbers, hotlines and codes: 1 is 幺 so it is not heard as 七."""
+
+PLAIN_DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
+"""Digits read one by one where 幺 would be odd (years, model numbers)."""
+
+UNITS: tuple[tuple[str, str], ...] = (
+    ("mmHg", "毫米汞柱"), ("km/h", "公里每小时"), ("km²", "平方公里"), ("cm²", "平方厘米"),
+    ("m²", "平方米"), ("m³", "立方米"), ("㎡", "平方米"), ("kWh", "千瓦时"), ("kW", "千瓦"),
+    ("MW", "兆瓦"), ("GW", "吉瓦"), ("km", "公里"), ("kg", "千克"), ("cm", "厘米"),
+    ("mm", "毫米"), ("μg", "微克"), ("mg", "毫克"), ("ml", "毫升"), ("mL", "毫升"),
+    ("GB", "吉字节"), ("TB", "太字节"), ("Mbps", "兆比特每秒"), ("m", "米"), ("g", "克"),
+    ("t", "吨"), ("L", "升"), ("h", "小时"),
+)  # fmt: skip
+"""Latin unit symbols after a number, longest first, and how they are read."""
+
+_UNIT = re.compile(r"(?<=[\d²³万亿])\s*(" + "|".join(re.escape(u) for u, _ in UNITS) + r")(?![A-Za-z])")
+_UNIT_NAMES = dict(UNITS)
+_SUPERSCRIPT_UNITS = {"²": "平方", "³": "立方"}
+
+_HOTLINE_CONTEXT = "热线|电话|拨打|致电|报警|急救|求助|咨询|投诉|举报|服务台|号码"
+_SERVICE_LINE = re.compile(r"(?<!\d)([48]00)[-—－ ]?(\d{3})[-—－ ]?(\d{4})(?!\d)")
+_FRACTION = re.compile(r"(?<![\d/.])(\d+)/(\d+)(?![\d/.])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[-—－ ]?(\d{7,8})(?!\d)")
+_HOTLINE_AFTER_WORD = re.compile(r"(" + _HOTLINE_CONTEXT + r")([^\d，。；！？]{0,6}?)(\d{3,6})(?![\d.])")
+_HOTLINE_BEFORE_WORD = re.compile(r"(?<![\d.])(\d{3,6})(" + _HOTLINE_CONTEXT + r")")
+_SERVICE_NUMBER = re.compile(r"(?<![\d.])(1[0-2]\d{3}|9[56]\d{3}|400\d{7}|800\d{7})(?![\d.])")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[—–~～\-－至到]+\s*(\d{4})(?=\s*(?:年|赛季|学年|财年))")
+_NEGATIVE_TEMPERATURE = re.compile(r"(?<![\d.])[-−–](\d+(?:\.\d+)?)\s*(℃|°C|摄氏度|度)")
+_NEGATIVE_TEMPERATURE_RANGE = re.compile(
+    r"(?<![\d.])[-−](\d+(?:\.\d+)?)(?=\s*[~～至到—–]\s*-?\d+(?:\.\d+)?\s*(?:℃|°C|摄氏度))"
 )
-_PER_UNIT = re.compile(
-    r"/(?=(?:平方|立方)?(?:米|公里|千米|厘米|克|千克|公斤|吨|人|户|亩|天|小时|年|月|次|件|台|升|毫升|微克))"
-)
-_NEGATIVE_TEMPERATURE = re.compile(r"(?<![\d.])[-−–](\d+(?:\.\d+)?)\s*(℃|摄氏度|度)")
-_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[—–~～－]+\s*(?=\d)")
+_RANGE = re.compile(r"(\d+(?:\.\d+)?(?:%|‰|℃)?)\s*(?:[—–~～－]+|-(?=\d))\s*(?=-?\d)")
 _YUAN_SIGN = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)(万|亿)?(元)?")
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_BLOOD_PRESSURE = re.compile(r"(\d{2,3})/(\d{2,3})\s*(?=毫米汞柱)")
+_PER_UNIT = re.compile(
+    r"/(?=(?:平方|立方)?(?:米|公里|千米|厘米|克|千克|公斤|吨|人|户|亩|天|日|小时|年|月|次|件|台|升|毫升|微克|秒|分钟|度|个|张|套|平方米))"
+)
+_PER_MILLE = re.compile(r"(\d+(?:\.\d+)?)‰")
+_CODE = re.compile(r"(?<![\dA-Za-z.])(\d{3,})(?=[A-Za-z])|(?<=[A-Za-z])(\d{3,})(?![\d.])")
+_ORDINAL = re.compile(r"第(\d+)(?![\d.])")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
+_DIGIT_RUN = re.compile(r"\d+")
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+ASCII_PUNCTUATION_SPOKEN = {
+    ",": "，", ";": "；", "!": "！", "?": "？", ":": "：", "(": "（", ")": "）",
+    "+": "加", "&": "和", "=": "等于", "~": "到", "/": "，", "%": "百分号", "#": "井号",
+    "@": "艾特", "*": "星号", '"': "", "'": "", "[": "（", "]": "）", "<": "", ">": "",
+    "{": "", "}": "", "|": "，", "\\": "", "^": "", "_": "", "`": "", "$": "美元",
+    "-": "，", ".": "。",
+}  # fmt: skip
+"""What to do with ASCII punctuation that survives wetext: a Chinese mark, a word, or nothing."""
 
 
 class _Normalizer(Protocol):
@@ -51,32 +95,61 @@ def _wetext() -> _Normalizer:
     return normalizer
 
 
-def _ordinal(match: re.Match[str]) -> str:
-    """第2篇 is 第二篇, never 第两篇: an ordinal is read as a plain cardinal."""
-    return "第" + _wetext().normalize(match.group(1))
+def read_digits(digits: str, *, phone: bool = True) -> str:
+    """Digit by digit: 12345 → 幺二三四五 (or 一二三四五 with ``phone=False``)."""
+    return digits.translate(PHONE_DIGITS if phone else PLAIN_DIGITS)
 
 
-def _yuan(match: re.Match[str]) -> str:
-    return f"{match.group(1)}{match.group(2) or ''}元"
+def _mobile(m: re.Match[str]) -> str:
+    """A mobile (3-4-4) or 400/800 service number, group by group with short pauses."""
+    return "，".join(read_digits(group) for group in m.groups())
+
+
+def _landline(m: re.Match[str]) -> str:
+    area, number = m.groups()
+    middle = len(number) // 2
+    return "，".join(read_digits(part) for part in (area, number[:middle], number[middle:]))
+
+
+def _cardinal(number: str) -> str:
+    return _wetext().normalize(number)
 
 
 PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_THOUSANDS, ""),
+    (_SERVICE_LINE, _mobile),
+    (_MOBILE, _mobile),
+    (_LANDLINE, _landline),
+    (_HOTLINE_AFTER_WORD, lambda m: m.group(1) + m.group(2) + read_digits(m.group(3))),
+    (_HOTLINE_BEFORE_WORD, lambda m: read_digits(m.group(1)) + m.group(2)),
+    (_SERVICE_NUMBER, lambda m: read_digits(m.group(1))),
+    (_ISO_DATE, lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日"),
+    (
+        _YEAR_RANGE,
+        lambda m: f"{read_digits(m.group(1), phone=False)}到{read_digits(m.group(2), phone=False)}",
+    ),
+    (_NEGATIVE_TEMPERATURE_RANGE, r"零下\1"),
     (_NEGATIVE_TEMPERATURE, r"零下\1\2"),
-    (re.compile(r"第(\d+)(?![\d.])"), _ordinal),
-    (_YUAN_SIGN, _yuan),
+    (_UNIT, lambda m: _UNIT_NAMES[m.group(1)]),
+    (_BLOOD_PRESSURE, lambda m: f"{_cardinal(m.group(1))}，{_cardinal(m.group(2))}"),
+    (_YUAN_SIGN, lambda m: f"{m.group(1)}{m.group(2) or ''}元"),
+    (_PER_MILLE, lambda m: f"千分之{_cardinal(m.group(1))}"),
+    (_CODE, lambda m: read_digits(m.group(1) or m.group(2), phone=False)),
+    (_ORDINAL, lambda m: "第" + _cardinal(m.group(1))),
     (_RANGE, r"\1到"),
     (_PER_UNIT, "每"),
+    (_FRACTION, lambda m: f"{_cardinal(m.group(2))}分之{_cardinal(m.group(1))}"),
 )
 """Rewrites applied before wetext, in order: (pattern, replacement)."""
 
 
 def pre_normalize(text: str) -> str:
     """Apply the rules wetext needs in front of it."""
-    for unit, spoken in _UNIT_POWERS:
-        text = text.replace(unit, spoken)
     for pattern, replacement in PRE_RULES:
         text = pattern.sub(replacement, text)
-    return text
+    for mark, word in _SUPERSCRIPT_UNITS.items():  # 2万平方米 from m² handled above; 米² is rare
+        text = re.sub(rf"(米|公里|厘米){mark}", rf"{word}\1", text)
+    return text.replace("²", "").replace("³", "")
 
 
 def spell_latin(text: str) -> str:
@@ -84,10 +157,22 @@ def spell_latin(text: str) -> str:
     return _LATIN_RUN.sub(lambda m: "".join(LETTER_NAMES[c] for c in m.group(0).upper()), text)
 
 
+def _final_pass(text: str, *, spell_letters: bool) -> str:
+    """Spell anything left that an engine would skip or misread; drop ASCII punctuation."""
+    text = _DIGIT_RUN.sub(lambda m: read_digits(m.group(0), phone=False), text)
+    if spell_letters:
+        text = spell_latin(text)
+    text = "".join(
+        ASCII_PUNCTUATION_SPOKEN.get(ch, ch) if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
+        for ch in text
+    )
+    text = _SPACE_BETWEEN_CJK.sub("，", text)
+    text = re.sub(r"\s+", " " if not spell_letters else "", text).strip()
+    text = re.sub(r"([，、；：])[，、；：]+", r"\1", text)
+    return re.sub(r"^[，、；：。]+", "", text)
+
+
 def normalize(text: str, *, spell_letters: bool) -> str:
     """Turn display text into the words to speak (numbers, units, symbols read out)."""
     spoken = _wetext().normalize(pre_normalize(text))
-    spoken = _SPACE_BETWEEN_CJK.sub("，", spoken)
-    if spell_letters:
-        spoken = spell_latin(spoken)
-    return spoken.strip()
+    return _final_pass(spoken, spell_letters=spell_letters)
