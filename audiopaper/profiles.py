@@ -17,6 +17,9 @@ from audiopaper.errors import ProfileError
 DEFAULT_PROFILE = "standard"
 """The profile used when ``--profile`` is not given."""
 
+NOT_PROFILES = frozenset({"lexicon"})
+"""TOML files in voices/ that are not profiles (the pronunciation lexicon)."""
+
 VOICES_ENV = "AUDIOPAPER_VOICES"
 """Environment variable naming an extra directory of profile TOML files (searched first)."""
 
@@ -109,7 +112,8 @@ def available_profiles() -> dict[str, Path]:
     for directory in profile_dirs():
         if directory.is_dir():
             for path in sorted(directory.glob("*.toml")):
-                found.setdefault(path.stem, path)
+                if path.stem not in NOT_PROFILES:
+                    found.setdefault(path.stem, path)
     return found
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from audiopaper.clean import Article
+from audiopaper.lexicon import EMPTY_LEXICON, Lexicon
 from audiopaper.normalize import normalize
 
 MIN_SENTENCE_CHARS = 8
@@ -28,7 +29,7 @@ _SENTENCE = re.compile(
 )
 _OPENING_QUOTES = "“‘「『（《("
 _CLOSING_QUOTES = "”’」』）》)"
-_SOFT_BREAKS = "，、：,:"
+_SOFT_BREAKS = "，、："
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,26 @@ class SpeechOptions:
     spell_letters: bool
     """Spell Latin letters in Chinese (for a voice with no English phones)."""
 
-    max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS
-    """Cut sentences longer than this many characters at commas."""
+    target_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS
+    """Cut sentences longer than this many characters at commas outside quotations."""
+
+    engine_limit_chars: int = 100
+    """The engine's hard limit on a spoken sentence; quotations are cut too to respect it."""
+
+    respell: bool = False
+    """Apply the lexicon's respellings (for engines that take text only)."""
+
+    lexicon: Lexicon = EMPTY_LEXICON
+    """Words to say a particular way."""
 
     def __post_init__(self) -> None:
-        if self.max_sentence_chars < 2 * MIN_SENTENCE_CHARS:
+        if self.target_sentence_chars < 2 * MIN_SENTENCE_CHARS:
             raise ValueError(
-                f"max_sentence_chars must be at least {2 * MIN_SENTENCE_CHARS}, got {self.max_sentence_chars}"
+                f"target_sentence_chars must be at least {2 * MIN_SENTENCE_CHARS}, "
+                f"got {self.target_sentence_chars}"
             )
+        if self.engine_limit_chars < self.target_sentence_chars:
+            raise ValueError("engine_limit_chars must not be below target_sentence_chars")
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,9 @@ class Sentence:
 
     paragraph: int
     """0-based index of the paragraph the sentence belongs to."""
+
+    lexicon: tuple[str, ...] = ()
+    """Lexicon words this sentence contains (their pronunciation comes from the lexicon)."""
 
 
 @dataclass(frozen=True)
@@ -104,11 +120,12 @@ def _merge_short(pieces: list[str]) -> list[str]:
     return merged
 
 
-def cut_long(sentence: str, max_chars: int) -> list[str]:
-    """Cut a sentence longer than ``max_chars`` at commas that are outside quotations.
+def cut_long(sentence: str, max_chars: int, *, inside_quotes: bool = False) -> list[str]:
+    """Cut a sentence longer than ``max_chars`` at commas (，、：) outside quotations.
 
-    Pieces are filled greedily up to ``max_chars``; a sentence with no usable comma is
-    left whole (a cut inside a number or name would be worse than a long breath).
+    Pieces are filled greedily up to ``max_chars``. Commas inside quotations are used only
+    with ``inside_quotes`` (to meet an engine's hard limit). A sentence with no usable comma
+    is left whole: a cut inside a number, a name or a lexicon word would be worse.
     """
     if len(sentence) <= max_chars:
         return [sentence]
@@ -119,13 +136,13 @@ def cut_long(sentence: str, max_chars: int) -> list[str]:
             depth += 1
         elif char in _CLOSING_QUOTES:
             depth = max(0, depth - 1)
-        elif char in _SOFT_BREAKS and depth == 0:
+        elif char in _SOFT_BREAKS and (depth == 0 or inside_quotes):
             cut_points.append(index + 1)
     pieces: list[str] = []
     start = 0
     last_ok = None
     for point in cut_points:
-        if point - start > max_chars and last_ok is not None:
+        if point - start > max_chars and last_ok is not None and last_ok > start:
             pieces.append(sentence[start:last_ok])
             start = last_ok
         last_ok = point
@@ -134,6 +151,23 @@ def cut_long(sentence: str, max_chars: int) -> list[str]:
         start = last_ok
     pieces.append(sentence[start:])
     return _merge_short([p for p in pieces if p])
+
+
+def hard_wrap(text: str, max_chars: int) -> list[str]:
+    """Last resort for a comma-less run over an engine's limit: cut between Chinese characters.
+
+    Cuts fall between two Chinese characters, never inside a number or a Latin word.
+    """
+    pieces: list[str] = []
+    while len(text) > max_chars:
+        cut = max_chars
+        while cut > max_chars // 2 and not (
+            re.match(r"[\u4e00-\u9fff]", text[cut - 1]) and re.match(r"[\u4e00-\u9fff]", text[cut])
+        ):
+            cut -= 1
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text] if text else pieces
 
 
 def shape_paragraph(paragraph: str, max_chars: int) -> list[str]:
@@ -147,17 +181,41 @@ def shape_paragraph(paragraph: str, max_chars: int) -> list[str]:
 def speak_title(title: str, options: SpeechOptions) -> str:
     """The spoken form of a headline: its lines and phrases joined with short pauses."""
     title = re.sub(r"\s*——\s*|\s+", "，", title.strip())
-    return normalize(title, spell_letters=options.spell_letters)
+    return _speak(title, options)
+
+
+def _speak(text: str, options: SpeechOptions) -> str:
+    spoken = normalize(text, spell_letters=options.spell_letters)
+    return options.lexicon.respell(spoken) if options.respell else spoken
+
+
+def _fit_to_engine(text: str, options: SpeechOptions) -> list[tuple[str, str]]:
+    """(display, spoken) pieces of one shaped sentence, each within the engine's limit.
+
+    Normalization lengthens text (2020 → 二零二零), so the limit is checked on the spoken
+    form; an over-long sentence is cut inside quotations, then hard-wrapped.
+    """
+    spoken = _speak(text, options)
+    if len(spoken) <= options.engine_limit_chars:
+        return [(text, spoken)]
+    limit = options.engine_limit_chars * len(text) // max(len(spoken), 1)
+    pieces = cut_long(text, max(limit, MIN_SENTENCE_CHARS), inside_quotes=True)
+    if len(pieces) == 1:
+        pieces = hard_wrap(text, max(limit, MIN_SENTENCE_CHARS))
+    result: list[tuple[str, str]] = []
+    for piece in pieces:
+        result.extend(_fit_to_engine(piece, options) if piece != text else [(piece, _speak(piece, options))])
+    return result
 
 
 def script_article(article: Article, options: SpeechOptions) -> ArticleScript:
     """Shape and normalize one article."""
     sentences = []
     for index, paragraph in enumerate(article.paragraphs):
-        for text in shape_paragraph(paragraph, options.max_sentence_chars):
-            spoken = normalize(text, spell_letters=options.spell_letters)
-            if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", spoken):
-                sentences.append(Sentence(text=text, spoken=spoken, paragraph=index))
+        for shaped in shape_paragraph(paragraph, options.target_sentence_chars):
+            for text, spoken in _fit_to_engine(shaped, options):
+                if re.search(r"[\u4e00-\u9fff]", spoken):
+                    sentences.append(Sentence(text, spoken, index, options.lexicon.find(text)))
     return ArticleScript(
         article=article,
         title_spoken=speak_title(article.title, options),
@@ -197,7 +255,7 @@ def edition_frame(titles_spoken: Sequence[str], *, paper: str, day: date, option
     when = f"{day.year}年{day.month}月{day.day}日"
 
     def say(text: str) -> str:
-        return normalize(text, spell_letters=options.spell_letters)
+        return _speak(text, options)
 
     announcements = tuple(say(f"第{i}篇") for i in range(1, count + 1))
     intro = say(f"欢迎收听{paper}。今天是{when}，{WEEKDAYS[day.weekday()]}。本期共有{count}篇报道。")

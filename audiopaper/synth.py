@@ -26,6 +26,20 @@ ENGINE_NAMES = ("auto", "offline", "edge", "fake")
 """Engine names the CLI accepts (``fake`` is for tests and quick dry runs)."""
 
 
+@dataclass(frozen=True)
+class EngineTraits:
+    """What the speech stage must know about an engine to shape text for it."""
+
+    spells_letters: bool
+    """True when Latin letters must be spelled in Chinese before reaching it."""
+
+    max_sentence_chars: int
+    """The longest spoken sentence, in characters, it takes in one call."""
+
+    respells: bool
+    """True when it takes text only, so the lexicon's respellings are applied."""
+
+
 @runtime_checkable
 class Engine(Protocol):
     """A speech engine: one sentence of text in, mono samples out."""
@@ -39,11 +53,8 @@ class Engine(Protocol):
     sample_rate_hz: int
     """Sample rate of the audio it returns."""
 
-    spells_letters: bool
-    """True when Latin letters must be spelled in Chinese before reaching it."""
-
-    max_sentence_chars: int
-    """The longest sentence, in characters, it speaks well in one call."""
+    traits: EngineTraits
+    """Its needs and limits, for the speech stage."""
 
     def synthesize(self, text: str) -> Samples:
         """Speak ``text`` (already normalized) and return its samples."""
@@ -78,8 +89,7 @@ class FakeEngine:
     """
 
     name = "fake"
-    spells_letters = True
-    max_sentence_chars = 60
+    traits = EngineTraits(spells_letters=True, max_sentence_chars=100, respells=False)
 
     def __init__(
         self, *, sample_rate_hz: int = 24_000, seconds_per_char: float = 0.05, voice: str = "tone"
@@ -109,9 +119,10 @@ def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) ->
     if name == "fake":
         return FakeEngine()
     if name in ("offline", "auto"):
+        from audiopaper.lexicon import default_lexicon
         from audiopaper.offline import OfflineEngine
 
-        return OfflineEngine(speed=speed, threads=threads)
+        return OfflineEngine(speed=speed, threads=threads, lexicon=default_lexicon())
     if name == "edge":
         raise EngineError("the edge engine is not available in this version; use --engine offline")
     raise EngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

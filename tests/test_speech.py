@@ -7,11 +7,13 @@ from datetime import date
 import pytest
 
 from audiopaper.clean import Article
+from audiopaper.lexicon import parse_lexicon
 from audiopaper.speech import (
     SpeechOptions,
     build_script,
     cut_long,
     edition_frame,
+    hard_wrap,
     shape_paragraph,
     speak_title,
     split_sentences,
@@ -51,8 +53,10 @@ def test_quotation_is_never_cut() -> None:
 
 
 def test_option_validation() -> None:
-    with pytest.raises(ValueError, match="max_sentence_chars"):
-        SpeechOptions(spell_letters=True, max_sentence_chars=5)
+    with pytest.raises(ValueError, match="target_sentence_chars"):
+        SpeechOptions(spell_letters=True, target_sentence_chars=5)
+    with pytest.raises(ValueError, match="engine_limit_chars"):
+        SpeechOptions(spell_letters=True, target_sentence_chars=60, engine_limit_chars=40)
 
 
 def test_script_spoken_text_and_paragraph_index() -> None:
@@ -79,3 +83,35 @@ def test_edition_frame() -> None:
     assert frame.toc == ("本期导读。", "第一篇，甲新闻。", "第二篇，乙新闻。")
     assert frame.announcements == ("第一篇", "第二篇")
     assert "青梅日报" in frame.outro
+
+
+LEXICON = parse_lexicon(
+    '[words]\n"乍浦" = { pinyin = "zha4 pu3", say = "炸普" }\n"嘉兴港" = { pinyin = "jia1 xing1 gang3" }\n',
+    "test",
+)
+
+
+def test_lexicon_words_are_recorded_and_respelled_only_for_text_voices() -> None:
+    article = Article(title="标题", byline=None, paragraphs=("嘉兴港区乍浦镇举行活动。",))
+    offline = SpeechOptions(spell_letters=True, lexicon=LEXICON)
+    (sentence,) = build_script([article], offline).articles[0].sentences
+    assert sentence.spoken == "嘉兴港区乍浦镇举行活动。"
+    assert sentence.lexicon == ("嘉兴港", "乍浦")
+    text_voice = SpeechOptions(spell_letters=False, respell=True, lexicon=LEXICON)
+    (sentence,) = build_script([article], text_voice).articles[0].sentences
+    assert sentence.spoken == "嘉兴港区炸普镇举行活动。"
+
+
+def test_engine_limit_is_never_exceeded_even_inside_quotations() -> None:
+    quote = "“" + "，".join(["大家一起努力把家园建设好"] * 10) + "。”"
+    options = SpeechOptions(spell_letters=True, target_sentence_chars=40, engine_limit_chars=50)
+    article = Article(title="标题", byline=None, paragraphs=(quote, "二" * 120 + "。"))
+    sentences = build_script([article], options).articles[0].sentences
+    assert all(len(s.spoken) <= 50 for s in sentences)
+    assert "".join(s.text for s in sentences) == quote + "二" * 120 + "。"
+
+
+def test_hard_wrap_never_cuts_a_number() -> None:
+    pieces = hard_wrap("共" + "1234567890" + "人" * 30, 20)
+    assert "".join(pieces) == "共1234567890" + "人" * 30
+    assert any("1234567890" in p for p in pieces)
