@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,16 @@ def test_feed_rebuilds_from_out(tmp_path: Path) -> None:
     result = runner.invoke(app, ["feed", "--out", str(out), "--base-url", "https://news.example/"])
     assert result.exit_code == 0, result.output
     assert "https://news.example/editions/2025-03-14/edition.mp3" in (out / "feed.xml").read_text()
+
+
+def test_sample_script_is_clean_for_the_offline_voice(sample_page: Path) -> None:
+    from audiopaper.offline import OFFLINE_TRAITS
+
+    result = runner.invoke(app, ["script", str(sample_page), "--json"])
+    assert result.exit_code == 0, result.output
+    spoken = [s for a in json.loads(result.stdout)["articles"] for s in a["spoken"]]
+    assert len(spoken) > 100
+    for sentence in spoken:
+        assert not re.search(r"[0-9A-Za-z]", sentence), sentence
+        assert not re.search(r"[!-/:-@\[-`{-~]", sentence), sentence
+        assert len(sentence) <= OFFLINE_TRAITS.max_sentence_chars, sentence
