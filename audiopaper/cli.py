@@ -19,6 +19,7 @@ from typing import Annotated, ParamSpec
 import typer
 
 from audiopaper.errors import AudiopaperError, OptionError, ProfileError
+from audiopaper.feed import write_feed
 from audiopaper.offline import OFFLINE_TRAITS
 from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
@@ -29,7 +30,6 @@ from audiopaper.pipeline import (
     render,
 )
 from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
-from audiopaper.publish import write_feed
 from audiopaper.synth import ENGINE_NAMES, make_engine
 
 EXIT_USER_ERROR = 1
@@ -98,6 +98,7 @@ def render_command(
     order: Annotated[
         str, typer.Option(help="Article order: lead (lead story first) or source (page order).")
     ] = "lead",
+    cover: Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")] = None,
 ) -> None:
     """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
     if engine not in ENGINE_NAMES:
@@ -109,7 +110,7 @@ def render_command(
     try:
         options = RenderOptions(
             out_dir=out, day=_parse_date(day), profile=chosen_profile, base_url=base_url,
-            paper=paper, lead_first=order == "lead",
+            paper=paper, lead_first=order == "lead", cover=cover,
         )  # fmt: skip
     except ValueError as error:
         raise OptionError(str(error)) from error

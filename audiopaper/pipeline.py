@@ -17,15 +17,17 @@ from urllib.parse import urlparse
 
 from audiopaper.assemble import assemble_edition
 from audiopaper.clean import CleanResult, clean_pages
+from audiopaper.errors import OptionError
+from audiopaper.feed import install_cover, validate_cover, write_feed
 from audiopaper.ingest import read_page
 from audiopaper.lexicon import default_lexicon
 from audiopaper.profiles import Profile
 from audiopaper.publish import (
     EditionMeta,
+    cover_for_tags,
     install_edition,
     staging_dir,
     write_edition_files,
-    write_feed,
 )
 from audiopaper.speech import Frame, Script, SpeechOptions, build_script, edition_frame
 from audiopaper.synth import Engine, EngineTraits
@@ -37,6 +39,13 @@ DEFAULT_PAPER = "今日新闻"
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 """Where ``audiopaper serve`` publishes by default; feeds need absolute URLs."""
+
+
+def check_base_url(base_url: str) -> None:
+    """Refuse a base URL podcast apps could not use (feeds need absolute http(s) URLs)."""
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise OptionError(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
 
 
 @dataclass(frozen=True)
@@ -61,12 +70,15 @@ class RenderOptions:
     lead_first: bool = True
     """Move each page's lead story (``#`` headline) to the front."""
 
+    cover: Path | None = None
+    """A square JPEG/PNG cover to publish; None keeps the current one or generates one."""
+
     def __post_init__(self) -> None:
-        parsed = urlparse(self.base_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError(f"base URL must be an absolute http(s) URL, got {self.base_url!r}")
+        check_base_url(self.base_url)
         if not self.paper.strip():
             raise ValueError("the paper's name must not be empty")
+        if self.cover is not None:
+            validate_cover(self.cover)
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,7 @@ def render(
         return edition_frame(titles, paper=options.paper, day=options.day, options=speech_options)
 
     staging = staging_dir(options.out_dir, options.day)
+    cover = install_cover(options.out_dir, options.cover)
     try:
         assembled = assemble_edition(
             script.articles, frame, engine, options.profile, staging, progress=progress
@@ -134,7 +147,7 @@ def render(
             profile=options.profile.name,
         )
         progress("tags, chapters and transcript")
-        manifest = write_edition_files(staging, meta, assembled)
+        manifest = write_edition_files(staging, meta, assembled, cover_jpeg=cover_for_tags(cover))
         edition_dir = install_edition(staging, options.out_dir, options.day)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -7,24 +7,21 @@ half-written edition, and an interrupted run leaves the previous one intact.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 import shutil
 import tempfile
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
-from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, CTOCFlags
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, CTOCFlags
 from mutagen.mp3 import MP3
 
-from audiopaper.assemble import AssembledEdition, ascii_slug
+from audiopaper.assemble import AssembledEdition
 from audiopaper.errors import OutputError
 
 _LOGGER = logging.getLogger(__name__)
@@ -34,17 +31,6 @@ EDITIONS_DIR = "editions"
 
 CHAPTERS_VERSION = "1.2.0"
 """Podcasting 2.0 JSON chapters format version."""
-
-NAMESPACES = {
-    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
-    "content": "http://purl.org/rss/1.0/modules/content/",
-    "podcast": "https://podcastindex.org/namespace/1.0",
-    "atom": "http://www.w3.org/2005/Atom",
-}
-"""XML namespaces of the feed (the itunes URI is case-sensitive)."""
-
-for _prefix, _uri in NAMESPACES.items():
-    ET.register_namespace(_prefix, _uri)
 
 
 @dataclass(frozen=True)
@@ -122,8 +108,30 @@ def chapter_id(index: int) -> str:
     return f"ch{index:03d}"
 
 
-def write_tags(mp3_path: Path, meta: EditionMeta, edition: AssembledEdition | None, *, title: str) -> None:
-    """ID3v2.3 tags; with ``edition``, one CHAP per article under one ordered top-level CTOC."""
+APIC_SIZE_PX = 600
+"""Side of the cover embedded in MP3s: ID3 art is a fallback, so it is kept small."""
+
+
+def cover_for_tags(cover: Path) -> bytes:
+    """The show cover as a small JPEG for the APIC frame."""
+    from PIL import Image
+
+    with Image.open(cover) as image:
+        small = image.convert("RGB").resize((APIC_SIZE_PX, APIC_SIZE_PX))
+        buffer = io.BytesIO()
+        small.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def write_tags(
+    mp3_path: Path,
+    meta: EditionMeta,
+    edition: AssembledEdition | None,
+    *,
+    title: str,
+    cover_jpeg: bytes | None = None,
+) -> None:
+    """ID3v2.3 tags and cover; with ``edition``, one CHAP per article under a top-level CTOC."""
     tags = _TimeOrderedID3()
     tags.add(TIT2(encoding=3, text=[title]))
     tags.add(TPE1(encoding=3, text=[meta.paper]))
@@ -132,6 +140,8 @@ def write_tags(mp3_path: Path, meta: EditionMeta, edition: AssembledEdition | No
     tags.add(TCON(encoding=3, text=["Podcast"]))
     tags.add(TLAN(encoding=3, text=["chi"]))
     tags.add(COMM(encoding=3, lang="chi", desc="", text=[f"{meta.title}，由 audiopaper 生成"]))
+    if cover_jpeg:
+        tags.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="cover", data=cover_jpeg))
     if edition is not None:
         ids = []
         for article in edition.articles:
@@ -224,11 +234,13 @@ def mp3_duration_s(path: Path) -> float:
     return float(MP3(str(path)).info.length)
 
 
-def write_edition_files(staging: Path, meta: EditionMeta, edition: AssembledEdition) -> dict[str, Any]:
+def write_edition_files(
+    staging: Path, meta: EditionMeta, edition: AssembledEdition, *, cover_jpeg: bytes | None = None
+) -> dict[str, Any]:
     """Tag the MP3s and write edition.json, chapters.json and transcript.vtt into ``staging``."""
-    write_tags(staging / "edition.mp3", meta, edition, title=meta.title)
+    write_tags(staging / "edition.mp3", meta, edition, title=meta.title, cover_jpeg=cover_jpeg)
     for article in edition.articles:
-        write_tags(staging / article.file, meta, None, title=article.title)
+        write_tags(staging / article.file, meta, None, title=article.title, cover_jpeg=cover_jpeg)
     duration = max(mp3_duration_s(staging / "edition.mp3"), edition.duration_s)
     manifest = edition_manifest(meta, edition, duration)
     atomic_write_text(staging / "edition.json", json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -267,94 +279,3 @@ def install_edition(staging: Path, out_dir: Path, day: date) -> Path:
     if aside.exists():
         shutil.rmtree(aside)
     return final
-
-
-def read_manifests(out_dir: Path) -> list[dict[str, Any]]:
-    """Every complete edition's manifest under ``out_dir``, newest first."""
-    manifests = []
-    for path in sorted(
-        (out_dir / EDITIONS_DIR).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/edition.json")
-    ):
-        try:
-            manifests.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as error:
-            _LOGGER.warning("ignoring unreadable %s: %s", path, error)
-    return sorted(manifests, key=lambda m: str(m["date"]), reverse=True)
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, /, **attrs: str) -> ET.Element:
-    prefix, _, local = tag.rpartition(":")
-    name = f"{{{NAMESPACES[prefix]}}}{local}" if prefix else tag
-    element = ET.SubElement(parent, name, attrs)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def feed_xml(manifests: Iterable[dict[str, Any]], base_url: str, *, paper: str) -> bytes:
-    """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    rss = ET.Element("rss", {"version": "2.0"})
-    channel = _sub(rss, "channel")
-    _sub(channel, "title", f"{paper}有声版")
-    _sub(channel, "link", base)
-    _sub(channel, "description", f"{paper}每日有声版：每篇报道由语音朗读，附章节与文字稿。")
-    _sub(channel, "language", "zh-cn")
-    _sub(channel, "generator", "audiopaper")
-    _sub(channel, "atom:link", href=urljoin(base, "feed.xml"), rel="self", type="application/rss+xml")
-    _sub(channel, "itunes:author", paper)
-    _sub(channel, "itunes:explicit", "false")
-    _sub(channel, "itunes:type", "episodic")
-    category = _sub(channel, "itunes:category", text="News")
-    _sub(category, "itunes:category", text="Daily News")
-    slug = ascii_slug(paper)
-    for manifest in manifests:
-        edition_url = urljoin(base, f"{EDITIONS_DIR}/{manifest['date']}/")
-        item = _sub(channel, "item")
-        _sub(item, "title", str(manifest["title"]))
-        listing = "\n".join(f"{_clock(a['start'])} {a['title']}" for a in manifest["articles"])
-        _sub(
-            item,
-            "description",
-            f"{manifest['title']}，共{len(manifest['articles'])}篇报道。\n{listing}",
-        )
-        _sub(item, "guid", f"audiopaper:{slug}:{manifest['date']}", isPermaLink="false")
-        published = datetime.fromisoformat(str(manifest["published"]))
-        _sub(item, "pubDate", format_datetime(published.astimezone(UTC), usegmt=True))
-        _sub(item, "enclosure", url=urljoin(edition_url, "edition.mp3"),
-             length=str(manifest["size"]), type="audio/mpeg")  # fmt: skip
-        _sub(item, "itunes:duration", str(round(float(manifest["duration"]))))
-        _sub(item, "itunes:episodeType", "full")
-        _sub(
-            item,
-            "podcast:chapters",
-            url=urljoin(edition_url, "chapters.json"),
-            type="application/json+chapters",
-        )
-        _sub(
-            item,
-            "podcast:transcript",
-            url=urljoin(edition_url, "transcript.vtt"),
-            type="text/vtt",
-            language="zh-cn",
-        )
-    ET.indent(rss)
-    body: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
-
-
-def _clock(seconds: float) -> str:
-    total = int(seconds)
-    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
-
-
-def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> Path:
-    """Rebuild ``feed.xml`` from every edition under ``out_dir``; returns its path."""
-    manifests = read_manifests(out_dir)
-    for manifest in manifests:
-        mp3 = out_dir / EDITIONS_DIR / str(manifest["date"]) / "edition.mp3"
-        manifest["size"] = mp3.stat().st_size
-    name = paper or (str(manifests[0].get("paper")) if manifests else "audiopaper")
-    path = out_dir / "feed.xml"
-    atomic_write_bytes(path, feed_xml(manifests, base_url, paper=name))
-    return path

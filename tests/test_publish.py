@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import struct
-import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-import feedparser
-import podcastparser
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
@@ -23,13 +19,11 @@ from audiopaper.assemble import (
     silence,
 )
 from audiopaper.publish import (
-    NAMESPACES,
     EditionMeta,
     atomic_write_text,
     install_edition,
     transcript_vtt,
     write_edition_files,
-    write_feed,
 )
 
 META = EditionMeta(paper="青梅日报", day=date(2025, 3, 14), engine="fake", voice="tone", profile="standard")
@@ -122,55 +116,29 @@ def test_vtt_escapes_arrows() -> None:
     assert "a→b" in transcript_vtt(edition)
 
 
-def test_install_replaces_old_edition_and_feed_lists_it(published: Path, tmp_path: Path) -> None:
+def test_install_replaces_old_edition(published: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     old = out / "editions" / "2025-03-14"
     old.mkdir(parents=True)
     (old / "stale.txt").write_text("old")
     final = install_edition(published, out, META.day)
     assert final == old and not (final / "stale.txt").exists()
+    assert (final / "edition.mp3").exists()
     assert not list((out / "editions").glob(".*"))
-    feed_path = write_feed(out, "https://example.org/paper/")
-    data = feed_path.read_bytes()
-    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
-    root = ET.fromstring(data)
-    item = root.find("channel/item")
-    assert item is not None
-    enclosure = item.find("enclosure")
-    assert enclosure is not None
-    assert enclosure.get("url") == "https://example.org/paper/editions/2025-03-14/edition.mp3"
-    assert enclosure.get("length") == str((final / "edition.mp3").stat().st_size)
-    assert enclosure.get("type") == "audio/mpeg"
-    guid = item.find("guid")
-    assert guid is not None and guid.get("isPermaLink") == "false"
-    assert guid.text == "audiopaper:qing-mei-ri-bao:2025-03-14"
-    itunes = "{" + NAMESPACES["itunes"] + "}"
-    assert root.findtext(f"channel/{itunes}explicit") == "false"
-    category = root.find(f"channel/{itunes}category")
-    assert category is not None and category.get("text") == "News"
-    assert [c.get("text") for c in category] == ["Daily News"]
-    parsed = feedparser.parse(data)
-    assert parsed.bozo == 0
-    podcast = podcastparser.parse("https://example.org/paper/feed.xml", io.BytesIO(data))
-    (episode,) = podcast["episodes"]
-    (enclosure_seen,) = episode["enclosures"]
-    assert enclosure_seen["mime_type"] == "audio/mpeg" and enclosure_seen["file_size"] > 0
-    assert abs(episode["total_time"] - 41) <= 1
-    assert episode["published"] > 0
-    assert episode["guid"] == guid.text
 
 
-def test_feed_escapes_hostile_titles(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    edition_dir = out / "editions" / "2025-03-15"
-    edition_dir.mkdir(parents=True)
-    (edition_dir / "edition.mp3").write_bytes(b"\xff\xfb" * 100)
-    title = '<script>alert(1)</script> & ]]> "引号"'
-    manifest = {"date": "2025-03-15", "title": title, "paper": "报", "duration": 1.0,
-                "published": "2025-03-15T06:00:00+00:00", "articles": [{"title": title, "start": 0.0}]}  # fmt: skip
-    (edition_dir / "edition.json").write_text(json.dumps(manifest), encoding="utf-8")
-    root = ET.fromstring(write_feed(out, "http://127.0.0.1:8000/").read_bytes())
-    assert root.findtext("channel/item/title") == title
+def test_cover_is_embedded_as_a_small_jpeg(tmp_path: Path) -> None:
+    from audiopaper.feed import generate_cover
+    from audiopaper.publish import cover_for_tags
+
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(generate_cover())
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    write_edition_files(staging, META, make_edition(staging), cover_jpeg=cover_for_tags(cover))
+    (picture,) = ID3(str(staging / "edition.mp3")).getall("APIC")
+    assert picture.mime == "image/jpeg" and picture.type == 3
+    assert 1000 < len(picture.data) < 500_000
 
 
 def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
