@@ -194,7 +194,14 @@ class Mp3Writer:
     A lookahead limiter keeps peaks under LIMIT_DBFS; ffmpeg resamples to 44.1 kHz.
     """
 
-    def __init__(self, path: Path, sample_rate_hz: int, *, bitrate_kbps: int = MP3_BITRATE_KBPS) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sample_rate_hz: int,
+        *,
+        bitrate_kbps: int = MP3_BITRATE_KBPS,
+        mp3_sample_rate_hz: int = MP3_SAMPLE_RATE_HZ,
+    ) -> None:
         import imageio_ffmpeg
 
         self.path = path
@@ -205,7 +212,7 @@ class Mp3Writer:
             imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin",
             "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
             "-af", f"alimiter=limit={limit:.4f}:attack=5:release=50:level=disabled",
-            "-ar", str(MP3_SAMPLE_RATE_HZ), "-ac", "1",
+            "-ar", str(mp3_sample_rate_hz), "-ac", "1",
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
             "-id3v2_version", "0", "-write_id3v1", "0",
             "-f", "mp3", "-y", str(path),
@@ -303,6 +310,7 @@ def assemble_edition(
     articles that made it, so the intro's count and the table of contents are true.
     """
     rate = engine.sample_rate_hz
+    encoding = {"bitrate_kbps": profile.mp3_bitrate_kbps, "mp3_sample_rate_hz": profile.mp3_sample_rate_hz}
     articles_dir = edition_dir / "articles"
     articles_dir.mkdir(parents=True, exist_ok=True)
     scratch = edition_dir / ".scratch"
@@ -316,7 +324,7 @@ def assemble_edition(
         try:
             samples, title_span, spans = _article_samples(script, engine, profile)
             samples = normalize_loudness(samples, rate)
-            writer = Mp3Writer(edition_dir / file, rate)
+            writer = Mp3Writer(edition_dir / file, rate, **encoding)
             try:
                 writer.write(samples)
                 writer.close()
@@ -337,7 +345,7 @@ def assemble_edition(
     frame = make_frame([take.script.title_spoken for take in takes])
     cues: list[Cue] = []
     assembled: list[AssembledArticle] = []
-    writer = Mp3Writer(edition_dir / "edition.mp3", rate)
+    writer = Mp3Writer(edition_dir / "edition.mp3", rate, **encoding)
     try:
 
         def seconds() -> float:

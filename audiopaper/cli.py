@@ -139,10 +139,13 @@ def script_command(
     pages: Pages,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for tools).")] = False,
     order: Annotated[str, typer.Option(help="Article order: lead or source.")] = "lead",
+    profile: Annotated[str, typer.Option(help="Listening profile from voices/.")] = DEFAULT_PROFILE,
 ) -> None:
     """Print what will be spoken for PAGE..., without synthesis: a proof for the editor."""
+    chosen_profile = load_profile(profile)
     cleaning = read_and_clean(pages, lead_first=order != "source")
-    script = make_script(cleaning, OFFLINE_TRAITS)  # shaped for the default voice; no model loaded
+    # Shaped for the default offline voice; no model is loaded.
+    script = make_script(cleaning, OFFLINE_TRAITS, chosen_profile)
     if as_json:
         document = {
             "articles": [

@@ -103,19 +103,20 @@ def read_and_clean(paths: Sequence[Path], *, lead_first: bool = True) -> CleanRe
     return clean_pages([read_page(path) for path in paths], lead_first=lead_first)
 
 
-def speech_options_for(traits: EngineTraits) -> SpeechOptions:
-    """Speech options matching an engine's declared needs and limits, with the lexicon."""
+def speech_options_for(traits: EngineTraits, profile: Profile | None = None) -> SpeechOptions:
+    """Speech options matching an engine's needs and limits and a profile, with the lexicon."""
     return SpeechOptions(
         spell_letters=traits.spells_letters,
         engine_limit_chars=traits.max_sentence_chars,
         respell=traits.respells,
         lexicon=default_lexicon(),
+        repeat_key_facts=profile.repeat_key_facts if profile else False,
     )
 
 
-def make_script(cleaning: CleanResult, traits: EngineTraits) -> Script:
-    """The edition's script for an engine with these traits."""
-    return build_script(cleaning.articles, speech_options_for(traits))
+def make_script(cleaning: CleanResult, traits: EngineTraits, profile: Profile | None = None) -> Script:
+    """The edition's script for an engine with these traits, in a listening profile."""
+    return build_script(cleaning.articles, speech_options_for(traits, profile))
 
 
 def render(
@@ -127,8 +128,8 @@ def render(
 ) -> RenderResult:
     """Render pages into a published edition under ``options.out_dir`` and rebuild the feed."""
     cleaning = read_and_clean(paths, lead_first=options.lead_first)
-    script = make_script(cleaning, engine.traits)
-    speech_options = speech_options_for(engine.traits)
+    script = make_script(cleaning, engine.traits, options.profile)
+    speech_options = speech_options_for(engine.traits, options.profile)
 
     def frame(titles: Sequence[str]) -> Frame:
         return edition_frame(titles, paper=options.paper, day=options.day, options=speech_options)

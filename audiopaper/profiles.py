@@ -17,6 +17,12 @@ from audiopaper.errors import ProfileError
 DEFAULT_PROFILE = "standard"
 """The profile used when ``--profile`` is not given."""
 
+MP3_BITRATES_KBPS = (32, 48, 56, 64, 80, 96, 112, 128, 160, 192)
+"""Constant bit rates offered for the mono MP3s (Apple: at least 32, 96-128 recommended)."""
+
+MP3_SAMPLE_RATES_HZ = (22_050, 24_000, 32_000, 44_100, 48_000)
+"""Sample rates offered for the MP3s (Apple recommends 44.1 or 48 kHz)."""
+
 NOT_PROFILES = frozenset({"lexicon"})
 """TOML files in voices/ that are not profiles (the pronunciation lexicon)."""
 
@@ -72,19 +78,38 @@ class Profile:
     pauses: Pauses
     """Silences between parts."""
 
+    repeat_key_facts: bool = False
+    """After an article, repeat once the sentences with a phone number, date or address to act on."""
+
+    mp3_bitrate_kbps: int = 96
+    """Constant bit rate of the published MP3s."""
+
+    mp3_sample_rate_hz: int = 44_100
+    """Sample rate of the published MP3s."""
+
     def __post_init__(self) -> None:
         if not 0.5 <= self.offline_speed <= 2.0:
             raise ValueError(f"offline.speed must be between 0.5 and 2.0, got {self.offline_speed}")
+        if self.mp3_bitrate_kbps not in MP3_BITRATES_KBPS:
+            raise ValueError(
+                f"audio.bitrate_kbps must be one of {MP3_BITRATES_KBPS}, got {self.mp3_bitrate_kbps}"
+            )
+        if self.mp3_sample_rate_hz not in MP3_SAMPLE_RATES_HZ:
+            raise ValueError(
+                f"audio.sample_rate_hz must be one of {MP3_SAMPLE_RATES_HZ}, got {self.mp3_sample_rate_hz}"
+            )
 
     @classmethod
     def from_dict(cls, name: str, data: dict[str, Any]) -> Profile:
         """Build a profile from parsed TOML, refusing unknown and missing keys."""
-        known = {"name", "description", "offline", "edge", "pauses"}
+        known = {"name", "description", "offline", "edge", "pauses", "speech", "audio"}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown keys {sorted(unknown)}")
         offline = data.get("offline", {})
         edge = data.get("edge", {})
+        speech = data.get("speech", {})
+        audio = data.get("audio", {})
         return cls(
             name=str(data.get("name", name)),
             description=str(data.get("description", "")),
@@ -93,6 +118,9 @@ class Profile:
             edge_voice=str(edge.get("voice", "zh-CN-XiaoxiaoNeural")),
             edge_rate=str(edge.get("rate", "+0%")),
             pauses=Pauses(**data["pauses"]),
+            repeat_key_facts=bool(speech.get("repeat_key_facts", False)),
+            mp3_bitrate_kbps=int(audio.get("bitrate_kbps", 96)),
+            mp3_sample_rate_hz=int(audio.get("sample_rate_hz", 44_100)),
         )
 
 

@@ -51,6 +51,9 @@ class SpeechOptions:
     lexicon: Lexicon = EMPTY_LEXICON
     """Words to say a particular way."""
 
+    repeat_key_facts: bool = False
+    """Repeat, after the article, sentences with a phone number, date or address to act on."""
+
     def __post_init__(self) -> None:
         if self.target_sentence_chars < 2 * MIN_SENTENCE_CHARS:
             raise ValueError(
@@ -208,14 +211,49 @@ def _fit_to_engine(text: str, options: SpeechOptions) -> list[tuple[str, str]]:
     return result
 
 
+REPEAT_PREFIX = "再说一遍："
+"""How a repeated key fact is introduced."""
+
+MAX_REPEATS_PER_ARTICLE = 2
+"""At most this many sentences are repeated after one article."""
+
+_PHONE_OR_HOTLINE = re.compile(
+    r"(?<!\d)(?:0\d{2,3}[-—－ ]?\d{7,8}|1[3-9]\d{9}|[48]00[-— ]?\d{3}[-— ]?\d{4})(?!\d)"
+    r"|(?:热线|电话|拨打|致电)[^。；！？]{0,8}\d{3,}"
+)
+_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{1,2}:\d{2}")
+_ACTION = re.compile(r"报名|咨询|开课|截止|开放|办理|领取|接种|前往|预约|登记|缴费|停水|停电|封闭|将于|届时")
+_ADDRESS = re.compile(r"地址|地点|位于[^。；]{2,20}(?:路|街|巷|弄|号|村|社区)|\d+号")
+
+
+def is_key_fact(text: str) -> bool:
+    """True for a sentence that gives a phone number, or a date or address to act on."""
+    if _PHONE_OR_HOTLINE.search(text):
+        return True
+    acts = _ACTION.search(text) is not None
+    return acts and (_DATE.search(text) is not None or _ADDRESS.search(text) is not None)
+
+
 def script_article(article: Article, options: SpeechOptions) -> ArticleScript:
-    """Shape and normalize one article."""
+    """Shape and normalize one article (with its key facts repeated, if asked)."""
     sentences = []
     for index, paragraph in enumerate(article.paragraphs):
         for shaped in shape_paragraph(paragraph, options.target_sentence_chars):
             for text, spoken in _fit_to_engine(shaped, options):
                 if re.search(r"[\u4e00-\u9fff]", spoken):
                     sentences.append(Sentence(text, spoken, index, options.lexicon.find(text)))
+    if options.repeat_key_facts:
+        facts = [s for s in sentences if is_key_fact(s.text)][:MAX_REPEATS_PER_ARTICLE]
+        repeat_paragraph = len(article.paragraphs)
+        for fact in facts:
+            sentences.append(
+                Sentence(
+                    REPEAT_PREFIX + fact.text,
+                    _speak(REPEAT_PREFIX, options) + fact.spoken,
+                    repeat_paragraph,
+                    fact.lexicon,
+                )
+            )
     return ArticleScript(
         article=article,
         title_spoken=speak_title(article.title, options),

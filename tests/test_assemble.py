@@ -118,3 +118,12 @@ def test_one_failing_article_is_skipped_not_fatal(tmp_path: Path, standard_profi
     assert edition.articles[0].index == 1
     assert len(edition.skipped) == 1 and "河边新修步道" in edition.skipped[0]
     assert "本期共有一篇报道" in edition.cues[0].text
+
+
+def test_bitrate_and_sample_rate_follow_the_profile(tmp_path: Path, standard_profile: Profile) -> None:
+    from dataclasses import replace
+
+    profile = replace(standard_profile, mp3_bitrate_kbps=64, mp3_sample_rate_hz=48_000)
+    assemble(tmp_path, profile)
+    info = MP3(str(tmp_path / "edition.mp3")).info
+    assert (info.bitrate, info.sample_rate, info.channels) == (64_000, 48_000, 1)

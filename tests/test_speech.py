@@ -14,6 +14,7 @@ from audiopaper.speech import (
     cut_long,
     edition_frame,
     hard_wrap,
+    is_key_fact,
     shape_paragraph,
     speak_title,
     split_sentences,
@@ -115,3 +116,34 @@ def test_hard_wrap_never_cuts_a_number() -> None:
     pieces = hard_wrap("共" + "1234567890" + "人" * 30, 20)
     assert "".join(pieces) == "共1234567890" + "人" * 30
     assert any("1234567890" in p for p in pieces)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key"),
+    [
+        ("有意报名的居民可拨打0573-85123456咨询。", True),
+        ("咨询热线12345。", True),
+        ("手机13912345678。", True),
+        ("下一期将于4月9日开课。", True),
+        ("报名截止到3月20日。", True),
+        ("办理地点位于人民路18号。", True),
+        ("3月8日，植树活动在公园举行。", False),
+        ("今年共种树3500株。", False),
+    ],
+)
+def test_key_facts(sentence: str, key: bool) -> None:
+    assert is_key_fact(sentence) is key
+
+
+def test_elder_profile_repeats_key_facts_after_the_article() -> None:
+    article = Article(
+        title="课堂开课",
+        byline=None,
+        paragraphs=("社区开设手机课堂。", "下一期将于4月9日开课，欢迎报名。", "课堂很受欢迎。"),
+    )
+    options = SpeechOptions(spell_letters=True, repeat_key_facts=True)
+    sentences = build_script([article], options).articles[0].sentences
+    assert [s.spoken for s in sentences[-1:]] == ["再说一遍：下一期将于四月九日开课，欢迎报名。"]
+    assert sentences[-1].paragraph == 3
+    plain = build_script([article], SpeechOptions(spell_letters=True)).articles[0].sentences
+    assert len(plain) == len(sentences) - 1
