@@ -209,6 +209,33 @@ def feed_command(
     typer.echo(str(write_feed(out, base_url, paper=paper)))
 
 
+@app.command("serve")
+@_user_errors
+def serve_command(
+    out: Annotated[Path, typer.Option("--out", help="Output directory to serve.")] = Path("out"),
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 for the whole network).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve --out for podcast apps and browsers (byte ranges, HEAD, CORS)."""
+    from audiopaper.serve import make_server
+
+    if not out.is_dir():
+        raise OptionError(f"{out} does not exist; render an edition first")
+    try:
+        server = make_server(out, host, port)
+    except OSError as error:
+        raise OptionError(f"cannot listen on {host}:{port}: {error.strerror}; try another --port") from error
+    _say(f"serving {out} at http://{host}:{server.server_address[1]}/ (feed: /feed.xml); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _say("stopped")
+    finally:
+        server.server_close()
+
+
 def main() -> None:
     """Entry point: run the app, turning audiopaper's errors into one line and an exit code."""
     logging.basicConfig(level=logging.WARNING, format="audiopaper: %(message)s", stream=sys.stderr)
