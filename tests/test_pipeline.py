@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +32,23 @@ def check_edition(edition_dir: Path) -> dict:  # type: ignore[type-arg]
     chapters = sorted(ID3(str(edition_dir / "edition.mp3")).getall("CHAP"), key=lambda c: c.start_time)
     assert [c.start_time for c in chapters] == [round(a["start"] * 1000) for a in manifest["articles"]]
     assert [c.sub_frames["TIT2"].text[0] for c in chapters] == [a["title"] for a in manifest["articles"]]
+    assert ffmpeg_chapter_starts_ms(edition_dir / "edition.mp3") == pytest.approx(
+        [c.start_time for c in chapters], abs=50
+    )
     return manifest  # type: ignore[no-any-return]
+
+
+def ffmpeg_chapter_starts_ms(path: Path) -> list[int]:
+    """Chapter starts as ffmpeg's own ID3 reader sees them (an oracle independent of mutagen)."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    result = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return [int(line.split("=")[1]) for line in result.stdout.splitlines() if line.startswith("START=")]
 
 
 def test_sample_page_renders_with_sentences_inside_the_audio(
@@ -48,10 +65,16 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     tmp_path: Path, standard_profile: Profile, write_page
 ) -> None:  # type: ignore[no-untyped-def]
     page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
-    for day in (date(2025, 3, 13), date(2025, 3, 14), date(2025, 3, 14)):
+    first_guids = None
+    for day in (date(2025, 3, 13), date(2025, 3, 14), date(2025, 3, 13)):
         render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), FakeEngine())
+        feed = (tmp_path / "feed.xml").read_text(encoding="utf-8")
+        guids = re.findall(r"<guid[^>]*>([^<]+)</guid>", feed)
+        if day == date(2025, 3, 14) and first_guids is None:
+            first_guids = guids
     assert sorted(p.name for p in (tmp_path / "editions").iterdir()) == ["2025-03-13", "2025-03-14"]
-    assert (tmp_path / "feed.xml").read_text().count("<item>") == 2
+    assert len(guids) == 2 and guids == first_guids
+    assert guids == ["audiopaper:jin-ri-xin-wen:2025-03-14", "audiopaper:jin-ri-xin-wen:2025-03-13"]
 
 
 @pytest.mark.real_engine
