@@ -1,50 +1,53 @@
-"""Assemble: sentences' audio into article MP3s and one edition MP3, with times.
+"""Assemble: sentences' audio into article MP3s and one edition MP3, with exact times.
 
-Each article is synthesized once: its title and sentences, separated by the profile's
-pauses, are brought to the target loudness and encoded as the article's MP3; the same
-samples are kept in a raw scratch file and streamed into the edition between a chime,
-the intro, the table of contents, per-article announcements and the outro. Memory holds
-one article at a time, and every sentence's start and end in the edition is counted in
-samples as it is written, so edition.json's times are exact.
+The edition is a chain of segments: the opening (chime, intro, table of contents), then
+for each article an announcement (第N篇) and the article itself (title and sentences with
+the profile's pauses), then the outro and a closing chime. Each segment is brought to the
+target loudness on its own and encoded once; an article's segment *is* its article MP3,
+and edition.mp3 is the segments' frames joined. Encoded segments are cached by content,
+so re-rendering an edition where one article changed encodes only that article. Times
+come from sample counts and frame counts, so edition.json's are exact.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import json
 import logging
-import math
+import os
 import re
-import subprocess
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from audiopaper.encode import (
+    CODEC_DELAY_SAMPLES,
+    LIMIT_DBFS,
+    SAMPLES_PER_FRAME,
+    TARGET_LUFS,
+    Mp3Writer,
+    chime,
+    count_mp3_frames,
+    normalize_loudness,
+    silence,
+)
 from audiopaper.errors import AudiopaperError, EncodeError
 from audiopaper.profiles import Profile
 from audiopaper.speech import ArticleScript, Frame
-from audiopaper.synth import Clip, Engine, Samples, synthesize_clip
+from audiopaper.synth import Samples
+from audiopaper.synthesis import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
-TARGET_LUFS = -16.0
-"""Integrated loudness every segment is brought to (Apple's podcast figure)."""
+SEGMENT_VERSION = "segment-v1"
+"""Changes whenever the way segments are built changes, so cached segments are redone."""
 
-LIMIT_DBFS = -2.0
-"""Peak ceiling before MP3 encoding; encoding raises peaks a little, the target is -1 dBTP."""
-
-MP3_SAMPLE_RATE_HZ = 44_100
-"""Sample rate of the published MP3s (Apple recommends 44.1 or 48 kHz)."""
-
-MP3_BITRATE_KBPS = 96
-"""Constant bit rate of the published mono MP3s."""
-
-CHIME_S = 1.6
-"""Length of the chime that opens and closes the edition."""
-
-_MIN_LOUDNESS_S = 0.4
-"""pyloudnorm needs at least one 400 ms gating block."""
+CHIME = "chime-v1"
+"""Part marker for the generated chime (see encode.chime)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,27 @@ class AssembledEdition:
     skipped: tuple[str, ...]
     """One line per article left out, saying why."""
 
+    segments_encoded: int = 0
+    """Segments encoded in this run (the rest came from the cache)."""
+
+
+Part = tuple[str, str | int]
+"""A piece of a segment: ("speech", text), ("silence", milliseconds) or ("chime", CHIME)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An encoded piece of the edition, stored in the cache."""
+
+    mp3: Path
+    """The encoded frames (no tags)."""
+
+    frames: int
+    """Number of MP3 frames."""
+
+    lines: tuple[tuple[int, int], ...]
+    """Start and end, in engine samples from the segment's start, of each speech part."""
+
 
 def ascii_slug(title: str, *, max_chars: int = 40) -> str:
     """An ASCII file-name slug for a Chinese title, from its pinyin (a-z, 0-9 and '-')."""
@@ -131,319 +155,235 @@ def ascii_slug(title: str, *, max_chars: int = 40) -> str:
     return slug or "article"
 
 
-def chime(sample_rate_hz: int) -> Samples:
-    """A soft two-note bell (E5 then A5) with decaying partials, generated in code."""
-    t = np.arange(int(CHIME_S * sample_rate_hz), dtype=np.float64) / sample_rate_hz
-    signal = np.zeros_like(t)
-    for onset_s, pitch_hz in ((0.0, 659.25), (0.35, 880.0)):
-        local = np.clip(t - onset_s, 0.0, None)
-        active = t >= onset_s
-        for partial, weight in ((1.0, 1.0), (2.0, 0.35), (3.01, 0.12)):
-            signal += active * weight * np.exp(-3.2 * local) * np.sin(2 * np.pi * pitch_hz * partial * local)
-    fade_in = np.minimum(1.0, t / 0.005)
-    return (0.25 * fade_in * signal).astype(np.float32)
+class SegmentBuilder:
+    """Builds segments from parts, through the cache: each distinct segment is encoded once."""
 
+    def __init__(self, synthesizer: Synthesizer, profile: Profile) -> None:
+        self.synthesizer = synthesizer
+        self.profile = profile
+        self.rate = synthesizer.identity.sample_rate_hz
+        self.directory = synthesizer.cache.directory / "segments"
+        self.encoded = 0
 
-def silence(seconds: float, sample_rate_hz: int) -> Samples:
-    """``seconds`` of silence."""
-    return np.zeros(round(seconds * sample_rate_hz), dtype=np.float32)
-
-
-def soft_limit(samples: Samples, ceiling: float) -> Samples:
-    """Bend peaks above half the ceiling smoothly (tanh) so none exceeds ``ceiling``.
-
-    Speech has rare, short peaks well above its loudness; bending just those keeps the
-    loudness target reachable without clipping. ffmpeg's limiter stays as a safety net.
-    """
-    knee = ceiling / 2
-    magnitude = np.abs(samples)
-    over = magnitude > knee
-    if not np.any(over):
-        return samples
-    shaped = samples.copy()
-    shaped[over] = np.sign(samples[over]) * (
-        knee + (ceiling - knee) * np.tanh((magnitude[over] - knee) / (ceiling - knee))
-    )
-    return shaped
-
-
-def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
-    """Bring a segment to TARGET_LUFS (BS.1770 via pyloudnorm) with peaks under the ceiling.
-
-    Limiting lowers loudness a little, so gain and limiting alternate until they agree.
-    """
-    import pyloudnorm
-
-    if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
-        return samples
-    meter = pyloudnorm.Meter(sample_rate_hz)
-    ceiling = 10 ** (LIMIT_DBFS / 20)
-    result = samples
-    for _ in range(3):
-        loudness = meter.integrated_loudness(result.astype(np.float64))
-        if not math.isfinite(loudness) or abs(loudness - TARGET_LUFS) < 0.2:
-            break
-        gain = min(10 ** ((TARGET_LUFS - loudness) / 20), 10 ** (30 / 20))
-        result = soft_limit((result * gain).astype(np.float32), ceiling)
-    return result
-
-
-class Mp3Writer:
-    """Streams float32 samples into ffmpeg (from the imageio-ffmpeg wheel) to make a CBR MP3.
-
-    A lookahead limiter keeps peaks under LIMIT_DBFS; ffmpeg resamples to 44.1 kHz.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        sample_rate_hz: int,
-        *,
-        bitrate_kbps: int = MP3_BITRATE_KBPS,
-        mp3_sample_rate_hz: int = MP3_SAMPLE_RATE_HZ,
-    ) -> None:
-        import imageio_ffmpeg
-
-        self.path = path
-        self.samples_written = 0
-        limit = 10 ** (LIMIT_DBFS / 20)
-        # fmt: off
-        command = [
-            imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin",
-            "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
-            "-af", f"alimiter=limit={limit:.4f}:attack=5:release=50:level=disabled",
-            "-ar", str(mp3_sample_rate_hz), "-ac", "1",
-            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
-            "-id3v2_version", "0", "-write_id3v1", "0",
-            "-f", "mp3", "-y", str(path),
+    def key(self, parts: Sequence[Part]) -> str:
+        """A hash of everything that decides the segment's bytes."""
+        material = [
+            SEGMENT_VERSION,
+            f"{TARGET_LUFS}/{LIMIT_DBFS}/{self.profile.mp3_bitrate_kbps}/{self.profile.mp3_sample_rate_hz}",
         ]
-        # fmt: on
-        self._process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
-        )
+        for kind, value in parts:
+            material.append(f"{kind}:{self.synthesizer.key(str(value)) if kind == 'speech' else value}")
+        return hashlib.sha256("\x1f".join(material).encode()).hexdigest()
 
-    def write(self, samples: Samples) -> None:
-        """Append samples to the MP3."""
-        stdin = self._process.stdin
-        assert stdin is not None
+    def texts(self, parts: Sequence[Part]) -> list[str]:
+        """The speech texts of ``parts``."""
+        return [str(value) for kind, value in parts if kind == "speech"]
+
+    def build(self, parts: Sequence[Part]) -> Segment:
+        """The segment for ``parts``: from the cache, or synthesized, leveled and encoded now."""
+        key = self.key(parts)
+        mp3 = self.directory / key[:2] / f"{key}.mp3"
+        meta_path = mp3.with_suffix(".json")
         try:
-            stdin.write(np.ascontiguousarray(samples, dtype="<f4").tobytes())
-        except BrokenPipeError as error:
-            raise EncodeError(f"ffmpeg stopped while encoding {self.path.name}: {self._stderr()}") from error
-        self.samples_written += len(samples)
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if mp3.stat().st_size == meta["bytes"]:
+                os.utime(mp3)
+                return Segment(mp3, int(meta["frames"]), tuple(tuple(line) for line in meta["lines"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not cached, or damaged: build it again
+        samples, lines = self._samples(parts)
+        mp3.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".", suffix=".mp3", dir=mp3.parent)
+        os.close(handle)
+        temp = Path(temp_name)
+        try:
+            writer = Mp3Writer(
+                temp,
+                self.rate,
+                bitrate_kbps=self.profile.mp3_bitrate_kbps,
+                mp3_sample_rate_hz=self.profile.mp3_sample_rate_hz,
+            )
+            try:
+                writer.write(normalize_loudness(samples, self.rate))
+                writer.close()
+            except BaseException:
+                writer.abort()
+                raise
+            data = temp.read_bytes()
+            frames = count_mp3_frames(data)
+            meta_text = json.dumps({"frames": frames, "bytes": len(data), "lines": [list(x) for x in lines]})
+            os.replace(temp, mp3)
+        finally:
+            temp.unlink(missing_ok=True)
+        meta_temp = meta_path.with_name(f".{meta_path.name}.tmp{os.getpid()}")
+        meta_temp.write_text(meta_text, encoding="utf-8")
+        os.replace(meta_temp, meta_path)
+        self.encoded += 1
+        return Segment(mp3, frames, lines)
 
-    def _stderr(self) -> str:
-        err = self._process.stderr.read() if self._process.stderr else b""
-        lines = err.decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else "no message"
-
-    def close(self) -> None:
-        """Finish the MP3; raises :class:`EncodeError` if ffmpeg failed."""
-        if self._process.stdin:
-            with contextlib.suppress(BrokenPipeError):
-                self._process.stdin.close()
-        code = self._process.wait()
-        if code != 0:
-            raise EncodeError(f"ffmpeg could not encode {self.path.name}: {self._stderr()}")
-
-    def abort(self) -> None:
-        """Stop ffmpeg without finishing (the partial file is the caller's to delete)."""
-        self._process.kill()
-        self._process.wait()
+    def _samples(self, parts: Sequence[Part]) -> tuple[Samples, tuple[tuple[int, int], ...]]:
+        pieces: list[Samples] = []
+        lines: list[tuple[int, int]] = []
+        position = 0
+        for kind, value in parts:
+            if kind == "speech":
+                piece = self.synthesizer.clip(str(value)).samples
+                lines.append((position, position + len(piece)))
+            elif kind == "silence":
+                piece = silence(int(value) / 1000, self.rate)
+            else:
+                piece = chime(self.rate)
+            pieces.append(piece)
+            position += len(piece)
+        return np.concatenate(pieces) if pieces else silence(0.1, self.rate), tuple(lines)
 
 
-@dataclass(frozen=True)
-class _ArticleTake:
-    """An article synthesized and encoded, waiting to be placed in the edition."""
-
-    index: int
-    script: ArticleScript
-    file: str
-    raw_path: Path
-    sample_count: int
-    sentence_spans: tuple[tuple[int, int], ...]
-    title_span: tuple[int, int]
-
-
-def _article_samples(
-    script: ArticleScript, engine: Engine, profile: Profile
-) -> tuple[Samples, tuple[int, int], tuple[tuple[int, int], ...]]:
-    """Synthesize one article: title, pause, sentences with pauses; with sample spans."""
-    rate = engine.sample_rate_hz
+def article_parts(script: ArticleScript, profile: Profile) -> list[Part]:
+    """Title, pause, then sentences with sentence or paragraph pauses between them."""
     pauses = profile.pauses
-    parts: list[Samples] = []
-    position = 0
-
-    def add(samples: Samples) -> tuple[int, int]:
-        nonlocal position
-        parts.append(samples)
-        span = (position, position + len(samples))
-        position += len(samples)
-        return span
-
-    title_span = add(synthesize_clip(engine, script.title_spoken).samples)
-    add(silence(pauses.title_ms / 1000, rate))
-    spans: list[tuple[int, int]] = []
-    previous_paragraph = None
+    parts: list[Part] = [("speech", script.title_spoken), ("silence", pauses.title_ms)]
+    previous = None
     for sentence in script.sentences:
-        if previous_paragraph is not None:
-            gap = pauses.paragraph_ms if sentence.paragraph != previous_paragraph else pauses.sentence_ms
-            add(silence(gap / 1000, rate))
-        spans.append(add(synthesize_clip(engine, sentence.spoken).samples))
-        previous_paragraph = sentence.paragraph
-    return np.concatenate(parts), title_span, tuple(spans)
+        if previous is not None:
+            parts.append(
+                ("silence", pauses.paragraph_ms if sentence.paragraph != previous else pauses.sentence_ms)
+            )
+        parts.append(("speech", sentence.spoken))
+        previous = sentence.paragraph
+    parts.append(("silence", pauses.paragraph_ms))
+    return parts
+
+
+def opening_parts(frame: Frame, profile: Profile) -> list[Part]:
+    """Chime, intro, the table of contents."""
+    parts: list[Part] = [
+        ("chime", CHIME),
+        ("silence", 500),
+        ("speech", frame.intro),
+        ("silence", profile.pauses.paragraph_ms),
+    ]
+    for line in frame.toc:
+        parts += [("speech", line), ("silence", profile.pauses.sentence_ms)]
+    return parts
+
+
+def announcement_parts(announcement: str, profile: Profile) -> list[Part]:
+    """The gap after the previous part, then 第N篇."""
+    return [
+        ("silence", profile.pauses.article_ms),
+        ("speech", announcement),
+        ("silence", profile.pauses.sentence_ms),
+    ]
+
+
+def closing_parts(frame: Frame, profile: Profile) -> list[Part]:
+    """The gap after the last article, the outro and the closing chime."""
+    return [
+        ("silence", profile.pauses.article_ms),
+        ("speech", frame.outro),
+        ("silence", 700),
+        ("chime", CHIME),
+        ("silence", 300),
+    ]
 
 
 def assemble_edition(
     scripts: Sequence[ArticleScript],
     make_frame: Callable[[Sequence[str]], Frame],
-    engine: Engine,
+    synthesizer: Synthesizer,
     profile: Profile,
     edition_dir: Path,
     *,
     progress: Callable[[str], None] = lambda message: None,
+    synthesis_progress: Callable[[int, int], None] | None = None,
 ) -> AssembledEdition:
-    """Synthesize and encode every article, then the edition around them, into ``edition_dir``.
+    """Synthesize what is missing, build every segment, and write the MP3s into ``edition_dir``.
 
     An article whose synthesis or encoding fails is reported in ``skipped`` and left out;
     the edition is built from the rest. ``make_frame`` gets the spoken titles of the
     articles that made it, so the intro's count and the table of contents are true.
     """
-    rate = engine.sample_rate_hz
-    encoding = {"bitrate_kbps": profile.mp3_bitrate_kbps, "mp3_sample_rate_hz": profile.mp3_sample_rate_hz}
-    articles_dir = edition_dir / "articles"
-    articles_dir.mkdir(parents=True, exist_ok=True)
-    scratch = edition_dir / ".scratch"
-    scratch.mkdir(exist_ok=True)
-    takes: list[_ArticleTake] = []
+    builder = SegmentBuilder(synthesizer, profile)
+    planned = make_frame([s.title_spoken for s in scripts])
+    everything = [text for s in scripts for text in builder.texts(article_parts(s, profile))]
+    everything += [planned.intro, *planned.toc, *planned.announcements, planned.outro]
+    progress(f"synthesizing {len(set(everything))} distinct lines ({synthesizer.identity.name} voice)")
+    failures = synthesizer.prepare(everything, synthesis_progress)
+
+    mp3_rate = profile.mp3_sample_rate_hz
+    rate = builder.rate
+    (edition_dir / "articles").mkdir(parents=True, exist_ok=True)
+    kept: list[tuple[ArticleScript, Segment]] = []
     skipped: list[str] = []
     for script in scripts:
-        number = len(takes) + 1
-        progress(f"[{number}/{len(scripts) - len(skipped)}] {script.article.title}")
-        file = f"articles/{number:02d}-{ascii_slug(script.article.title)}.mp3"
+        parts = article_parts(script, profile)
+        failed = [t for t in builder.texts(parts) if t in failures]
         try:
-            samples, title_span, spans = _article_samples(script, engine, profile)
-            samples = normalize_loudness(samples, rate)
-            writer = Mp3Writer(edition_dir / file, rate, **encoding)
-            try:
-                writer.write(samples)
-                writer.close()
-            except AudiopaperError:
-                writer.abort()
-                (edition_dir / file).unlink(missing_ok=True)
-                raise
+            if failed:
+                raise EncodeError(failures[failed[0]])
+            kept.append((script, builder.build(parts)))
         except AudiopaperError as error:
             skipped.append(f"skipped “{script.article.title}”: {error}")
             _LOGGER.warning("skipping article %r: %s", script.article.title, error)
-            continue
-        raw_path = scratch / f"{number:02d}.f32"
-        samples.astype("<f4").tofile(raw_path)
-        takes.append(_ArticleTake(number, script, file, raw_path, len(samples), spans, title_span))
-    if not takes:
+    if not kept:
         raise EncodeError("no article could be synthesized; see the messages above")
 
-    frame = make_frame([take.script.title_spoken for take in takes])
+    frame = make_frame([script.title_spoken for script, _ in kept])
+    synthesizer.prepare([frame.intro, *frame.toc, *frame.announcements, frame.outro])
+    progress("joining the edition")
+    chain: list[Segment] = []
     cues: list[Cue] = []
     assembled: list[AssembledArticle] = []
-    writer = Mp3Writer(edition_dir / "edition.mp3", rate, **encoding)
-    try:
+    frames_so_far = 0
 
-        def seconds() -> float:
-            return writer.samples_written / rate
+    def place(segment: Segment, texts: Sequence[str]) -> tuple[float, list[tuple[float, float]]]:
+        """Append a segment; return its start and its lines' times in the edition."""
+        nonlocal frames_so_far
+        start_s = frames_so_far * SAMPLES_PER_FRAME / mp3_rate
+        audio_start_s = start_s + CODEC_DELAY_SAMPLES / mp3_rate
+        times = [(audio_start_s + a / rate, audio_start_s + b / rate) for a, b in segment.lines]
+        for text, (begin, end) in zip(texts, times, strict=True):
+            cues.append(Cue(text, begin, end))
+        chain.append(segment)
+        frames_so_far += segment.frames
+        return start_s, times
 
-        def speak(text: str) -> None:
-            clip: Clip = synthesize_clip(engine, text)
-            start = seconds()
-            writer.write(normalize_loudness(clip.samples, rate))
-            cues.append(Cue(text, start, seconds()))
-
-        def pause(milliseconds: int) -> None:
-            writer.write(silence(milliseconds / 1000, rate))
-
-        progress("intro and table of contents")
-        writer.write(normalize_loudness(chime(rate), rate))
-        pause(500)
-        # Intro and contents are one block for loudness, pauses included, like an article.
-        opening_lines = (frame.intro, *frame.toc)
-        gaps_ms = [profile.pauses.paragraph_ms] + [profile.pauses.sentence_ms] * len(frame.toc)
-        opening_parts: list[Samples] = []
-        block_start = seconds()
-        position = 0
-        for line, gap_ms in zip(opening_lines, gaps_ms, strict=True):
-            clip = synthesize_clip(engine, line).samples
-            cues.append(Cue(line, block_start + position / rate, block_start + (position + len(clip)) / rate))
-            gap = silence(gap_ms / 1000, rate)
-            opening_parts += [clip, gap]
-            position += len(clip) + len(gap)
-        writer.write(normalize_loudness(np.concatenate(opening_parts), rate))
-        pause(profile.pauses.article_ms)
-        for take, announcement in zip(takes, frame.announcements, strict=True):
-            chapter_start = seconds()
-            speak(announcement)
-            pause(profile.pauses.sentence_ms)
-            offset = writer.samples_written
-            writer.write(np.fromfile(take.raw_path, dtype="<f4"))
-            take.raw_path.unlink()
-            start, end = take.title_span
-            cues.append(Cue(take.script.title_spoken, (offset + start) / rate, (offset + end) / rate))
-            timed = []
-            for sentence, (start, end) in zip(take.script.sentences, take.sentence_spans, strict=True):
-                timed.append(
-                    TimedSentence(
-                        sentence.text,
-                        sentence.spoken,
-                        (offset + start) / rate,
-                        (offset + end) / rate,
-                    )
-                )
-                cues.append(Cue(sentence.spoken, (offset + start) / rate, (offset + end) / rate))
-            pause(profile.pauses.article_ms)
-            article = take.script.article
-            assembled.append(
-                AssembledArticle(
-                    take.index,
-                    article.title,
-                    article.byline,
-                    take.file,
-                    chapter_start,
-                    seconds(),
-                    tuple(timed),
-                )
-            )
-        progress("outro")
-        speak(frame.outro)
-        pause(700)
-        writer.write(normalize_loudness(chime(rate), rate))
-        writer.close()
-    except BaseException:
-        writer.abort()
-        raise
-    finally:
-        for leftover in scratch.glob("*"):
-            leftover.unlink()
-        scratch.rmdir()
+    opening = opening_parts(frame, profile)
+    place(builder.build(opening), builder.texts(opening))
+    for number, ((script, segment), announcement) in enumerate(
+        zip(kept, frame.announcements, strict=True), 1
+    ):
+        announce = announcement_parts(announcement, profile)
+        chapter_start, _ = place(builder.build(announce), builder.texts(announce))
+        chapter_start += profile.pauses.article_ms / 1000  # the chapter starts at 第N篇, not the gap
+        texts = [script.title_spoken, *(s.spoken for s in script.sentences)]
+        _, times = place(segment, texts)
+        timed = tuple(
+            TimedSentence(s.text, s.spoken, begin, end)
+            for s, (begin, end) in zip(script.sentences, times[1:], strict=True)
+        )
+        file = f"articles/{number:02d}-{ascii_slug(script.article.title)}.mp3"
+        shutil.copyfile(segment.mp3, edition_dir / file)
+        article = script.article
+        assembled.append(
+            AssembledArticle(number, article.title, article.byline, file, chapter_start, 0.0, timed)
+        )
+    closing = closing_parts(frame, profile)
+    closing_start, _ = place(builder.build(closing), builder.texts(closing))
+    closing_start += profile.pauses.article_ms / 1000
+    ends = [a.start_s for a in assembled[1:]] + [closing_start]
+    assembled = [
+        AssembledArticle(a.index, a.title, a.byline, a.file, a.start_s, end, a.sentences)
+        for a, end in zip(assembled, ends, strict=True)
+    ]
+    with open(edition_dir / "edition.mp3", "wb") as out:
+        for segment in chain:
+            with open(segment.mp3, "rb") as source:
+                shutil.copyfileobj(source, out, 1024 * 1024)
     return AssembledEdition(
-        duration_s=writer.samples_written / rate,
+        duration_s=frames_so_far * SAMPLES_PER_FRAME / mp3_rate,
         articles=tuple(assembled),
         cues=tuple(cues),
         skipped=tuple(skipped),
+        segments_encoded=builder.encoded,
     )
-
-
-def measure_loudness(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of a decoded file, by ffmpeg's ebur128."""
-    import imageio_ffmpeg
-
-    result = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
-         "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise EncodeError(f"ffmpeg could not measure {path.name}: {result.stderr.strip()[-200:]}")
-    summary = result.stderr[result.stderr.rfind("Summary:") :]
-    integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if not integrated or not peak:
-        raise EncodeError(f"could not read ffmpeg's loudness summary for {path.name}")
-    return float(integrated.group(1)), float(peak.group(1))

@@ -18,6 +18,7 @@ from typing import Annotated, ParamSpec
 
 import typer
 
+from audiopaper.cache import ClipCache
 from audiopaper.errors import AudiopaperError, OptionError, ProfileError
 from audiopaper.feed import write_feed
 from audiopaper.offline import OFFLINE_TRAITS
@@ -30,7 +31,8 @@ from audiopaper.pipeline import (
     render,
 )
 from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
-from audiopaper.synth import ENGINE_NAMES, make_engine
+from audiopaper.synth import ENGINE_NAMES, EngineSpec
+from audiopaper.synthesis import Synthesizer
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 3
@@ -77,6 +79,26 @@ def _parse_date(value: str | None) -> date:
         raise OptionError(f"{value!r} is not a date; use YYYY-MM-DD") from error
 
 
+class ProgressBar:
+    """A one-line progress bar on stderr: lines done / total, elapsed, remaining."""
+
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        remaining = elapsed / done * (total - done) if done else 0.0
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(
+            f"\r合成 [{bar}] {done}/{total}  {elapsed:.0f} s, about {remaining:.0f} s left {end}"
+        )
+        sys.stderr.flush()
+
+
 @app.command("render")
 @_user_errors
 def render_command(
@@ -99,6 +121,10 @@ def render_command(
         str, typer.Option(help="Article order: lead (lead story first) or source (page order).")
     ] = "lead",
     cover: Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Sentence audio cache (default: $AUDIOPAPER_CACHE_DIR or the user cache)."),
+    ] = None,
 ) -> None:
     """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
     if engine not in ENGINE_NAMES:
@@ -116,15 +142,19 @@ def render_command(
         raise OptionError(str(error)) from error
     if engine == "auto":
         _say("engine: offline (the online edge engine is not available in this version)")
-    speech_engine = make_engine(engine, speed=chosen_profile.offline_speed, threads=jobs)
-    result = render(pages, options, speech_engine, progress=_say)
+    spec = EngineSpec("offline" if engine == "auto" else engine, chosen_profile.offline_speed)
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    with Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs) as synthesizer:
+        result = render(pages, options, synthesizer, progress=_say, synthesis_progress=bar)
     manifest = result.manifest
+    stats = result.stats
     sentences = sum(len(a["sentences"]) for a in manifest["articles"])
     elapsed = time.monotonic() - started
     _say(
-        f"done: {len(manifest['articles'])} articles, {sentences} sentences, "
-        f"{manifest['duration'] / 60:.1f} min of audio in {elapsed:.0f} s "
-        f"(real-time factor {elapsed / manifest['duration']:.3f}), engine {manifest['engine']}"
+        f"done: {len(manifest['articles'])} articles, {sentences} sentences; "
+        f"{stats.synthesized} lines synthesized, {stats.from_cache} from cache; "
+        f"{manifest['duration'] / 60:.1f} min of audio in {elapsed:.1f} s "
+        f"(real-time factor {elapsed / manifest['duration']:.3f}); engine {manifest['engine']}"
     )
     typer.echo(str(result.edition_dir / "edition.mp3"))
     if manifest["skipped"]:

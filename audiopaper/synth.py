@@ -99,6 +99,7 @@ class FakeEngine:
         self.sample_rate_hz = sample_rate_hz
         self.seconds_per_char = seconds_per_char
         self.voice = voice
+        self.cache_settings = f"seconds_per_char={seconds_per_char}"
         self.calls: list[str] = []
 
     def synthesize(self, text: str) -> Samples:
@@ -114,18 +115,77 @@ class FakeEngine:
         return samples
 
 
-def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) -> Engine:
-    """Build the engine called ``name``; ``auto`` means offline until edge exists."""
-    if name == "fake":
-        return FakeEngine()
-    if name in ("offline", "auto"):
+@dataclass(frozen=True)
+class EngineSpec:
+    """How to build an engine, here or in a worker process; validated on construction."""
+
+    name: str
+    """``offline`` or ``fake``."""
+
+    speed: float = 1.0
+    """Speaking rate (1.0 is the voice's own pace)."""
+
+    def __post_init__(self) -> None:
+        if self.name not in ("offline", "fake"):
+            raise EngineError(f"unknown engine {self.name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+        if not 0.5 <= self.speed <= 2.0:
+            raise EngineError(f"speed must be between 0.5 and 2.0, got {self.speed}")
+
+    def build(self, threads: int | None = None) -> Engine:
+        """Load the engine (for offline: TensorFlow and the models, a few seconds)."""
+        if self.name == "fake":
+            return FakeEngine()
         from audiopaper.lexicon import default_lexicon
         from audiopaper.offline import OfflineEngine
 
-        return OfflineEngine(speed=speed, threads=threads, lexicon=default_lexicon())
+        return OfflineEngine(speed=self.speed, threads=threads, lexicon=default_lexicon())
+
+    def identity(self) -> EngineIdentity:
+        """Name, voice, traits and cache settings, without loading the engine."""
+        if self.name == "fake":
+            return engine_identity(FakeEngine())
+        from audiopaper.offline import FRONTEND_VERSION, SAMPLE_RATE_HZ, OfflineEngine
+
+        return EngineIdentity(
+            name=OfflineEngine.name,
+            voice=OfflineEngine.voice,
+            sample_rate_hz=SAMPLE_RATE_HZ,
+            traits=OfflineEngine.traits,
+            settings=f"speed={self.speed:.3f};frontend={FRONTEND_VERSION}",
+        )
+
+
+@dataclass(frozen=True)
+class EngineIdentity:
+    """What identifies an engine's sound: recorded in edition.json and in cache keys."""
+
+    name: str
+    """Engine name."""
+
+    voice: str
+    """Voice name."""
+
+    sample_rate_hz: int
+    """Sample rate of its audio."""
+
+    traits: EngineTraits
+    """Its needs and limits, for the speech stage."""
+
+    settings: str
+    """Everything else that changes the sound (speed, front-end version…)."""
+
+
+def engine_identity(engine: Engine) -> EngineIdentity:
+    """The identity of an engine instance (its ``cache_settings`` if it declares them)."""
+    settings = str(getattr(engine, "cache_settings", ""))
+    return EngineIdentity(engine.name, engine.voice, engine.sample_rate_hz, engine.traits, settings)
+
+
+def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) -> Engine:
+    """Build the engine called ``name`` in this process; ``auto`` means offline for now."""
     if name == "edge":
         raise EngineError("the edge engine is not available in this version; use --engine offline")
-    raise EngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+    return EngineSpec("offline" if name == "auto" else name, speed).build(threads)
 
 
 def synthesize_clip(engine: Engine, text: str) -> Clip:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from audiopaper.cache import ClipCache
 from audiopaper.profiles import Profile, load_profile
-from audiopaper.synth import FakeEngine
+from audiopaper.synth import Engine, FakeEngine
+from audiopaper.synthesis import Synthesizer
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_PAGE = PROJECT / "examples" / "page-2025-03-14.md"
@@ -16,6 +18,19 @@ SHARED = Path(os.environ.get("AUDIOPAPER_SHARED", PROJECT.parent / "shared"))
 if not SHARED.is_dir():
     SHARED = Path("/work/shared")  # where a clone outside the workspace can still find it
 SAMPLE_PAGE = SHARED / "samples" / "000_3724ce12bd541468.txt"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own sentence cache: nothing leaks between tests or from the user."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("AUDIOPAPER_CACHE_DIR", str(directory))
+    return directory
+
+
+def fake_synthesizer(engine: Engine | None = None, cache_dir: Path | None = None) -> Synthesizer:
+    """A synthesizer running ``engine`` (a FakeEngine by default) in this process."""
+    return Synthesizer(ClipCache(cache_dir), engine=engine or FakeEngine(), jobs=1)
 
 
 @pytest.fixture

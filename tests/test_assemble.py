@@ -11,17 +11,16 @@ import pytest
 from mutagen.mp3 import MP3, BitrateMode
 
 from audiopaper.assemble import (
-    MP3_SAMPLE_RATE_HZ,
     AssembledEdition,
     ascii_slug,
     assemble_edition,
-    chime,
-    measure_loudness,
 )
 from audiopaper.clean import Article
+from audiopaper.encode import MP3_SAMPLE_RATE_HZ, chime, measure_loudness
 from audiopaper.profiles import Profile
 from audiopaper.speech import Frame, SpeechOptions, build_script, edition_frame
 from audiopaper.synth import FakeEngine
+from tests.conftest import fake_synthesizer
 
 OPTIONS = SpeechOptions(spell_letters=True)
 ARTICLES = [
@@ -44,7 +43,7 @@ def frame_for(titles: Sequence[str]) -> Frame:
 
 def assemble(tmp_path: Path, profile: Profile, engine: FakeEngine | None = None) -> AssembledEdition:
     script = build_script(ARTICLES, OPTIONS)
-    return assemble_edition(script.articles, frame_for, engine or FakeEngine(), profile, tmp_path)
+    return assemble_edition(script.articles, frame_for, fake_synthesizer(engine), profile, tmp_path)
 
 
 @pytest.mark.parametrize(

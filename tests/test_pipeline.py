@@ -11,10 +11,10 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from audiopaper.assemble import measure_loudness
+from audiopaper.encode import measure_loudness
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
-from audiopaper.synth import FakeEngine
+from tests.conftest import fake_synthesizer
 
 
 def check_edition(edition_dir: Path) -> dict:  # type: ignore[type-arg]
@@ -55,7 +55,7 @@ def test_sample_page_renders_with_sentences_inside_the_audio(
     sample_page: Path, tmp_path: Path, standard_profile: Profile
 ) -> None:
     options = RenderOptions(out_dir=tmp_path, day=date(2024, 10, 28), profile=standard_profile)
-    result = render([sample_page], options, FakeEngine())
+    result = render([sample_page], options, fake_synthesizer())
     manifest = check_edition(result.edition_dir)
     assert len(manifest["articles"]) == 8
     assert result.feed_path.exists()
@@ -67,7 +67,7 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
     first_guids = None
     for day in (date(2025, 3, 13), date(2025, 3, 14), date(2025, 3, 13)):
-        render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), FakeEngine())
+        render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), fake_synthesizer())
         feed = (tmp_path / "feed.xml").read_text(encoding="utf-8")
         guids = re.findall(r"<guid[^>]*>([^<]+)</guid>", feed)
         if day == date(2025, 3, 14) and first_guids is None:
@@ -90,7 +90,7 @@ def test_small_page_renders_with_the_offline_voice(
     options = RenderOptions(
         out_dir=tmp_path, day=date(2025, 3, 14), profile=standard_profile, paper="青梅日报"
     )
-    result = render([page], options, OfflineEngine())
+    result = render([page], options, fake_synthesizer(OfflineEngine()))
     manifest = check_edition(result.edition_dir)
     assert manifest["engine"] == "offline"
     for article in manifest["articles"]:

@@ -17,8 +17,7 @@ import pytest
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.serve import make_server
-from audiopaper.synth import FakeEngine
-from tests.conftest import EXAMPLE_PAGE
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
 
 pytestmark = pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's gpo is not installed")
 
@@ -44,7 +43,7 @@ def test_gpodder_subscribes_updates_and_downloads(tmp_path: Path, standard_profi
         options = RenderOptions(
             out_dir=out, day=date(2025, 3, 14), profile=standard_profile, base_url=base_url, paper="青梅日报"
         )
-        result = render([EXAMPLE_PAGE], options, FakeEngine())
+        result = render([EXAMPLE_PAGE], options, fake_synthesizer())
         gpo(tmp_path, "subscribe", base_url + "feed.xml")
         assert "1 new episode" in gpo(tmp_path, "update")
         gpo(tmp_path, "download")

@@ -14,10 +14,9 @@ from audiopaper.assemble import (
     AssembledArticle,
     AssembledEdition,
     Cue,
-    Mp3Writer,
     TimedSentence,
-    silence,
 )
+from audiopaper.encode import Mp3Writer, silence
 from audiopaper.publish import (
     EditionMeta,
     atomic_write_text,

@@ -74,3 +74,24 @@ def test_offline_engine_speed_slows_it_down() -> None:
     normal = len(OfflineEngine(speed=1.0).synthesize(text))
     slow = len(OfflineEngine(speed=0.8).synthesize(text))
     assert slow > normal * 1.12
+
+
+def test_chunks_join_phrases_up_to_the_limit_and_cut_long_runs_between_words() -> None:
+    from audiopaper.offline import chunk_phrases
+
+    phrases = [("今天", 0.16), ("天气很好", 0.16), ("我们去公园散步", 0.0)]  # 2 + 4 + 7 characters
+    assert chunk_phrases(phrases, max_chars=8) == [("今天，天气很好", 0.16), ("我们去公园散步", 0.0)]
+    long_run = [("社区工作人员上门走访了解情况并帮助解决困难", 0.0)]
+    words = ["社区", "工作人员", "上门", "走访", "了解情况", "并", "帮助", "解决困难"]
+    pieces = chunk_phrases(long_run, max_chars=10, words=lambda run: words)
+    assert "".join(p for p, _ in pieces).replace("，", "") == long_run[0][0]
+    assert all(len(p) <= 10 for p, _ in pieces)
+
+
+def test_phonemizer_marks_words_and_breaks() -> None:
+    phonemizer = Phonemizer(asset_dir() / "baker_mapper.json", ("乍浦",))
+    symbols = phonemizer.symbols("乍浦镇，你好")
+    assert symbols[0] == "sil" and symbols[-1] == "sil"
+    assert symbols[1:4] == ["zh", "a4", "#0"]  # 乍浦 is one word: #0 inside it
+    assert "#3" in symbols  # the comma
+    assert "#1" in symbols  # between words

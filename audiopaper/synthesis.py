@@ -1,0 +1,202 @@
+"""Synthesis scheduling: every spoken text once, from the cache or from the engine.
+
+A render first asks for all the texts it will need. Those already in the cache cost
+nothing; the rest are synthesized longest first, in a pool of worker processes for the
+offline engine (each loads the models once and runs one inference thread, which on this
+kind of machine beats one process with two threads), and stored in the cache as they
+arrive. Assembly then reads clips back from the cache in order, one article at a time,
+so memory does not grow with the edition. Nothing heavy is imported unless a text is
+actually missing: a fully cached render never loads TensorFlow.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from audiopaper.cache import ClipCache, clip_key
+from audiopaper.errors import EngineError
+from audiopaper.synth import Clip, Engine, EngineIdentity, EngineSpec, engine_identity, synthesize_clip
+
+_LOGGER = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+"""Called with (texts done, texts to synthesize) as synthesis proceeds."""
+
+
+@dataclass
+class SynthesisStats:
+    """What a render's synthesis cost."""
+
+    synthesized: int = 0
+    """Texts spoken by the engine in this run."""
+
+    from_cache: int = 0
+    """Texts found in the cache."""
+
+    failed: int = 0
+    """Texts the engine could not speak."""
+
+    engine_seconds: float = 0.0
+    """Wall time spent inside engine calls, summed over workers."""
+
+
+# One engine and cache per worker process, set up by _worker_init.
+_worker_engine: Engine | None = None
+_worker_cache: ClipCache | None = None
+
+
+def _worker_init(spec: EngineSpec, cache_dir: Path, max_bytes: int) -> None:
+    global _worker_engine, _worker_cache
+    _worker_engine = spec.build(threads=1)
+    _worker_cache = ClipCache(cache_dir, max_bytes=max_bytes)
+
+
+def _worker_speak(text: str, key: str) -> tuple[str, str | None, float]:
+    """Speak ``text`` in a worker and store it; returns (text, error or None, engine seconds)."""
+    assert _worker_engine is not None and _worker_cache is not None
+    started = time.perf_counter()
+    try:
+        clip = synthesize_clip(_worker_engine, text)
+    except EngineError as error:
+        return text, str(error), time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    _worker_cache.put(key, clip.samples, clip.sample_rate_hz)
+    return text, None, elapsed
+
+
+def default_jobs() -> int:
+    """One worker per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+class Synthesizer:
+    """Speaks texts through the cache, with a worker pool for the misses.
+
+    Give it an :class:`EngineSpec` (the engine is built only when needed, in workers when
+    ``jobs`` > 1), or an engine instance to run in this process (tests inject fakes so).
+    Use it as a context manager so the pool is shut down.
+    """
+
+    def __init__(
+        self,
+        cache: ClipCache,
+        *,
+        spec: EngineSpec | None = None,
+        engine: Engine | None = None,
+        jobs: int | None = None,
+    ) -> None:
+        if (spec is None) == (engine is None):
+            raise ValueError("give exactly one of spec and engine")
+        self.cache = cache
+        self._spec = spec
+        self._engine = engine
+        self.jobs = jobs or default_jobs()
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {self.jobs}")
+        self.identity: EngineIdentity = spec.identity() if spec else engine_identity(engine)  # type: ignore[arg-type]
+        self.stats = SynthesisStats()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Synthesizer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker pool (cancelling queued work if the render is failing)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def key(self, text: str) -> str:
+        """The cache key of ``text`` for this engine."""
+        identity = self.identity
+        return clip_key(identity.name, identity.voice, identity.settings, text)
+
+    def _local_engine(self) -> Engine:
+        if self._engine is None:
+            assert self._spec is not None
+            self._engine = self._spec.build()
+        return self._engine
+
+    def prepare(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, str]:
+        """Make sure every text is in the cache; returns {text: error} for those that failed."""
+        unique = list(dict.fromkeys(t for t in texts if t))
+        missing = [t for t in unique if self.key(t) not in self.cache]
+        self.stats.from_cache += len(unique) - len(missing)
+        missing.sort(key=len, reverse=True)  # longest first: no long straggler at the end
+        failures: dict[str, str] = {}
+        if not missing:
+            return failures
+        if progress:
+            progress(0, len(missing))
+        if self._spec is not None and self.jobs > 1 and len(missing) > 1:
+            results = self._speak_in_pool(missing)
+        else:
+            results = (self._speak_here(text) for text in missing)
+        for done, (text, error, seconds) in enumerate(results, start=1):
+            self.stats.engine_seconds += seconds
+            if error is None:
+                self.stats.synthesized += 1
+            else:
+                self.stats.failed += 1
+                failures[text] = error
+            if progress:
+                progress(done, len(missing))
+        return failures
+
+    def _speak_here(self, text: str) -> tuple[str, str | None, float]:
+        started = time.perf_counter()
+        try:
+            clip = synthesize_clip(self._local_engine(), text)
+        except EngineError as error:
+            return text, str(error), time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        self.cache.put(self.key(text), clip.samples, clip.sample_rate_hz)
+        return text, None, elapsed
+
+    def _speak_in_pool(self, texts: list[str]) -> Iterable[tuple[str, str | None, float]]:
+        if self._pool is None:
+            assert self._spec is not None
+            # fork is cheap and safe here: this process has not loaded TensorFlow.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(
+                max_workers=min(self.jobs, len(texts)),
+                mp_context=multiprocessing.get_context(method),
+                initializer=_worker_init,
+                initargs=(self._spec, self.cache.directory, self.cache.max_bytes),
+            )
+        futures: list[Future[tuple[str, str | None, float]]] = [
+            self._pool.submit(_worker_speak, text, self.key(text)) for text in texts
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+
+    def clip(self, text: str) -> Clip:
+        """The clip of a prepared text (synthesized here if it vanished from the cache)."""
+        cached = self.cache.get(self.key(text))
+        if cached is None:
+            _, error, _ = self._speak_here(text)
+            if error:
+                raise EngineError(error)
+            cached = self.cache.get(self.key(text))
+            if cached is None:
+                raise EngineError(f"the cache at {self.cache.directory} cannot keep “{text[:20]}”")
+        return Clip(
+            text=text,
+            samples=np.asarray(cached.samples, dtype=np.float32),
+            sample_rate_hz=cached.sample_rate_hz,
+        )
