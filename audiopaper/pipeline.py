@@ -163,7 +163,17 @@ def render(
             profile=options.profile.name,
         )
         progress("tags, chapters and transcript")
-        manifest = write_edition_files(staging, meta, assembled, cover_jpeg=cover_for_tags(cover))
+        stats = synthesizer.stats
+        synthesis = {
+            "synthesized": stats.synthesized,
+            "from_cache": stats.from_cache,
+            "failed": stats.failed,
+            "engine_seconds": round(stats.engine_seconds, 3),
+            "segments_encoded": assembled.segments_encoded,
+        }
+        manifest = write_edition_files(
+            staging, meta, assembled, cover_jpeg=cover_for_tags(cover), synthesis=synthesis
+        )
         edition_dir = install_edition(staging, options.out_dir, options.day)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -194,7 +194,9 @@ def chapters_json(edition: AssembledEdition) -> dict[str, Any]:
     }
 
 
-def edition_manifest(meta: EditionMeta, edition: AssembledEdition, duration_s: float) -> dict[str, Any]:
+def edition_manifest(
+    meta: EditionMeta, edition: AssembledEdition, duration_s: float, synthesis: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The edition.json document (DESIGN.md's layout)."""
     return {
         "date": meta.day.isoformat(),
@@ -206,6 +208,7 @@ def edition_manifest(meta: EditionMeta, edition: AssembledEdition, duration_s: f
         "duration": round(duration_s, 3),
         "published": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "skipped": list(edition.skipped),
+        "synthesis": synthesis or {},
         "articles": [
             {
                 "index": a.index,
@@ -235,14 +238,19 @@ def mp3_duration_s(path: Path) -> float:
 
 
 def write_edition_files(
-    staging: Path, meta: EditionMeta, edition: AssembledEdition, *, cover_jpeg: bytes | None = None
+    staging: Path,
+    meta: EditionMeta,
+    edition: AssembledEdition,
+    *,
+    cover_jpeg: bytes | None = None,
+    synthesis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Tag the MP3s and write edition.json, chapters.json and transcript.vtt into ``staging``."""
     write_tags(staging / "edition.mp3", meta, edition, title=meta.title, cover_jpeg=cover_jpeg)
     for article in edition.articles:
         write_tags(staging / article.file, meta, None, title=article.title, cover_jpeg=cover_jpeg)
     duration = max(mp3_duration_s(staging / "edition.mp3"), edition.duration_s)
-    manifest = edition_manifest(meta, edition, duration)
+    manifest = edition_manifest(meta, edition, duration, synthesis)
     atomic_write_text(staging / "edition.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     atomic_write_text(
         staging / "chapters.json", json.dumps(chapters_json(edition), ensure_ascii=False, indent=2)

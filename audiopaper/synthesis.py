@@ -106,6 +106,7 @@ class Synthesizer:
         self.identity: EngineIdentity = spec.identity() if spec else engine_identity(engine)  # type: ignore[arg-type]
         self.stats = SynthesisStats()
         self._pool: ProcessPoolExecutor | None = None
+        self._prepared: set[str] = set()
 
     def __enter__(self) -> Synthesizer:
         return self
@@ -134,7 +135,8 @@ class Synthesizer:
 
     def prepare(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, str]:
         """Make sure every text is in the cache; returns {text: error} for those that failed."""
-        unique = list(dict.fromkeys(t for t in texts if t))
+        unique = [t for t in dict.fromkeys(texts) if t and t not in self._prepared]
+        self._prepared.update(unique)
         missing = [t for t in unique if self.key(t) not in self.cache]
         self.stats.from_cache += len(unique) - len(missing)
         missing.sort(key=len, reverse=True)  # longest first: no long straggler at the end
