@@ -19,14 +19,18 @@ demo: $(STAMP)
 
 ## make test: install, then run the linters and the whole test suite
 test: $(STAMP)
-	$(BIN)/ruff check audiopaper tests
+	$(BIN)/ruff check audiopaper tests scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check audiopaper tests
+	$(BIN)/ruff check audiopaper tests scripts
 	$(BIN)/ruff format --check audiopaper tests
 	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) out/editions out/feed.xml
+
+## make bench [PAGE=…] [LONG=1]: cold, warm and one-article-changed renders; prints JSON
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(PAGE) $(if $(LONG),--long)
