@@ -18,7 +18,9 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,6 +166,7 @@ class SegmentBuilder:
         self.rate = synthesizer.identity.sample_rate_hz
         self.directory = synthesizer.cache.directory / "segments"
         self.encoded = 0
+        self._count_lock = threading.Lock()
 
     def key(self, parts: Sequence[Part]) -> str:
         """A hash of everything that decides the segment's bytes."""
@@ -218,7 +221,8 @@ class SegmentBuilder:
         meta_temp = meta_path.with_name(f".{meta_path.name}.tmp{os.getpid()}")
         meta_temp.write_text(meta_text, encoding="utf-8")
         os.replace(meta_temp, meta_path)
-        self.encoded += 1
+        with self._count_lock:
+            self.encoded += 1
         return Segment(mp3, frames, lines)
 
     def _samples(self, parts: Sequence[Part]) -> tuple[Samples, tuple[tuple[int, int], ...]]:
@@ -305,29 +309,48 @@ def assemble_edition(
     """
     builder = SegmentBuilder(synthesizer, profile)
     planned = make_frame([s.title_spoken for s in scripts])
-    everything = [text for s in scripts for text in builder.texts(article_parts(s, profile))]
-    everything += [planned.intro, *planned.toc, *planned.announcements, planned.outro]
-    progress(f"synthesizing {len(set(everything))} distinct lines ({synthesizer.identity.name} voice)")
-    failures = synthesizer.prepare(everything, synthesis_progress)
+    frame_texts = [planned.intro, *planned.toc, *planned.announcements, planned.outro]
+    article_texts = [builder.texts(article_parts(s, profile)) for s in scripts]
+    # Article by article (longest line first within each), so each article's segment can
+    # be levelled and encoded in a thread while the workers speak the next articles.
+    ordered = frame_texts + [t for texts in article_texts for t in sorted(texts, key=len, reverse=True)]
+    waiting = {index: set(texts) for index, texts in enumerate(article_texts)}
+    readers: dict[str, list[int]] = {}
+    for index, texts in enumerate(article_texts):
+        for text in set(texts):
+            readers.setdefault(text, []).append(index)
+    encoders = ThreadPoolExecutor(max_workers=max(1, synthesizer.jobs))
+    builds: dict[int, Future[Segment]] = {}
+
+    def ready(text: str) -> None:
+        for index in readers.get(text, ()):
+            waiting[index].discard(text)
+            if not waiting[index] and index not in builds:
+                builds[index] = encoders.submit(builder.build, article_parts(scripts[index], profile))
+
+    progress(f"synthesizing {len(set(ordered))} distinct lines ({synthesizer.identity.name} voice)")
+    try:
+        failures = synthesizer.prepare(ordered, synthesis_progress, on_ready=ready, keep_order=True)
+        progress("levelling and encoding")
+        kept: list[tuple[ArticleScript, Segment]] = []
+        skipped: list[str] = []
+        for index, script in enumerate(scripts):
+            try:
+                if index not in builds:
+                    failed = [t for t in article_texts[index] if t in failures]
+                    raise EncodeError(failures[failed[0]] if failed else "not synthesized")
+                kept.append((script, builds[index].result()))
+            except AudiopaperError as error:
+                skipped.append(f"skipped “{script.article.title}”: {error}")
+                _LOGGER.warning("skipping article %r: %s", script.article.title, error)
+    finally:
+        encoders.shutdown(wait=True, cancel_futures=True)
+    if not kept:
+        raise EncodeError("no article could be synthesized; see the messages above")
 
     mp3_rate = profile.mp3_sample_rate_hz
     rate = builder.rate
     (edition_dir / "articles").mkdir(parents=True, exist_ok=True)
-    kept: list[tuple[ArticleScript, Segment]] = []
-    skipped: list[str] = []
-    for script in scripts:
-        parts = article_parts(script, profile)
-        failed = [t for t in builder.texts(parts) if t in failures]
-        try:
-            if failed:
-                raise EncodeError(failures[failed[0]])
-            kept.append((script, builder.build(parts)))
-        except AudiopaperError as error:
-            skipped.append(f"skipped “{script.article.title}”: {error}")
-            _LOGGER.warning("skipping article %r: %s", script.article.title, error)
-    if not kept:
-        raise EncodeError("no article could be synthesized; see the messages above")
-
     frame = make_frame([script.title_spoken for script, _ in kept])
     synthesizer.prepare([frame.intro, *frame.toc, *frame.announcements, frame.outro])
     progress("joining the edition")

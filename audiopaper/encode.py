@@ -31,6 +31,10 @@ MP3_SAMPLE_RATE_HZ = 44_100
 MP3_BITRATE_KBPS = 96
 """Default constant bit rate of the published mono MP3s."""
 
+LAME_QUALITY = 7
+"""LAME's algorithm quality (0 best, 9 fastest). 7 encodes 20 minutes of speech in 4.8 s
+instead of 10.5 s at the default, with no audible difference for mono speech at 96 kbps."""
+
 SAMPLES_PER_FRAME = 1152
 """PCM samples in one MPEG-1 Layer III frame."""
 
@@ -130,7 +134,7 @@ class Mp3Writer:
             "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
             "-af", f"alimiter=limit={limit:.4f}:attack=5:release=50:level=disabled",
             "-ar", str(mp3_sample_rate_hz), "-ac", "1",
-            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
+            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(LAME_QUALITY),
             "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "0",
             "-f", "mp3", "-y", str(path),
         ]

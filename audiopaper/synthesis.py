@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -107,6 +108,8 @@ class Synthesizer:
         self.stats = SynthesisStats()
         self._pool: ProcessPoolExecutor | None = None
         self._prepared: set[str] = set()
+        self._lock = threading.Lock()
+        self._engine_lock = threading.Lock()
 
     def __enter__(self) -> Synthesizer:
         return self
@@ -128,18 +131,37 @@ class Synthesizer:
         return clip_key(identity.name, identity.voice, identity.settings, text)
 
     def _local_engine(self) -> Engine:
-        if self._engine is None:
-            assert self._spec is not None
-            self._engine = self._spec.build()
-        return self._engine
+        with self._lock:  # segments are built in threads; build the engine once
+            if self._engine is None:
+                assert self._spec is not None
+                self._engine = self._spec.build()
+            return self._engine
 
-    def prepare(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, str]:
-        """Make sure every text is in the cache; returns {text: error} for those that failed."""
+    def prepare(
+        self,
+        texts: Iterable[str],
+        progress: Progress | None = None,
+        *,
+        on_ready: Callable[[str], None] | None = None,
+        keep_order: bool = False,
+    ) -> dict[str, str]:
+        """Make sure every text is in the cache; returns {text: error} for those that failed.
+
+        Texts are synthesized longest first (no long straggler at the end), or in the
+        given order with ``keep_order``. ``on_ready`` is called, in this thread, for each
+        text as soon as its audio is in the cache (at once for texts already there).
+        """
         unique = [t for t in dict.fromkeys(texts) if t and t not in self._prepared]
         self._prepared.update(unique)
         missing = [t for t in unique if self.key(t) not in self.cache]
         self.stats.from_cache += len(unique) - len(missing)
-        missing.sort(key=len, reverse=True)  # longest first: no long straggler at the end
+        if on_ready:
+            absent = set(missing)
+            for text in unique:
+                if text not in absent:
+                    on_ready(text)
+        if not keep_order:
+            missing.sort(key=len, reverse=True)
         failures: dict[str, str] = {}
         if not missing:
             return failures
@@ -153,6 +175,8 @@ class Synthesizer:
             self.stats.engine_seconds += seconds
             if error is None:
                 self.stats.synthesized += 1
+                if on_ready:
+                    on_ready(text)
             else:
                 self.stats.failed += 1
                 failures[text] = error
@@ -161,9 +185,11 @@ class Synthesizer:
         return failures
 
     def _speak_here(self, text: str) -> tuple[str, str | None, float]:
+        engine = self._local_engine()
         started = time.perf_counter()
         try:
-            clip = synthesize_clip(self._local_engine(), text)
+            with self._engine_lock:  # an engine instance is not safe to share between threads
+                clip = synthesize_clip(engine, text)
         except EngineError as error:
             return text, str(error), time.perf_counter() - started
         elapsed = time.perf_counter() - started

@@ -25,8 +25,13 @@ DEFAULT_PAGE = PROJECT / "examples" / "page-2025-03-14.md"
 DATE = "2024-10-28"
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, from /proc."""
+def tree_memory_bytes(root: int) -> int:
+    """Memory of ``root`` and all its descendants: the sum of their proportional set sizes.
+
+    PSS counts a page shared by N processes (the forked workers share the parent's
+    libraries and data) as 1/N in each, so the sum is the tree's real footprint; summing
+    RSS would count shared pages once per process.
+    """
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -46,8 +51,8 @@ def tree_rss_bytes(root: int) -> int:
     total = 0
     for pid in family:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
         except OSError:
             continue
@@ -68,7 +73,7 @@ def run_render(page: Path, out: Path, cache: Path, jobs: int | None) -> dict[str
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_bytes(process.pid))
+            peak = max(peak, tree_memory_bytes(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
