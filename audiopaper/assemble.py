@@ -68,6 +68,9 @@ class TimedSentence:
     end_s: float
     """End in seconds within edition.mp3."""
 
+    paragraph: int = 0
+    """0-based paragraph of the article the sentence belongs to (for the listening page)."""
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -382,7 +385,7 @@ def assemble_edition(
         texts = [script.title_spoken, *(s.spoken for s in script.sentences)]
         _, times = place(segment, texts)
         timed = tuple(
-            TimedSentence(s.text, s.spoken, begin, end)
+            TimedSentence(s.text, s.spoken, begin, end, s.paragraph)
             for s, (begin, end) in zip(script.sentences, times[1:], strict=True)
         )
         file = f"articles/{number:02d}-{ascii_slug(script.article.title)}.mp3"

@@ -26,6 +26,7 @@ from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
     DEFAULT_PAPER,
     RenderOptions,
+    check_base_url,
     make_script,
     read_and_clean,
     render,
@@ -258,11 +259,17 @@ def feed_command(
     paper: Annotated[
         str | None, typer.Option(help="The newspaper's name (default: from the editions).")
     ] = None,
+    cover: Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")] = None,
 ) -> None:
-    """Rebuild feed.xml from the editions already in --out."""
+    """Rebuild feed.xml and the listening pages from the editions already in --out."""
+    from audiopaper.pages import write_pages
+
     if not (out / "editions").is_dir():
         raise OptionError(f"{out} has no editions/; render an edition first")
-    typer.echo(str(write_feed(out, base_url, paper=paper)))
+    check_base_url(base_url)
+    typer.echo(str(write_feed(out, base_url, paper=paper, cover=cover)))
+    for page in write_pages(out):
+        _say(f"page: {page}")
 
 
 @app.command("serve")

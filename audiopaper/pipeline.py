@@ -21,6 +21,7 @@ from audiopaper.errors import OptionError
 from audiopaper.feed import install_cover, validate_cover, write_feed
 from audiopaper.ingest import read_page
 from audiopaper.lexicon import default_lexicon
+from audiopaper.pages import write_pages
 from audiopaper.profiles import Profile
 from audiopaper.publish import (
     EditionMeta,
@@ -178,6 +179,7 @@ def render(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     feed_path = write_feed(options.out_dir, options.base_url, paper=options.paper)
+    write_pages(options.out_dir)
     synthesizer.cache.trim()
     return RenderResult(
         edition_dir=edition_dir,

@@ -223,6 +223,7 @@ def edition_manifest(
                         "spoken": s.spoken,
                         "start": round(s.start_s, 3),
                         "end": round(s.end_s, 3),
+                        "paragraph": s.paragraph,
                     }
                     for s in a.sentences
                 ],
