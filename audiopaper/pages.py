@@ -32,12 +32,13 @@ button:focus-visible, a:focus-visible { outline: 4px solid var(--focus); outline
 #play { display:block; width:100%; min-height: 5.5rem; font-size: 2rem; font-weight: bold;
         background: var(--accent); color: var(--accent-ink); margin: .8rem 0; }
 .row { display:flex; flex-wrap:wrap; gap:.6rem; margin:.6rem 0; }
-.row button { flex: 1 1 8rem; }
+.row button { flex: 1 1 6.5rem; }
 #status { font-size: 1.1rem; color: var(--muted); }
 #resume { width:100%; background:#fff4d6; border-color:#8a5a00; color:#5a3a00; }
 ol#articles { list-style:none; padding:0; margin:0; }
 ol#articles button { width:100%; text-align:left; display:flex; justify-content:space-between; gap:1rem;
         margin:.3rem 0; color: var(--ink); border-color:#8a8a8a; }
+ol#articles button span:last-child { white-space: nowrap; }
 ol#articles button[aria-current="true"] { border-color: var(--accent); border-width: 4px; }
 #text p { margin: .6rem 0; font-size: 1.15rem; }
 #text span.now { background: var(--mark); border-radius:.2rem; }
@@ -56,7 +57,7 @@ SCRIPT = r"""
   const text = document.getElementById("text");
   const resume = document.getElementById("resume");
   const storeKey = "audiopaper:" + data.date;
-  let current = -1, spans = [];
+  let current = -2, spans = [];
 
   function fmt(s) { s = Math.max(0, Math.floor(s)); const m = Math.floor(s / 60);
     return m + "分" + String(s % 60).padStart(2, "0") + "秒"; }

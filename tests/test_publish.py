@@ -102,7 +102,9 @@ def test_manifest_chapters_and_transcript(published: Path) -> None:
     assert 40.5 < manifest["duration"] < 42.0
     first = manifest["articles"][0]
     assert first["index"] == 1 and first["file"] == "articles/01-a.mp3"
-    assert first["sentences"] == [{"text": "第1句。", "spoken": "第1句。", "start": 11.0, "end": 13.0, "paragraph": 0}]
+    assert first["sentences"] == [
+        {"text": "第1句。", "spoken": "第1句。", "start": 11.0, "end": 13.0, "paragraph": 0}
+    ]
     chapters = json.loads((published / "chapters.json").read_text(encoding="utf-8"))
     assert chapters["version"] == "1.2.0"
     assert [c["startTime"] for c in chapters["chapters"]] == [10.0, 20.0, 30.0]
