@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from audiopaper.assemble import assemble_edition
 from audiopaper.clean import CleanResult, clean_pages
-from audiopaper.errors import OptionError
+from audiopaper.errors import OptionError, OutputError
 from audiopaper.feed import install_cover, validate_cover, write_feed
 from audiopaper.ingest import read_page
 from audiopaper.lexicon import default_lexicon
@@ -26,7 +26,10 @@ from audiopaper.profiles import Profile
 from audiopaper.publish import (
     EditionMeta,
     cover_for_tags,
+    describe_os_error,
     install_edition,
+    locked_output,
+    recover_output,
     staging_dir,
     write_edition_files,
 )
@@ -144,6 +147,26 @@ def render(
     def frame(titles: Sequence[str]) -> Frame:
         return edition_frame(titles, paper=options.paper, day=options.day, options=speech_options)
 
+    with locked_output(options.out_dir):
+        for repair in recover_output(options.out_dir):
+            progress(f"repaired: {repair}")
+        try:
+            return _publish(cleaning, script, frame, options, synthesizer, progress, synthesis_progress)
+        except OSError as error:
+            raise OutputError(describe_os_error(error, options.out_dir)) from error
+
+
+def _publish(
+    cleaning: CleanResult,
+    script: Script,
+    frame: Callable[[Sequence[str]], Frame],
+    options: RenderOptions,
+    synthesizer: Synthesizer,
+    progress: Callable[[str], None],
+    synthesis_progress: Callable[[int, int], None] | None,
+) -> RenderResult:
+    """Assemble into a staging directory, install it, rebuild the feed and pages."""
+    identity = synthesizer.identity
     staging = staging_dir(options.out_dir, options.day)
     cover = install_cover(options.out_dir, options.cover)
     try:

@@ -7,12 +7,16 @@ half-written edition, and an interrupted run leaves the previous one intact.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import io
 import json
 import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -272,6 +276,68 @@ def staging_dir(out_dir: Path, day: date) -> Path:
         raise OutputError(f"cannot write to {parent}: {error.strerror}; choose another --out") from error
 
 
+LOCK_FILE = ".audiopaper.lock"
+"""Lock file in the output directory: one render or feed rebuild writes there at a time."""
+
+
+@contextlib.contextmanager
+def locked_output(out_dir: Path) -> Iterator[None]:
+    """Hold the output directory's lock, or refuse at once if another run holds it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK_FILE, "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as error:
+        raise OutputError(describe_os_error(error, out_dir)) from error
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise OutputError(
+                f"another audiopaper run is writing to {out_dir}; wait for it to finish or use another --out"
+            ) from error
+        yield
+    finally:
+        handle.close()  # closing releases the lock, also when the process is killed
+
+
+def recover_output(out_dir: Path) -> list[str]:
+    """Repair what an interrupted run left (call with the lock held); returns what was done.
+
+    A run killed between the two renames of :func:`install_edition` leaves the previous
+    edition under its aside name: it is put back. Staging directories and temporary
+    files of killed runs are removed.
+    """
+    done: list[str] = []
+    editions = out_dir / EDITIONS_DIR
+    if editions.is_dir():
+        for aside in editions.glob(".*.old"):
+            final = editions / aside.name[1:-4]
+            if final.exists():
+                shutil.rmtree(aside, ignore_errors=True)
+                done.append(f"removed {aside.name}")
+            else:
+                os.replace(aside, final)
+                done.append(f"restored {final.name} from an interrupted run")
+        for staging in editions.glob(".*.staging"):
+            shutil.rmtree(staging, ignore_errors=True)
+            done.append(f"removed {staging.name}")
+    for pattern in (".*.tmp", f"{EDITIONS_DIR}/*/.*.tmp"):
+        for temp in out_dir.glob(pattern):
+            temp.unlink(missing_ok=True)
+            done.append(f"removed {temp.name}")
+    return done
+
+
+def describe_os_error(error: OSError, out_dir: Path) -> str:
+    """One line saying what went wrong writing ``out_dir`` and what to do."""
+    where = error.filename or out_dir
+    if error.errno == errno.ENOSPC:
+        return f"the disk is full writing {where}; free space and run again (earlier editions are intact)"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write to {where} ({error.strerror}); choose a writable --out"
+    return f"cannot write {where}: {error.strerror or error}; check the output directory"
+
+
 def install_edition(staging: Path, out_dir: Path, day: date) -> Path:
     """Move a finished staging directory into ``editions/DATE``, replacing an older render.
 
@@ -280,8 +346,10 @@ def install_edition(staging: Path, out_dir: Path, day: date) -> Path:
     """
     final = out_dir / EDITIONS_DIR / day.isoformat()
     aside = final.with_name(f".{final.name}.old")
-    if aside.exists():
+    if aside.exists() and final.exists():
         shutil.rmtree(aside)
+    elif aside.exists():  # left by a killed run: it is the only complete copy
+        os.replace(aside, final)
     if final.exists():
         os.replace(final, aside)
     os.replace(staging, final)
