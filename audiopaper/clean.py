@@ -319,36 +319,52 @@ def _place_duplicate_paragraphs(drafts: list[_Draft], changes: list[Change]) -> 
     Copies need not be identical (one may be cut short by a column break); they are
     copies when most of the shorter one's 32-character runs appear in the other. The copy
     kept is the one whose article's other paragraphs and title share most of its wording.
+    Candidate pairs come from an index of runs, so a long page costs little more than a
+    short one.
     """
-    for i, draft in enumerate(drafts):
-        for other in drafts[i + 1 :]:
-            for para in list(draft.paragraphs):
-                mine = _shingles(para)
-                if not mine or para not in draft.paragraphs:
-                    continue
-                for copy in list(other.paragraphs):
-                    theirs = _shingles(copy)
-                    if not theirs or len(mine & theirs) < COPY_OVERLAP * min(len(mine), len(theirs)):
-                        continue
-                    here = _fit(para, [p for p in draft.paragraphs if p is not para] + [draft.title or ""])
-                    there = _fit(copy, [p for p in other.paragraphs if p is not copy] + [other.title or ""])
-                    # Never drop the longer copy for a much shorter one: its extra text would
-                    # be lost. Such partial copies are left to _remove_repeated_runs.
-                    if here >= there and len(theirs) <= COPY_LENGTH_SLACK * len(mine):
-                        other.paragraphs.remove(copy)
-                        kept_in = draft.title
-                    elif here < there and len(mine) <= COPY_LENGTH_SLACK * len(theirs):
-                        draft.paragraphs.remove(para)
-                        kept_in = other.title
-                    else:
-                        continue
-                    changes.append(
-                        Change(
-                            ChangeKind.DUPLICATE_REMOVED,
-                            f"paragraph “{para[:16]}…” printed twice; kept in “{kept_in}”",
-                        )
-                    )
-                    break
+    shingles: dict[int, set[str]] = {}
+    owners: dict[str, list[tuple[int, int]]] = {}
+    for d_index, draft in enumerate(drafts):
+        for p_index, para in enumerate(draft.paragraphs):
+            runs = _shingles(para)
+            shingles[id(para)] = runs
+            for run in runs:
+                owners.setdefault(run, []).append((d_index, p_index))
+    pairs: set[tuple[int, int, int, int]] = set()
+    for places in owners.values():
+        if len(places) > 1:
+            for first in places:
+                for second in places:
+                    if first[0] < second[0]:
+                        pairs.add((*first, *second))
+    removed: set[tuple[int, int]] = set()
+    for d_a, p_a, d_b, p_b in sorted(pairs):
+        if (d_a, p_a) in removed or (d_b, p_b) in removed:
+            continue
+        draft, other = drafts[d_a], drafts[d_b]
+        para, copy = draft.paragraphs[p_a], other.paragraphs[p_b]
+        mine, theirs = shingles[id(para)], shingles[id(copy)]
+        if len(mine & theirs) < COPY_OVERLAP * min(len(mine), len(theirs)):
+            continue
+        here = _fit(para, [p for i, p in enumerate(draft.paragraphs) if i != p_a] + [draft.title or ""])
+        there = _fit(copy, [p for i, p in enumerate(other.paragraphs) if i != p_b] + [other.title or ""])
+        # Never drop the longer copy for a much shorter one: its extra text would be lost.
+        # Such partial copies are left to _remove_repeated_runs.
+        if here >= there and len(theirs) <= COPY_LENGTH_SLACK * len(mine):
+            removed.add((d_b, p_b))
+            kept_in = draft.title
+        elif here < there and len(mine) <= COPY_LENGTH_SLACK * len(theirs):
+            removed.add((d_a, p_a))
+            kept_in = other.title
+        else:
+            continue
+        changes.append(
+            Change(
+                ChangeKind.DUPLICATE_REMOVED, f"paragraph “{para[:16]}…” printed twice; kept in “{kept_in}”"
+            )
+        )
+    for d_index, draft in enumerate(drafts):
+        draft.paragraphs = [p for i, p in enumerate(draft.paragraphs) if (d_index, i) not in removed]
 
 
 def _ends_sentence(text: str) -> bool:

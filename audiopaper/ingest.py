@@ -18,8 +18,9 @@ from audiopaper.errors import InputError
 
 _LOGGER = logging.getLogger(__name__)
 
-MAX_PAGE_BYTES = 20 * 1024 * 1024
-"""Pages larger than this (20 MiB) are refused: a day's page is a few tens of kilobytes."""
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+"""Pages larger than this (4 MiB) are refused: a day's page is a few tens of kilobytes, and
+a bigger file is almost certainly not one page (split it into pages)."""
 
 _CONTROL_RATIO_LIMIT = 0.01
 """Share of C0 control characters (other than whitespace) above which bytes count as binary."""

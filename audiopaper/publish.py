@@ -290,8 +290,10 @@ def locked_output(out_dir: Path) -> Iterator[None]:
         raise OutputError(describe_os_error(error, out_dir)) from error
     try:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
+            # A POSIX record lock, not flock: it belongs to this process alone, so worker
+            # processes forked from it do not keep holding it after it is killed.
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
             raise OutputError(
                 f"another audiopaper run is writing to {out_dir}; wait for it to finish or use another --out"
             ) from error

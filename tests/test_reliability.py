@@ -1,0 +1,261 @@
+"""Never lose an edition: kills at random moments, concurrent runs, full and read-only disks,
+hostile input, and a server under load. The fake engine keeps these fast."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mutagen.mp3 import MP3
+
+from audiopaper.clean import clean_pages
+from audiopaper.errors import AudiopaperError
+from audiopaper.ingest import Page, decode_page_bytes, split_blocks
+from audiopaper.offline import OFFLINE_TRAITS
+from audiopaper.pipeline import speech_options_for
+from audiopaper.serve import make_server
+from audiopaper.speech import build_script
+from tests.conftest import EXAMPLE_PAGE
+
+KILL_POINTS = 8
+
+
+def render_command(out: Path, cache: Path, day: str, page: Path = EXAMPLE_PAGE) -> list[str]:
+    return [sys.executable, "-m", "audiopaper.cli", "render", str(page), "--engine", "fake",
+            "--date", day, "--out", str(out), "--cache-dir", str(cache)]  # fmt: skip
+
+
+def check_published(out: Path) -> list[str]:
+    """Problems with what is published under ``out`` (empty when everything is whole)."""
+    problems: list[str] = []
+    feed = out / "feed.xml"
+    if not feed.exists():
+        return problems
+    try:
+        root = ET.fromstring(feed.read_bytes())
+    except ET.ParseError as error:
+        return [f"feed.xml does not parse: {error}"]
+    for item in root.iter("item"):
+        enclosure = item.find("enclosure")
+        assert enclosure is not None
+        day = enclosure.get("url", "").split("/editions/")[1].split("/")[0]
+        mp3 = out / "editions" / day / "edition.mp3"
+        if not mp3.exists():
+            problems.append(f"feed lists {day} but its MP3 is missing")
+            continue
+        if mp3.stat().st_size != int(enclosure.get("length", "-1")):
+            problems.append(f"{day}: enclosure length differs from the file")
+        manifest = json.loads((mp3.parent / "edition.json").read_text(encoding="utf-8"))
+        if abs(MP3(str(mp3)).info.length - manifest["duration"]) > 0.5:
+            problems.append(f"{day}: MP3 shorter than its manifest says (truncated?)")
+    return problems
+
+
+def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    subprocess.run(render_command(out, cache, "2025-03-13"), check=True, capture_output=True)
+    yesterday = (out / "editions/2025-03-13/edition.mp3").read_bytes()
+    started = time.perf_counter()
+    subprocess.run(
+        render_command(out, tmp_path / "cache-timing", "2025-03-20"), check=True, capture_output=True
+    )
+    full_run_s = time.perf_counter() - started
+    damage = []
+    rng = random.Random(20251128)
+    for point in range(KILL_POINTS):
+        day = f"2025-03-{14 + point % 5:02d}"
+        process = subprocess.Popen(
+            render_command(out, cache, day), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.05, full_run_s))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        problems = check_published(out)
+        if problems:
+            damage.append((point, problems))
+        rerun = subprocess.run(render_command(out, cache, day), capture_output=True, text=True)
+        assert rerun.returncode == 0, rerun.stderr
+        assert check_published(out) == []
+    print(f"\n{KILL_POINTS} kill points tried, {len(damage)} left damage: {damage}")
+    assert damage == []
+    assert (out / "editions/2025-03-13/edition.mp3").read_bytes() == yesterday
+    assert not list((out / "editions").glob(".*"))
+    last = json.loads((out / "editions/2025-03-14/edition.json").read_text(encoding="utf-8"))
+    assert last["synthesis"]["from_cache"] > 0  # the rerun reused the cache
+
+
+def test_a_second_render_into_the_same_out_refuses_clearly(tmp_path: Path) -> None:
+    import fcntl
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    with open(out / ".audiopaper.lock", "a+b") as holder:  # another run holding the lock
+        fcntl.lockf(holder.fileno(), fcntl.LOCK_EX)
+        result = subprocess.run(render_command(out, cache, "2025-03-14"), capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "another audiopaper run is writing to" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert subprocess.run(render_command(out, cache, "2025-03-14"), capture_output=True).returncode == 0
+
+
+def test_two_renders_at_once_neither_corrupts_the_other(tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    runs = [subprocess.Popen(render_command(out, cache, day), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for day in ("2025-03-14", "2025-03-15")]  # fmt: skip
+    results = [(run.wait(), run.stderr.read() if run.stderr else "") for run in runs]
+    assert all(code in (0, 1) for code, _ in results), results
+    for code, stderr in results:
+        if code == 1:
+            assert "another audiopaper run is writing to" in stderr
+    assert check_published(out) == []
+
+
+def error_lines(stderr: str) -> list[str]:
+    """The error lines among the progress lines on stderr."""
+    return [line for line in stderr.splitlines() if line.startswith("error:")]
+
+
+def mount_tmpfs(path: Path, size: str) -> bool:
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        return False
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+        ).returncode
+        == 0
+    )
+
+
+def test_full_disk_fails_in_one_line_and_keeps_the_previous_edition(tmp_path: Path) -> None:
+    out = tmp_path / "small"
+    if not mount_tmpfs(out, "3m"):
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        ok = subprocess.run(
+            render_command(out, tmp_path / "cache", "2025-03-13"), capture_output=True, text=True
+        )
+        assert ok.returncode == 0, ok.stderr
+        before = {p: p.read_bytes() for p in (out / "feed.xml", out / "editions/2025-03-13/edition.mp3")}
+        big = tmp_path / "big.md"
+        big.write_text(EXAMPLE_PAGE.read_text(encoding="utf-8") * 6, encoding="utf-8")
+        full = subprocess.run(
+            render_command(out, tmp_path / "cache", "2025-03-14", big), capture_output=True, text=True
+        )
+        assert full.returncode == 1, full.stderr
+        assert error_lines(full.stderr) == [error_lines(full.stderr)[0]] and "disk is full" in full.stderr
+        assert "Traceback" not in full.stderr
+        assert all(path.read_bytes() == data for path, data in before.items())
+        leftovers = [
+            p.name for p in out.rglob("*") if p.name.startswith(".") and p.name != ".audiopaper.lock"
+        ]
+        assert leftovers == []
+    finally:
+        subprocess.run(["umount", str(out)], check=False)
+
+
+def test_read_only_output_fails_in_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "ro"
+    if not mount_tmpfs(out, "8m"):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        assert (
+            subprocess.run(
+                render_command(out, tmp_path / "cache", "2025-03-13"), capture_output=True
+            ).returncode
+            == 0
+        )
+        assert subprocess.run(["mount", "-o", "remount,ro", str(out)], capture_output=True).returncode == 0
+        result = subprocess.run(
+            render_command(out, tmp_path / "cache", "2025-03-14"), capture_output=True, text=True
+        )
+        assert result.returncode == 1
+        assert len(error_lines(result.stderr)) == 1 and "choose a writable --out" in result.stderr
+        assert check_published(out) == []
+    finally:
+        subprocess.run(["umount", str(out)], check=False)
+
+
+HOSTILE_PIECES = ["## ", "# ", "■记者 ", "本报讯 ", "<sub>", "</sub>", "<sup>2</sup>", "<script>alert(1)</script>",
+                  "<b><i><u>", "&amp;", "&lt;", "]]>", '"', "'", "\u202e", "\u200b", "\ufeff", "😀", "\x00", "\x07",
+                  "，", "。", "\n", "\n\n", "近日港区居民", "12345", "C2", "—", "%"]  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=2000),
+    st.lists(st.sampled_from(HOSTILE_PIECES), max_size=120).map(lambda parts: "".join(parts).encode("utf-8")),
+    st.text(max_size=600).map(lambda text: text.encode("utf-8", "surrogatepass")),
+))  # fmt: skip
+def test_hostile_input_gives_an_error_or_a_clean_script(data: bytes) -> None:
+    try:
+        text, _ = decode_page_bytes(data, "hostile")
+        cleaning = clean_pages([Page("hostile", "utf-8", split_blocks(text))])
+    except AudiopaperError:
+        return
+    script = build_script(cleaning.articles, speech_options_for(OFFLINE_TRAITS))
+    for article in script.articles:
+        for sentence in article.sentences:
+            assert "<" not in sentence.spoken and "\x00" not in sentence.spoken
+            assert len(sentence.spoken) <= OFFLINE_TRAITS.max_sentence_chars
+
+
+def test_very_long_line_and_huge_page(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from audiopaper.cli import app
+
+    long_line = tmp_path / "long.md"
+    long_line.write_text(
+        "## 标题\n\n本报讯 " + "这是一段没有标点的很长很长的文字" * 3000 + "\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["script", str(long_line), "--json"])
+    assert result.exit_code == 0, result.output
+    spoken = [s for a in json.loads(result.stdout)["articles"] for s in a["spoken"]]
+    assert spoken and max(len(s) for s in spoken) <= OFFLINE_TRAITS.max_sentence_chars
+    huge = tmp_path / "huge.md"
+    huge.write_bytes(b"## x\n\n" + "很".encode() * (10 * 1024 * 1024 // 3))
+    result = CliRunner().invoke(app, ["script", str(huge)])
+    assert result.exit_code == 1 and "too large for a page" in result.stderr
+
+
+def test_server_keeps_serving_200_concurrent_range_requests(tmp_path: Path) -> None:
+    body = os.urandom(300_000)
+    (tmp_path / "edition.mp3").write_bytes(body)
+    server = make_server(tmp_path, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    fds_before = len(os.listdir("/proc/self/fd"))
+
+    def fetch(index: int) -> bool:
+        start = (index * 1499) % 290_000
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/edition.mp3", headers={"Range": f"bytes={start}-{start + 9999}"})
+        response = connection.getresponse()
+        ok = response.status == 206 and response.read() == body[start : start + 10_000]
+        connection.close()
+        return ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        results = list(pool.map(fetch, range(200)))
+    elapsed = time.perf_counter() - started
+    server.shutdown()
+    server.server_close()
+    assert all(results)
+    assert elapsed < 30
+    time.sleep(0.2)
+    assert len(os.listdir("/proc/self/fd")) <= fds_before + 2  # no file handle leak
