@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -92,7 +94,12 @@ class FakeEngine:
     traits = EngineTraits(spells_letters=True, max_sentence_chars=100, respells=False)
 
     def __init__(
-        self, *, sample_rate_hz: int = 24_000, seconds_per_char: float = 0.05, voice: str = "tone"
+        self,
+        *,
+        sample_rate_hz: int = 24_000,
+        seconds_per_char: float = 0.05,
+        voice: str = "tone",
+        faults: tuple[str, ...] = (),
     ) -> None:
         if seconds_per_char <= 0:
             raise ValueError(f"seconds_per_char must be positive, got {seconds_per_char}")
@@ -101,9 +108,17 @@ class FakeEngine:
         self.voice = voice
         self.cache_settings = f"seconds_per_char={seconds_per_char}"
         self.calls: list[str] = []
+        self.faults = faults
 
     def synthesize(self, text: str) -> Samples:
         self.calls.append(text)
+        for fault in self.faults:  # tests of worker failures: "crash:WORD" or "hang:WORD"
+            kind, _, word = fault.partition(":")
+            if word and word in text:
+                if kind == "crash":
+                    os._exit(3)  # dies like a segfaulting model would: no cleanup, no exception
+                if kind == "hang":
+                    time.sleep(3600)
         if not text.strip():
             raise EngineError("the fake engine was given an empty sentence")
         count = int(len(text) * self.seconds_per_char * self.sample_rate_hz)
@@ -134,6 +149,9 @@ class EngineSpec:
     edge_concurrency: int = 4
     """Requests in flight at once for the online engine."""
 
+    fake_faults: tuple[str, ...] = ()
+    """For tests: faults the fake engine injects in workers ("crash:WORD", "hang:WORD")."""
+
     def __post_init__(self) -> None:
         if self.name not in ("offline", "edge", "fake"):
             raise EngineError(f"unknown engine {self.name!r}; choose one of {', '.join(ENGINE_NAMES)}")
@@ -143,7 +161,7 @@ class EngineSpec:
     def build(self, threads: int | None = None) -> Engine:
         """Load the engine (for offline: TensorFlow and the models, a few seconds)."""
         if self.name == "fake":
-            return FakeEngine()
+            return FakeEngine(faults=self.fake_faults)
         if self.name == "edge":
             from audiopaper.edge import EdgeEngine
 

@@ -17,7 +17,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +38,9 @@ from audiopaper.synth import (
 )
 
 _LOGGER = logging.getLogger(__name__)
+
+LINE_TIMEOUT_S = 120.0
+"""A worker that returns nothing for this long is taken as hung (a line takes ~1 s)."""
 
 Progress = Callable[[int, int], None]
 """Called with (texts done, texts to synthesize) as synthesis proceeds."""
@@ -103,6 +107,7 @@ class Synthesizer:
         spec: EngineSpec | None = None,
         engine: Engine | None = None,
         jobs: int | None = None,
+        line_timeout_s: float = LINE_TIMEOUT_S,
     ) -> None:
         if (spec is None) == (engine is None):
             raise ValueError("give exactly one of spec and engine")
@@ -110,6 +115,7 @@ class Synthesizer:
         self._spec = spec
         self._engine = engine
         self.jobs = jobs or default_jobs()
+        self.line_timeout_s = line_timeout_s
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
         self.identity: EngineIdentity = spec.identity() if spec else engine_identity(engine)  # type: ignore[arg-type]
@@ -237,22 +243,72 @@ class Synthesizer:
         self.cache.put(self.key(text), clip.samples, clip.sample_rate_hz)
         return text, None, elapsed
 
-    def _speak_in_pool(self, texts: list[str]) -> Iterable[tuple[str, str | None, float]]:
+    def _new_pool(self, size: int) -> ProcessPoolExecutor:
+        assert self._spec is not None
+        # fork is cheap and safe here: this process has not loaded TensorFlow.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        return ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_worker_init,
+            initargs=(self._spec, self.cache.directory, self.cache.max_bytes),
+        )
+
+    def _kill_pool(self) -> None:
+        """Stop a pool whose worker hangs or died: terminate its processes, drop the pool."""
         if self._pool is None:
-            assert self._spec is not None
-            # fork is cheap and safe here: this process has not loaded TensorFlow.
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(
-                max_workers=min(self.jobs, len(texts)),
-                mp_context=multiprocessing.get_context(method),
-                initializer=_worker_init,
-                initargs=(self._spec, self.cache.directory, self.cache.max_bytes),
-            )
-        futures: list[Future[tuple[str, str | None, float]]] = [
-            self._pool.submit(_worker_speak, text, self.key(text)) for text in texts
-        ]
-        for future in as_completed(futures):
-            yield future.result()
+            return
+        # ProcessPoolExecutor has no public way to kill a hung worker; _processes is its map.
+        for process in list(getattr(self._pool, "_processes", {}).values()):
+            process.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def _speak_in_pool(self, texts: list[str]) -> Iterable[tuple[str, str | None, float]]:
+        """Speak ``texts`` in worker processes, replacing workers that crash or hang.
+
+        At most ``jobs`` lines are in flight, so when a worker dies or stops answering
+        for ``line_timeout_s``, the suspects are just the lines in flight: each is tried
+        once more on its own, in a fresh pool, and reported as failed if it fails again.
+        """
+        queue = list(texts)
+        suspects: list[str] = []
+        tries: dict[str, int] = {}
+        while queue or suspects:
+            solo = not queue  # retries of suspects run one at a time, so the guilty one is known
+            batch = queue if queue else suspects
+            if self._pool is None:
+                self._pool = self._new_pool(1 if solo else min(self.jobs, len(batch)))
+            window = 1 if solo else self.jobs
+            in_flight: dict[Future[tuple[str, str | None, float]], str] = {}
+            broken = False
+            while (batch or in_flight) and not broken:
+                while batch and len(in_flight) < window:
+                    text = batch.pop(0)
+                    tries[text] = tries.get(text, 0) + 1
+                    in_flight[self._pool.submit(_worker_speak, text, self.key(text))] = text
+                done, _ = wait(in_flight, timeout=self.line_timeout_s, return_when=FIRST_COMPLETED)
+                if not done:
+                    _LOGGER.warning("a synthesis worker stopped answering; replacing it")
+                    broken = True
+                    break
+                for future in done:
+                    text = in_flight.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        in_flight[future] = text  # judged with the others below
+            if broken:
+                self._kill_pool()
+                for text in in_flight.values():
+                    if tries[text] >= 2:
+                        yield text, f"the offline engine's worker died or hung twice on “{text[:20]}”", 0.0
+                    else:
+                        suspects.append(text)
+                in_flight.clear()
+            if solo and not broken:
+                suspects = []
 
     def clip(self, text: str) -> Clip:
         """The clip of a prepared text (synthesized here if it vanished from the cache)."""

@@ -89,7 +89,13 @@ def test_user_errors_are_one_line(args: list[str], message: str, tmp_path: Path)
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), ("只有正文。\n".encode(), "no articles"), (b"\x00\x01\x02binary", "binary")],
+    [
+        (b"", "empty"),
+        ("只有正文。\n".encode(), "no articles"),
+        ("## 只有标题\n".encode(), "no articles"),
+        (b"\x00\x01\x02binary", "binary"),
+        ("## 标题\n\n正文。\n".encode("utf-16"), "binary"),
+    ],
 )
 def test_bad_pages_are_refused(content: bytes, message: str, tmp_path: Path) -> None:
     page = tmp_path / "bad.md"

@@ -156,3 +156,34 @@ def test_no_serious_accessibility_violations(site: tuple[str, Path], browser: An
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], serious
+
+
+def test_hostile_page_runs_no_script_anywhere(tmp_path: Path, browser: Any) -> None:
+    page_file = tmp_path / "hostile.md"
+    page_file.write_text(
+        "## 标题<script>alert(1)</script> <img src=x onerror=alert(2)>\n\n"
+        "■记者 <b onclick=alert(3)>王一</b>\n\n"
+        "本报讯 请看[这里](javascript:alert(4))的通知，还有&lt;script&gt;alert(5)&lt;/script&gt;和&amp;符号。"
+        '<a href="javascript:alert(6)" onmouseover="alert(7)">链接</a>文字结束。\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    profile = Profile.from_dict(
+        "standard", {"pauses": {"sentence_ms": 300, "paragraph_ms": 500, "title_ms": 500, "article_ms": 800}}
+    )
+    render(
+        [page_file], RenderOptions(out_dir=out, day=date(2025, 3, 14), profile=profile), fake_synthesizer()
+    )
+    for html_file in [out / "index.html", out / "editions/2025-03-14/index.html"]:
+        page = open_page(browser, html_file.as_uri())
+        page.evaluate(
+            "window.audiopaper.audio.currentTime = window.audiopaper.data.articles[0].sentences[0].start + 0.05"
+        )
+        page.wait_for_function("document.querySelector('#text span') !== null")
+        shown = page.inner_text("#text")
+        assert "javascript:alert(4)" in shown  # what survives cleaning shows literally
+        page.mouse.move(200, 300)
+        page.wait_for_timeout(300)
+        assert page.dialogs == []
+        assert page.evaluate("document.querySelectorAll('script').length") == 2
+        assert page.evaluate("document.querySelectorAll('img, a[href^=\"javascript\"]').length") == 0

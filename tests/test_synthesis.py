@@ -93,3 +93,26 @@ def test_a_fully_cached_render_never_imports_tensorflow(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "0 lines synthesized" in result.stderr
+
+
+def test_a_crashing_worker_is_replaced_and_only_its_line_fails(tmp_path: Path) -> None:
+    texts = [f"第{i}句正常的话。" for i in range(8)] + ["这一句会让进程崩溃。"]
+    spec = EngineSpec("fake", fake_faults=("crash:崩溃",))
+    with Synthesizer(ClipCache(tmp_path), spec=spec, jobs=2, line_timeout_s=20) as synthesizer:
+        failures = synthesizer.prepare(texts)
+    assert list(failures) == ["这一句会让进程崩溃。"]
+    assert "died or hung twice" in failures["这一句会让进程崩溃。"]
+    assert synthesizer.stats.synthesized == 8
+
+
+def test_a_hanging_worker_times_out_and_the_run_finishes(tmp_path: Path) -> None:
+    import time
+
+    texts = [f"第{i}句正常的话。" for i in range(4)] + ["这一句会卡住不动。"]
+    spec = EngineSpec("fake", fake_faults=("hang:卡住",))
+    started = time.perf_counter()
+    with Synthesizer(ClipCache(tmp_path), spec=spec, jobs=2, line_timeout_s=1.5) as synthesizer:
+        failures = synthesizer.prepare(texts)
+    assert list(failures) == ["这一句会卡住不动。"]
+    assert synthesizer.stats.synthesized == 4
+    assert time.perf_counter() - started < 30
