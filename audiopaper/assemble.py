@@ -133,7 +133,11 @@ class AssembledEdition:
 
 
 Part = tuple[str, str | int]
-"""A piece of a segment: ("speech", text), ("silence", milliseconds) or ("chime", CHIME)."""
+"""A piece of a segment: ("speech", text) in the reader's voice, ("presenter", text) in the
+presenter's, ("silence", milliseconds) or ("chime", CHIME)."""
+
+SPOKEN = ("speech", "presenter")
+"""Part kinds that are spoken lines."""
 
 
 @dataclass(frozen=True)
@@ -163,8 +167,13 @@ def ascii_slug(title: str, *, max_chars: int = 40) -> str:
 class SegmentBuilder:
     """Builds segments from parts, through the cache: each distinct segment is encoded once."""
 
-    def __init__(self, synthesizer: Synthesizer, profile: Profile) -> None:
+    def __init__(
+        self, synthesizer: Synthesizer, profile: Profile, presenter: Synthesizer | None = None
+    ) -> None:
         self.synthesizer = synthesizer
+        self.voices = {"speech": synthesizer, "presenter": presenter or synthesizer}
+        if self.voices["presenter"].identity.sample_rate_hz != synthesizer.identity.sample_rate_hz:
+            raise EncodeError("the presenter's and the reader's voices must have one sample rate")
         self.profile = profile
         self.rate = synthesizer.identity.sample_rate_hz
         self.directory = synthesizer.cache.directory / "segments"
@@ -178,12 +187,12 @@ class SegmentBuilder:
             f"{TARGET_LUFS}/{LIMIT_DBFS}/{self.profile.mp3_bitrate_kbps}/{self.profile.mp3_sample_rate_hz}",
         ]
         for kind, value in parts:
-            material.append(f"{kind}:{self.synthesizer.key(str(value)) if kind == 'speech' else value}")
+            material.append(f"{kind}:{self.voices[kind].key(str(value)) if kind in SPOKEN else value}")
         return hashlib.sha256("\x1f".join(material).encode()).hexdigest()
 
-    def texts(self, parts: Sequence[Part]) -> list[str]:
-        """The speech texts of ``parts``."""
-        return [str(value) for kind, value in parts if kind == "speech"]
+    def texts(self, parts: Sequence[Part], kinds: Sequence[str] = SPOKEN) -> list[str]:
+        """The spoken texts of ``parts`` (of the given kinds), in order."""
+        return [str(value) for kind, value in parts if kind in kinds]
 
     def build(self, parts: Sequence[Part]) -> Segment:
         """The segment for ``parts``: from the cache, or synthesized, leveled and encoded now."""
@@ -233,8 +242,8 @@ class SegmentBuilder:
         lines: list[tuple[int, int]] = []
         position = 0
         for kind, value in parts:
-            if kind == "speech":
-                piece = self.synthesizer.clip(str(value)).samples
+            if kind in SPOKEN:
+                piece = self.voices[kind].clip(str(value)).samples
                 lines.append((position, position + len(piece)))
             elif kind == "silence":
                 piece = silence(int(value) / 1000, self.rate)
@@ -266,11 +275,11 @@ def opening_parts(frame: Frame, profile: Profile) -> list[Part]:
     parts: list[Part] = [
         ("chime", CHIME),
         ("silence", 500),
-        ("speech", frame.intro),
+        ("presenter", frame.intro),
         ("silence", profile.pauses.paragraph_ms),
     ]
     for line in frame.toc:
-        parts += [("speech", line), ("silence", profile.pauses.sentence_ms)]
+        parts += [("presenter", line), ("silence", profile.pauses.sentence_ms)]
     return parts
 
 
@@ -278,7 +287,7 @@ def announcement_parts(announcement: str, profile: Profile) -> list[Part]:
     """The gap after the previous part, then 第N篇."""
     return [
         ("silence", profile.pauses.article_ms),
-        ("speech", announcement),
+        ("presenter", announcement),
         ("silence", profile.pauses.sentence_ms),
     ]
 
@@ -287,7 +296,7 @@ def closing_parts(frame: Frame, profile: Profile) -> list[Part]:
     """The gap after the last article, the outro and the closing chime."""
     return [
         ("silence", profile.pauses.article_ms),
-        ("speech", frame.outro),
+        ("presenter", frame.outro),
         ("silence", 700),
         ("chime", CHIME),
         ("silence", 300),
@@ -303,16 +312,22 @@ def assemble_edition(
     *,
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
+    presenter: Synthesizer | None = None,
 ) -> AssembledEdition:
     """Synthesize what is missing, build every segment, and write the MP3s into ``edition_dir``.
 
     An article whose synthesis or encoding fails is reported in ``skipped`` and left out;
     the edition is built from the rest. ``make_frame`` gets the spoken titles of the
     articles that made it, so the intro's count and the table of contents are true.
+    ``presenter``, when given, speaks the intro, contents, announcements and outro in its
+    own voice (the profile asked for two voices); the articles stay in the reader's voice.
     """
-    builder = SegmentBuilder(synthesizer, profile)
+    builder = SegmentBuilder(synthesizer, profile, presenter)
     planned = make_frame([s.title_spoken for s in scripts])
     frame_texts = [planned.intro, *planned.toc, *planned.announcements, planned.outro]
+    if presenter is not None and presenter is not synthesizer:
+        presenter.prepare(frame_texts)
+        frame_texts = []
     article_texts = [builder.texts(article_parts(s, profile)) for s in scripts]
     # Article by article (longest line first within each), so each article's segment can
     # be levelled and encoded in a thread while the workers speak the next articles.
@@ -355,7 +370,7 @@ def assemble_edition(
     rate = builder.rate
     (edition_dir / "articles").mkdir(parents=True, exist_ok=True)
     frame = make_frame([script.title_spoken for script, _ in kept])
-    synthesizer.prepare([frame.intro, *frame.toc, *frame.announcements, frame.outro])
+    builder.voices["presenter"].prepare([frame.intro, *frame.toc, *frame.announcements, frame.outro])
     progress("joining the edition")
     chain: list[Segment] = []
     cues: list[Cue] = []

@@ -6,6 +6,8 @@ can fix (the message says how), 3 when an edition was published without some art
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -161,8 +163,16 @@ def render_command(
         edge_rate=chosen_profile.edge_rate,
     )
     bar = ProgressBar() if sys.stderr.isatty() else None
-    with Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs) as synthesizer:
-        result = render(pages, options, synthesizer, progress=_say, synthesis_progress=bar)
+    two_voices = spec.name == "edge" and chosen_profile.edge_presenter not in ("", chosen_profile.edge_voice)
+    with contextlib.ExitStack() as stack:
+        synthesizer = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs))
+        presenter = None
+        if two_voices:  # only when the profile asks for a second voice
+            presenter_spec = dataclasses.replace(spec, edge_voice=chosen_profile.edge_presenter)
+            presenter = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=presenter_spec, jobs=jobs))
+        result = render(
+            pages, options, synthesizer, progress=_say, synthesis_progress=bar, presenter=presenter
+        )
     manifest = result.manifest
     stats = result.stats
     sentences = sum(len(a["sentences"]) for a in manifest["articles"])

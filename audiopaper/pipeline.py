@@ -137,8 +137,13 @@ def render(
     *,
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
+    presenter: Synthesizer | None = None,
 ) -> RenderResult:
-    """Render pages into a published edition under ``options.out_dir`` and rebuild the feed."""
+    """Render pages into a published edition under ``options.out_dir`` and rebuild the feed.
+
+    ``presenter`` (a second voice for the intro, contents and announcements) is used only
+    when the profile asks for one; articles are always in ``synthesizer``'s voice.
+    """
     identity = synthesizer.identity
     cleaning = read_and_clean(paths, lead_first=options.lead_first)
     script = make_script(cleaning, identity.traits, options.profile)
@@ -151,7 +156,9 @@ def render(
         for repair in recover_output(options.out_dir):
             progress(f"repaired: {repair}")
         try:
-            return _publish(cleaning, script, frame, options, synthesizer, progress, synthesis_progress)
+            return _publish(
+                cleaning, script, frame, options, synthesizer, progress, synthesis_progress, presenter
+            )
         except OSError as error:
             raise OutputError(describe_os_error(error, options.out_dir)) from error
 
@@ -164,6 +171,7 @@ def _publish(
     synthesizer: Synthesizer,
     progress: Callable[[str], None],
     synthesis_progress: Callable[[int, int], None] | None,
+    presenter: Synthesizer | None = None,
 ) -> RenderResult:
     """Assemble into a staging directory, install it, rebuild the feed and pages."""
     identity = synthesizer.identity
@@ -178,6 +186,7 @@ def _publish(
             staging,
             progress=progress,
             synthesis_progress=synthesis_progress,
+            presenter=presenter,
         )
         meta = EditionMeta(
             paper=options.paper,
@@ -185,6 +194,7 @@ def _publish(
             engine=identity.name,
             voice=identity.voice,
             profile=options.profile.name,
+            presenter_voice=presenter.identity.voice if presenter is not None else None,
         )
         progress("tags, chapters and transcript")
         stats = synthesizer.stats

