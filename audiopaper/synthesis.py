@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -68,8 +70,25 @@ _worker_engine: Engine | None = None
 _worker_cache: ClipCache | None = None
 
 
-def _worker_init(spec: EngineSpec, cache_dir: Path, max_bytes: int) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this worker exit when the render that started it dies, even by SIGKILL.
+
+    Workers hold both ends of the pool's pipes, so they would never notice the parent's
+    death and would idle on forever, each holding the models' memory. On Linux the
+    kernel signals them instead (prctl PR_SET_PDEATHSIG); there is no portable call for it.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the call above took effect
+        os._exit(0)
+
+
+def _worker_init(spec: EngineSpec, cache_dir: Path, max_bytes: int, parent_pid: int) -> None:
     global _worker_engine, _worker_cache
+    _die_with_parent(parent_pid)
     _worker_engine = spec.build(threads=1)
     _worker_cache = ClipCache(cache_dir, max_bytes=max_bytes)
 
@@ -251,7 +270,7 @@ class Synthesizer:
             max_workers=size,
             mp_context=multiprocessing.get_context(method),
             initializer=_worker_init,
-            initargs=(self._spec, self.cache.directory, self.cache.max_bytes),
+            initargs=(self._spec, self.cache.directory, self.cache.max_bytes, os.getpid()),
         )
 
     def _kill_pool(self) -> None:

@@ -65,6 +65,20 @@ def check_published(out: Path) -> list[str]:
     return problems
 
 
+def processes_using(path: Path) -> list[int]:
+    """Processes whose command line names ``path`` (renders and their workers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if str(path).encode() in command:
+                found.append(int(entry))
+    return found
+
+
 def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     subprocess.run(render_command(out, cache, "2025-03-13"), check=True, capture_output=True)
@@ -91,6 +105,8 @@ def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None
         assert rerun.returncode == 0, rerun.stderr
         assert check_published(out) == []
     print(f"\n{KILL_POINTS} kill points tried, {len(damage)} left damage: {damage}")
+    time.sleep(0.5)
+    assert processes_using(out) == [], "workers of killed renders are still running"
     assert damage == []
     assert (out / "editions/2025-03-13/edition.mp3").read_bytes() == yesterday
     assert not list((out / "editions").glob(".*"))
