@@ -53,7 +53,9 @@ Pages = Annotated[
 
 
 def _say(message: str) -> None:
-    typer.echo(message, err=True)
+    """Progress and messages to stderr; a closed stderr must not stop a render."""
+    with contextlib.suppress(OSError):
+        typer.echo(message, err=True)
 
 
 P = ParamSpec("P")

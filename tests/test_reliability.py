@@ -114,6 +114,16 @@ def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None
     assert last["synthesis"]["from_cache"] > 0  # the rerun reused the cache
 
 
+def test_a_closed_stderr_does_not_stop_a_render(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    process = subprocess.Popen(render_command(out, tmp_path / "cache", "2025-03-14"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    assert process.stderr is not None
+    process.stderr.close()  # like `audiopaper render … 2>&1 | head -2`
+    assert process.wait(timeout=120) == 0
+    assert (out / "editions/2025-03-14/edition.mp3").exists()
+
+
 def test_a_second_render_into_the_same_out_refuses_clearly(tmp_path: Path) -> None:
     import fcntl
 
