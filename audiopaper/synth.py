@@ -221,11 +221,6 @@ def engine_identity(engine: Engine) -> EngineIdentity:
     return EngineIdentity(engine.name, engine.voice, engine.sample_rate_hz, engine.traits, settings)
 
 
-def make_engine(name: str, *, speed: float = 1.0, threads: int | None = None) -> Engine:
-    """Build the engine called ``name`` in this process (``auto`` is resolved by the caller)."""
-    return EngineSpec(name, speed).build(threads)
-
-
 def synthesize_clip(engine: Engine, text: str) -> Clip:
     """Speak one sentence, turning any engine failure into an :class:`EngineError`."""
     try:

@@ -25,6 +25,17 @@ DEFAULT_PAGE = PROJECT / "examples" / "page-2025-03-14.md"
 DATE = "2024-10-28"
 
 
+def process_pss_bytes(pid: int) -> int:
+    """Proportional set size of one process (0 if it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def tree_memory_bytes(root: int) -> int:
     """Memory of ``root`` and all its descendants: the sum of their proportional set sizes.
 
@@ -68,12 +79,14 @@ def run_render(page: Path, out: Path, cache: Path, jobs: int | None) -> dict[str
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
+    parent_peak = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, parent_peak
         while not done.is_set():
             peak = max(peak, tree_memory_bytes(process.pid))
+            parent_peak = max(parent_peak, process_pss_bytes(process.pid))
             time.sleep(0.25)  # sampling more often steals CPU from the render it measures
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -89,6 +102,7 @@ def run_render(page: Path, out: Path, cache: Path, jobs: int | None) -> dict[str
     return {
         "wall_s": round(wall, 2),
         "peak_memory_mb": round(peak / 1024**2, 1),
+        "peak_parent_memory_mb": round(parent_peak / 1024**2, 1),
         "audio_s": round(manifest["duration"], 1),
         "engine_s": synthesis.get("engine_seconds", 0.0),
         "synthesized": synthesis.get("synthesized", 0),

@@ -7,7 +7,7 @@ import pytest
 
 from audiopaper.errors import EngineError
 from audiopaper.offline import OfflineEngine, Phonemizer, asset_dir, split_phrases
-from audiopaper.synth import Engine, FakeEngine, make_engine, synthesize_clip
+from audiopaper.synth import Engine, EngineSpec, FakeEngine, synthesize_clip
 
 
 def test_fake_engine_is_an_engine_and_deterministic() -> None:
@@ -30,7 +30,7 @@ def test_engine_failures_become_engine_errors() -> None:
 
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(EngineError, match="unknown engine"):
-        make_engine("nope")
+        EngineSpec("nope")
 
 
 @pytest.mark.parametrize(
