@@ -270,17 +270,27 @@ def article_parts(script: ArticleScript, profile: Profile) -> list[Part]:
     return parts
 
 
-def opening_parts(frame: Frame, profile: Profile) -> list[Part]:
-    """Chime, intro, the table of contents."""
-    parts: list[Part] = [
-        ("chime", CHIME),
-        ("silence", 500),
-        ("presenter", frame.intro),
-        ("silence", profile.pauses.paragraph_ms),
+TOC_LINES_PER_SEGMENT = 12
+"""Table-of-contents lines per segment: keeps each segment (and the memory levelling it
+needs, which grows with its length) bounded however many articles an edition has."""
+
+
+def opening_parts(frame: Frame, profile: Profile) -> list[list[Part]]:
+    """Chime and intro, then the table of contents in segments of TOC_LINES_PER_SEGMENT lines."""
+    segments: list[list[Part]] = [
+        [
+            ("chime", CHIME),
+            ("silence", 500),
+            ("presenter", frame.intro),
+            ("silence", profile.pauses.paragraph_ms),
+        ]
     ]
-    for line in frame.toc:
-        parts += [("presenter", line), ("silence", profile.pauses.sentence_ms)]
-    return parts
+    for start in range(0, len(frame.toc), TOC_LINES_PER_SEGMENT):
+        chunk: list[Part] = []
+        for line in frame.toc[start : start + TOC_LINES_PER_SEGMENT]:
+            chunk += [("presenter", line), ("silence", profile.pauses.sentence_ms)]
+        segments.append(chunk)
+    return segments
 
 
 def announcement_parts(announcement: str, profile: Profile) -> list[Part]:
@@ -389,8 +399,8 @@ def assemble_edition(
         frames_so_far += segment.frames
         return start_s, times
 
-    opening = opening_parts(frame, profile)
-    place(builder.build(opening), builder.texts(opening))
+    for opening in opening_parts(frame, profile):
+        place(builder.build(opening), builder.texts(opening))
     for number, ((script, segment), announcement) in enumerate(
         zip(kept, frame.announcements, strict=True), 1
     ):
