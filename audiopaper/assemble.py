@@ -347,8 +347,8 @@ def assemble_edition(
     for index, texts in enumerate(article_texts):
         for text in set(texts):
             readers.setdefault(text, []).append(index)
-    # One encoding thread: the workers already use both cores; a second thread only slowed
-    # them (measured: cold render of the sample 41.7 s with one, 51.6 s with two).
+    # One encoding thread: the workers already use both cores, and a second thread competes
+    # with them (one bench run each: cold render of the sample 41.7 s with one, 51.6 s with two).
     encoders = ThreadPoolExecutor(max_workers=1)
     builds: dict[int, Future[Segment]] = {}
 
