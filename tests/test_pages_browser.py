@@ -45,7 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     render(
         [page],
         RenderOptions(out_dir=out, day=date(2025, 3, 14), profile=profile, base_url=base),
-        fake_synthesizer(),
+        fake_synthesizer(cache_dir=tmp_path_factory.mktemp("cache")),
     )
     # The cleaner strips markup, but the page must not rely on it: plant a hostile title.
     manifest_path = out / "editions" / "2025-03-14" / "edition.json"
