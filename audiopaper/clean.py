@@ -14,7 +14,7 @@ import html
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 
 from audiopaper.errors import NoArticlesError
@@ -130,13 +130,14 @@ def has_cjk(text: str) -> bool:
     return _CJK_CHAR.search(text) is not None
 
 
-def repair_inline(text: str) -> str:
+def repair_inline(text: str, *, keep_spaces: bool = False) -> str:
     """Repair one line's markup and punctuation damage, keeping its words.
 
     ``C<sub>2</sub>`` becomes ``C2``, ``m<sup>2</sup>`` becomes ``m²`` (the speech stage
     reads it as 平方米), other tags and print furniture (``■``) go, entities are decoded,
-    ASCII ``, : ; ? ! ( )`` next to Chinese become full-width, and spaces left between
-    Chinese characters by line breaks are removed.
+    and ASCII ``, : ; ? ! ( )`` next to Chinese become full-width. Spaces left between
+    Chinese characters by line breaks are removed, unless ``keep_spaces`` (headlines and
+    bylines, where a space separates phrases or names).
     """
     text = _SUP.sub(lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
     text = _SUB.sub(lambda m: m.group(1), text)
@@ -147,20 +148,14 @@ def repair_inline(text: str) -> str:
     text = "".join(ch for ch in text if ch in "\t" or ch.isprintable())
     text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
     text = _PARENS.sub(lambda m: f"（{m.group(1)}）" if has_cjk(m.group(1)) else m.group(0), text)
-    text = _SPACE_BETWEEN_CJK.sub("", text)
+    if not keep_spaces:
+        text = _SPACE_BETWEEN_CJK.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
 def repair_title(text: str) -> str:
-    """Repair a headline: like :func:`repair_inline`, but spaces between phrases stay."""
-    text = _SUP.sub(lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
-    text = _SUB.sub(lambda m: m.group(1), text)
-    text = html.unescape(_TAG.sub("", text))
-    text = _TAG.sub("", text)
-    text = _FURNITURE.sub(" ", text)
-    text = "".join(ch for ch in text if ch.isprintable())
-    text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Repair a headline or byline: like :func:`repair_inline`, but spaces between phrases stay."""
+    return repair_inline(text, keep_spaces=True)
 
 
 def parse_byline(text: str) -> str | None:
@@ -505,5 +500,4 @@ __all__ = [
     "clean_pages",
     "parse_byline",
     "repair_inline",
-    "replace",
 ]
