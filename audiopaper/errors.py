@@ -35,3 +35,7 @@ class OptionError(AudiopaperError):
 
 class ServiceBudgetExceeded(EngineError):
     """Raised when the online service failed more often than a run's retry budget allows."""
+
+
+class ManifestError(AudiopaperError):
+    """Raised when an edition's edition.json is unreadable, damaged or from a newer version."""

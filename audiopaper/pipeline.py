@@ -12,30 +12,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
-from audiopaper.assemble import assemble_edition
-from audiopaper.clean import CleanResult, clean_pages
+from audiopaper.audio.assemble import assemble_edition
 from audiopaper.errors import OptionError, OutputError
-from audiopaper.feed import install_cover, validate_cover, write_feed
-from audiopaper.ingest import read_page
-from audiopaper.lexicon import default_lexicon
-from audiopaper.pages import write_pages
 from audiopaper.profiles import Profile
-from audiopaper.publish import (
-    EditionMeta,
-    cover_for_tags,
+from audiopaper.publish.cover import install_cover, validate_cover
+from audiopaper.publish.edition_files import write_edition_files
+from audiopaper.publish.feed import write_feed
+from audiopaper.publish.listening_page import write_pages
+from audiopaper.publish.manifest import EditionManifest
+from audiopaper.publish.outdir import (
     describe_os_error,
     install_edition,
     locked_output,
     recover_output,
     staging_dir,
-    write_edition_files,
 )
-from audiopaper.speech import Frame, Script, SpeechOptions, build_script, edition_frame
-from audiopaper.synth import EngineTraits
-from audiopaper.synthesis import SynthesisStats, Synthesizer
+from audiopaper.publish.tags import EditionMeta, cover_for_tags
+from audiopaper.text.clean import CleanResult, clean_pages
+from audiopaper.text.ingest import read_page
+from audiopaper.text.lexicon import default_lexicon
+from audiopaper.text.script import Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.voice.engine import EngineTraits
+from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -96,8 +96,8 @@ class RenderResult:
     feed_path: Path
     """The rebuilt feed."""
 
-    manifest: dict[str, Any]
-    """The edition.json document as written."""
+    manifest: EditionManifest
+    """The edition.json record as written."""
 
     cleaning: CleanResult
     """Articles and the cleaner's report."""
@@ -183,7 +183,6 @@ def _publish(
             frame,
             synthesizer,
             options.profile,
-            staging,
             progress=progress,
             synthesis_progress=synthesis_progress,
             presenter=presenter,
@@ -198,7 +197,7 @@ def _publish(
         )
         progress("tags, chapters and transcript")
         stats = synthesizer.stats
-        synthesis = {
+        synthesis: dict[str, float] = {
             "synthesized": stats.synthesized,
             "from_cache": stats.from_cache,
             "failed": stats.failed,

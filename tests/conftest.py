@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from audiopaper.cache import ClipCache
 from audiopaper.profiles import Profile, load_profile
-from audiopaper.synth import Engine, FakeEngine
-from audiopaper.synthesis import Synthesizer
+from audiopaper.voice.cache import ClipCache
+from audiopaper.voice.engine import Engine
+from audiopaper.voice.fake import FakeEngine
+from audiopaper.voice.scheduler import Synthesizer
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_PAGE = PROJECT / "examples" / "page-2025-03-14.md"

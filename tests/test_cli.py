@@ -135,7 +135,7 @@ def test_feed_rebuilds_from_out(tmp_path: Path) -> None:
 
 
 def test_sample_script_is_clean_for_the_offline_voice(sample_page: Path) -> None:
-    from audiopaper.offline import OFFLINE_TRAITS
+    from audiopaper.voice.offline import OFFLINE_TRAITS
 
     result = runner.invoke(app, ["script", str(sample_page), "--json"])
     assert result.exit_code == 0, result.output

@@ -11,7 +11,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from audiopaper.encode import measure_loudness
+from audiopaper.audio.encode import measure_loudness
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from tests.conftest import fake_synthesizer
@@ -81,7 +81,7 @@ def test_rerender_replaces_the_edition_and_keeps_others(
 def test_small_page_renders_with_the_offline_voice(
     tmp_path: Path, standard_profile: Profile, write_page
 ) -> None:  # type: ignore[no-untyped-def]
-    from audiopaper.offline import OfflineEngine
+    from audiopaper.voice.offline import OfflineEngine
 
     page = write_page(
         "## 湖边樱花开了\n\n■记者 王一\n\n本报讯 3月12日,湖边的樱花开了,不少市民前来赏花。\n\n"

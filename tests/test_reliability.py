@@ -21,13 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
-from audiopaper.clean import clean_pages
 from audiopaper.errors import AudiopaperError
-from audiopaper.ingest import Page, decode_page_bytes, split_blocks
-from audiopaper.offline import OFFLINE_TRAITS
 from audiopaper.pipeline import speech_options_for
-from audiopaper.serve import make_server
-from audiopaper.speech import build_script
+from audiopaper.publish.serve import make_server
+from audiopaper.text.clean import clean_pages
+from audiopaper.text.ingest import Page, decode_page_bytes, split_blocks
+from audiopaper.text.script import build_script
+from audiopaper.voice.offline import OFFLINE_TRAITS
 from tests.conftest import EXAMPLE_PAGE
 
 KILL_POINTS = int(os.environ.get("AUDIOPAPER_KILL_POINTS", "8"))

@@ -1,0 +1,216 @@
+"""Encode: loudness, limiting, the chime, and MP3 encoding with ffmpeg from the wheel.
+
+Every segment of an edition (the opening, each announcement, each article, the outro) is
+brought to the target loudness on its own and encoded once, as frames that can be joined:
+LAME starts each segment with a fresh bit reservoir, and without a gapless header every
+segment's audio starts CODEC_DELAY_SAMPLES into it, so times stay exact after joining.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from audiopaper.errors import EncodeError
+from audiopaper.voice.engine import Samples
+
+TARGET_LUFS = -16.0
+"""Integrated loudness every segment is brought to (Apple's podcast figure)."""
+
+LIMIT_DBFS = -2.0
+"""Peak ceiling before MP3 encoding; encoding raises peaks a little, the target is -1 dBTP."""
+
+MP3_SAMPLE_RATE_HZ = 44_100
+"""Default sample rate of the published MP3s (Apple recommends 44.1 or 48 kHz)."""
+
+MP3_BITRATE_KBPS = 96
+"""Default constant bit rate of the published mono MP3s."""
+
+LAME_QUALITY = 7
+"""LAME's algorithm quality (0 best, 9 fastest). 7 encodes 20 minutes of speech in 4.8 s
+instead of 10.5 s at the default, with no audible difference for mono speech at 96 kbps."""
+
+SAMPLES_PER_FRAME = 1152
+"""PCM samples in one MPEG-1 Layer III frame."""
+
+CODEC_DELAY_SAMPLES = 1105
+"""Where the audio starts in a LAME-encoded stream without a gapless header: the encoder's
+576 samples plus the decoder's 529 (measured here: a click at 22050 decoded at 23155)."""
+
+CHIME_S = 1.6
+"""Length of the chime that opens and closes the edition."""
+
+_MIN_LOUDNESS_S = 0.4
+"""pyloudnorm needs at least one 400 ms gating block."""
+
+_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_SAMPLE_RATES_HZ = (44_100, 48_000, 32_000)
+
+
+def chime(sample_rate_hz: int) -> Samples:
+    """A soft two-note bell (E5 then A5) with decaying partials, generated in code."""
+    t = np.arange(int(CHIME_S * sample_rate_hz), dtype=np.float64) / sample_rate_hz
+    signal = np.zeros_like(t)
+    for onset_s, pitch_hz in ((0.0, 659.25), (0.35, 880.0)):
+        local = np.clip(t - onset_s, 0.0, None)
+        active = t >= onset_s
+        for partial, weight in ((1.0, 1.0), (2.0, 0.35), (3.01, 0.12)):
+            signal += active * weight * np.exp(-3.2 * local) * np.sin(2 * np.pi * pitch_hz * partial * local)
+    fade_in = np.minimum(1.0, t / 0.005)
+    return (0.25 * fade_in * signal).astype(np.float32)
+
+
+def silence(seconds: float, sample_rate_hz: int) -> Samples:
+    """``seconds`` of silence."""
+    return np.zeros(round(seconds * sample_rate_hz), dtype=np.float32)
+
+
+def soft_limit(samples: Samples, ceiling: float) -> Samples:
+    """Bend peaks above half the ceiling smoothly (tanh) so none exceeds ``ceiling``.
+
+    Speech has rare, short peaks well above its loudness; bending just those keeps the
+    loudness target reachable without clipping. ffmpeg's limiter stays as a safety net.
+    """
+    knee = ceiling / 2
+    magnitude = np.abs(samples)
+    over = magnitude > knee
+    if not np.any(over):
+        return samples
+    shaped = samples.copy()
+    shaped[over] = np.sign(samples[over]) * (
+        knee + (ceiling - knee) * np.tanh((magnitude[over] - knee) / (ceiling - knee))
+    )
+    return shaped
+
+
+def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
+    """Bring a segment to TARGET_LUFS (BS.1770 via pyloudnorm) with peaks under the ceiling.
+
+    Limiting lowers loudness a little, so gain and limiting alternate until they agree.
+    """
+    import pyloudnorm
+
+    if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
+        return samples
+    meter = pyloudnorm.Meter(sample_rate_hz)
+    ceiling = 10 ** (LIMIT_DBFS / 20)
+    result = samples
+    for _ in range(3):
+        loudness = meter.integrated_loudness(result.astype(np.float64))
+        if not math.isfinite(loudness) or abs(loudness - TARGET_LUFS) < 0.2:
+            break
+        gain = min(10 ** ((TARGET_LUFS - loudness) / 20), 10 ** (30 / 20))
+        result = soft_limit((result * gain).astype(np.float32), ceiling)
+    return result
+
+
+class Mp3Writer:
+    """Streams float32 samples into ffmpeg (from the imageio-ffmpeg wheel) to make a CBR MP3.
+
+    A lookahead limiter keeps peaks under LIMIT_DBFS; ffmpeg resamples to 44.1 kHz.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        sample_rate_hz: int,
+        *,
+        bitrate_kbps: int = MP3_BITRATE_KBPS,
+        mp3_sample_rate_hz: int = MP3_SAMPLE_RATE_HZ,
+    ) -> None:
+        import imageio_ffmpeg
+
+        self.path = path
+        self.samples_written = 0
+        limit = 10 ** (LIMIT_DBFS / 20)
+        # fmt: off
+        command = [
+            imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin",
+            "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
+            "-af", f"alimiter=limit={limit:.4f}:attack=5:release=50:level=disabled",
+            "-ar", str(mp3_sample_rate_hz), "-ac", "1",
+            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(LAME_QUALITY),
+            "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "0",
+            "-f", "mp3", "-y", str(path),
+        ]
+        # fmt: on
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
+        )
+
+    def write(self, samples: Samples) -> None:
+        """Append samples to the MP3."""
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(np.ascontiguousarray(samples, dtype="<f4").tobytes())
+        except BrokenPipeError as error:
+            raise EncodeError(f"ffmpeg stopped while encoding {self.path.name}: {self._stderr()}") from error
+        self.samples_written += len(samples)
+
+    def _stderr(self) -> str:
+        err = self._process.stderr.read() if self._process.stderr else b""
+        lines = err.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no message"
+
+    def close(self) -> None:
+        """Finish the MP3; raises :class:`EncodeError` if ffmpeg failed."""
+        if self._process.stdin:
+            with contextlib.suppress(BrokenPipeError):
+                self._process.stdin.close()
+        code = self._process.wait()
+        if code != 0:
+            raise EncodeError(f"ffmpeg could not encode {self.path.name}: {self._stderr()}")
+
+    def abort(self) -> None:
+        """Stop ffmpeg without finishing (the partial file is the caller's to delete)."""
+        self._process.kill()
+        self._process.wait()
+
+
+def measure_loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a decoded file, by ffmpeg's ebur128."""
+    import imageio_ffmpeg
+
+    result = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
+         "-af", "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise EncodeError(f"ffmpeg could not measure {path.name}: {result.stderr.strip()[-200:]}")
+    summary = result.stderr[result.stderr.rfind("Summary:") :]
+    integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if not integrated or not peak:
+        raise EncodeError(f"could not read ffmpeg's loudness summary for {path.name}")
+    return float(integrated.group(1)), float(peak.group(1))
+
+
+def count_mp3_frames(data: bytes) -> int:
+    """Number of MPEG-1 Layer III frames in ``data`` (no ID3 tag, no Xing header expected).
+
+    Written here because mutagen reports a length but not the frame count, and the
+    edition's timing is built from exact frame counts of its segments.
+    """
+    count = 0
+    position = 0
+    while position + 4 <= len(data):
+        header = int.from_bytes(data[position : position + 4], "big")
+        if header >> 21 != 0x7FF or (header >> 19) & 3 != 3 or (header >> 17) & 3 != 1:
+            raise EncodeError(f"not an MPEG-1 Layer III frame at byte {position}")
+        bitrate = _BITRATES_KBPS[(header >> 12) & 0xF] * 1000
+        rate_index = (header >> 10) & 3
+        if not bitrate or rate_index == 3:
+            raise EncodeError(f"invalid MP3 frame header at byte {position}")
+        padding = (header >> 9) & 1
+        position += 144 * bitrate // _SAMPLE_RATES_HZ[rate_index] + padding
+        count += 1
+    if position != len(data):
+        raise EncodeError("the MP3 data ends inside a frame")
+    return count

@@ -1,0 +1,287 @@
+"""The edition manifest: edition.json as one typed record, read and written in one place.
+
+Every consumer (feed, listening pages, the CLI's summary, tools outside the project) sees
+the same fields. ``from_dict`` accepts manifests written by earlier versions (no
+``version`` field, no ``audio`` field, no ``paragraph`` per sentence) and refuses a damaged
+one with one line naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from audiopaper.errors import ManifestError
+from audiopaper.publish.outdir import EDITIONS_DIR
+
+_LOGGER = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 2
+"""Version of edition.json's layout. 1 (implicit) was the first release's."""
+
+MANIFEST_NAME = "edition.json"
+"""The manifest's file name inside an edition directory."""
+
+LEGACY_AUDIO_NAME = "edition.mp3"
+"""The edition MP3's name before manifests recorded it."""
+
+
+@dataclass(frozen=True)
+class ManifestSentence:
+    """One body sentence with its place in the edition MP3."""
+
+    text: str
+    """The sentence as printed."""
+
+    spoken: str
+    """The sentence as sent to the engine."""
+
+    start: float
+    """Start in seconds within the edition MP3."""
+
+    end: float
+    """End in seconds within the edition MP3."""
+
+    paragraph: int = 0
+    """0-based paragraph of its article."""
+
+
+@dataclass(frozen=True)
+class ManifestArticle:
+    """One article: its own MP3 and its chapter of the edition."""
+
+    index: int
+    """1-based position in the edition."""
+
+    title: str
+    """Headline as printed."""
+
+    byline: str | None
+    """Credits, or None."""
+
+    file: str
+    """The article MP3, relative to the edition directory."""
+
+    start: float
+    """Chapter start in seconds within the edition MP3."""
+
+    end: float
+    """Chapter end in seconds within the edition MP3."""
+
+    sentences: tuple[ManifestSentence, ...]
+    """Body sentences in order."""
+
+
+@dataclass(frozen=True)
+class EditionManifest:
+    """What edition.json says about one published edition."""
+
+    date: date
+    """The edition's date."""
+
+    title: str
+    """Episode title (paper and date)."""
+
+    paper: str
+    """The newspaper's name."""
+
+    audio: str
+    """File name of the edition MP3 inside the edition directory."""
+
+    engine: str
+    """Engine that spoke the articles."""
+
+    voice: str
+    """The reader's voice."""
+
+    duration: float
+    """Length of the edition MP3 in seconds."""
+
+    published: str
+    """When it was rendered (ISO 8601, UTC)."""
+
+    articles: tuple[ManifestArticle, ...]
+    """Articles in order."""
+
+    presenter_voice: str = ""
+    """The voice of intro, contents and announcements (the reader's unless a profile set one)."""
+
+    profile: str = "standard"
+    """Listening profile name."""
+
+    skipped: tuple[str, ...] = ()
+    """One line per article left out, saying why."""
+
+    synthesis: dict[str, float] = field(default_factory=dict)
+    """What the render cost (lines synthesized, from cache, engine seconds…), informative only."""
+
+    version: int = MANIFEST_VERSION
+    """Layout version."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document, in DESIGN.md's layout (times rounded to milliseconds)."""
+        return {
+            "version": self.version,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "paper": self.paper,
+            "audio": self.audio,
+            "engine": self.engine,
+            "voice": self.voice,
+            "presenter_voice": self.presenter_voice or self.voice,
+            "profile": self.profile,
+            "duration": round(self.duration, 3),
+            "published": self.published,
+            "skipped": list(self.skipped),
+            "synthesis": dict(self.synthesis),
+            "articles": [
+                {
+                    "index": a.index,
+                    "title": a.title,
+                    "byline": a.byline,
+                    "file": a.file,
+                    "start": round(a.start, 3),
+                    "end": round(a.end, 3),
+                    "sentences": [
+                        {
+                            "text": s.text,
+                            "spoken": s.spoken,
+                            "start": round(s.start, 3),
+                            "end": round(s.end, 3),
+                            "paragraph": s.paragraph,
+                        }
+                        for s in a.sentences
+                    ],
+                }
+                for a in self.articles
+            ],
+        }
+
+    def to_json(self) -> str:
+        """edition.json's text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "edition.json") -> EditionManifest:
+        """Read a manifest of this or an earlier version; ManifestError names what is wrong."""
+        reader = _Reader(source)
+        if not isinstance(data, dict):
+            raise ManifestError(f"{source} is not a JSON object; render the edition again")
+        version = reader.number(data, "version", default=1)
+        if version > MANIFEST_VERSION:
+            raise ManifestError(
+                f"{source} was written by a newer audiopaper (layout {version:g}); upgrade audiopaper"
+            )
+        try:
+            day = date.fromisoformat(reader.text(data, "date"))
+        except ValueError as error:
+            raise ManifestError(f"{source}: 'date' is not YYYY-MM-DD; render the edition again") from error
+        articles = tuple(reader.article(item) for item in reader.items(data, "articles"))
+        synthesis = data.get("synthesis") or {}
+        return cls(
+            date=day,
+            title=reader.text(data, "title"),
+            paper=str(data.get("paper") or ""),
+            audio=str(data.get("audio") or LEGACY_AUDIO_NAME),
+            engine=reader.text(data, "engine"),
+            voice=reader.text(data, "voice"),
+            duration=reader.number(data, "duration"),
+            published=str(data.get("published") or ""),
+            articles=articles,
+            presenter_voice=str(data.get("presenter_voice") or ""),
+            profile=str(data.get("profile") or "standard"),
+            skipped=tuple(str(line) for line in data.get("skipped") or ()),
+            synthesis={str(k): v for k, v in synthesis.items()} if isinstance(synthesis, dict) else {},
+            version=MANIFEST_VERSION,
+        )
+
+    @classmethod
+    def read(cls, path: Path) -> EditionManifest:
+        """Read edition.json at ``path``; ManifestError when it is unreadable or damaged."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise ManifestError(f"cannot read {path}: {error}; render that edition again") from error
+        return cls.from_dict(data, source=str(path))
+
+
+class _Reader:
+    """Field access with one-line errors naming the manifest and the field."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def _missing(self, key: str) -> ManifestError:
+        return ManifestError(f"{self.source} lacks a valid '{key}'; render that edition again")
+
+    def text(self, data: dict[str, Any], key: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str):
+            raise self._missing(key)
+        return value
+
+    def number(self, data: dict[str, Any], key: str, *, default: float | None = None) -> float:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._missing(key)
+        return float(value)
+
+    def items(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self._missing(key)
+        return value
+
+    def article(self, data: dict[str, Any]) -> ManifestArticle:
+        byline = data.get("byline")
+        return ManifestArticle(
+            index=int(self.number(data, "index")),
+            title=self.text(data, "title"),
+            byline=byline if isinstance(byline, str) else None,
+            file=self.text(data, "file"),
+            start=self.number(data, "start"),
+            end=self.number(data, "end"),
+            sentences=tuple(
+                ManifestSentence(
+                    text=self.text(s, "text"),
+                    spoken=str(s.get("spoken") or s.get("text") or ""),
+                    start=self.number(s, "start"),
+                    end=self.number(s, "end"),
+                    paragraph=int(self.number(s, "paragraph", default=0)),
+                )
+                for s in self.items(data, "sentences")
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class PublishedEdition:
+    """A complete edition found in an output directory."""
+
+    manifest: EditionManifest
+    """Its edition.json."""
+
+    audio_bytes: int
+    """Size of its edition MP3, for the feed's enclosure length."""
+
+
+def read_published(out_dir: Path) -> list[PublishedEdition]:
+    """Every complete edition under ``out_dir``, newest first; damaged ones are logged and left out."""
+    published = []
+    pattern = f"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/{MANIFEST_NAME}"
+    for path in sorted((out_dir / EDITIONS_DIR).glob(pattern)):
+        try:
+            manifest = EditionManifest.read(path)
+            size = (path.parent / manifest.audio).stat().st_size
+        except ManifestError as error:
+            _LOGGER.warning("leaving %s out: %s", path.parent.name, error)
+            continue
+        except OSError:
+            _LOGGER.warning("leaving %s out: its MP3 is missing", path.parent.name)
+            continue
+        published.append(PublishedEdition(manifest, size))
+    return sorted(published, key=lambda edition: edition.manifest.date, reverse=True)

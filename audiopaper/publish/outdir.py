@@ -1,0 +1,140 @@
+"""The output directory: atomic writes, the lock, staging, install and repair.
+
+Everything for one edition is first written into a staging directory beside the final one
+and then swapped into place with renames, so a listener or podcast app never sees a
+half-written edition, and an interrupted run leaves the previous one intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from audiopaper.errors import OutputError
+
+EDITIONS_DIR = "editions"
+"""Sub-directory of the output directory holding one directory per edition date."""
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            os.fchmod(temp.fileno(), 0o644)  # mkstemp makes 0600; published files are public
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """UTF-8 text version of :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def staging_dir(out_dir: Path, day: date) -> Path:
+    """A fresh private directory beside the edition's final place, for building it."""
+    parent = out_dir / EDITIONS_DIR
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{day.isoformat()}.", suffix=".staging", dir=parent))
+        staging.chmod(0o755)  # mkdtemp makes 0700; the installed edition is served to listeners
+        return staging
+    except OSError as error:
+        raise OutputError(f"cannot write to {parent}: {error.strerror}; choose another --out") from error
+
+
+LOCK_FILE = ".audiopaper.lock"
+"""Lock file in the output directory: one render or feed rebuild writes there at a time."""
+
+
+@contextlib.contextmanager
+def locked_output(out_dir: Path) -> Iterator[None]:
+    """Hold the output directory's lock, or refuse at once if another run holds it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK_FILE, "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as error:
+        raise OutputError(describe_os_error(error, out_dir)) from error
+    try:
+        try:
+            # A POSIX record lock, not flock: it belongs to this process alone, so worker
+            # processes forked from it do not keep holding it after it is killed.
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            raise OutputError(
+                f"another audiopaper run is writing to {out_dir}; wait for it to finish or use another --out"
+            ) from error
+        yield
+    finally:
+        handle.close()  # closing releases the lock, also when the process is killed
+
+
+def recover_output(out_dir: Path) -> list[str]:
+    """Repair what an interrupted run left (call with the lock held); returns what was done.
+
+    A run killed between the two renames of :func:`install_edition` leaves the previous
+    edition under its aside name: it is put back. Staging directories and temporary
+    files of killed runs are removed.
+    """
+    done: list[str] = []
+    editions = out_dir / EDITIONS_DIR
+    if editions.is_dir():
+        for aside in editions.glob(".*.old"):
+            final = editions / aside.name[1:-4]
+            if final.exists():
+                shutil.rmtree(aside, ignore_errors=True)
+                done.append(f"removed {aside.name}")
+            else:
+                os.replace(aside, final)
+                done.append(f"restored {final.name} from an interrupted run")
+        for staging in editions.glob(".*.staging"):
+            shutil.rmtree(staging, ignore_errors=True)
+            done.append(f"removed {staging.name}")
+    for pattern in (".*.tmp", f"{EDITIONS_DIR}/*/.*.tmp"):
+        for temp in out_dir.glob(pattern):
+            temp.unlink(missing_ok=True)
+            done.append(f"removed {temp.name}")
+    return done
+
+
+def describe_os_error(error: OSError, out_dir: Path) -> str:
+    """One line saying what went wrong writing ``out_dir`` and what to do."""
+    where = error.filename or out_dir
+    if error.errno == errno.ENOSPC:
+        return f"the disk is full writing {where}; free space and run again (earlier editions are intact)"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write to {where} ({error.strerror}); choose a writable --out"
+    return f"cannot write {where}: {error.strerror or error}; check the output directory"
+
+
+def install_edition(staging: Path, out_dir: Path, day: date) -> Path:
+    """Move a finished staging directory into ``editions/DATE``, replacing an older render.
+
+    The old directory is renamed aside first and removed only after the new one is in
+    place, so at every moment one complete edition exists under its name or its aside name.
+    """
+    final = out_dir / EDITIONS_DIR / day.isoformat()
+    aside = final.with_name(f".{final.name}.old")
+    if aside.exists() and final.exists():
+        shutil.rmtree(aside)
+    elif aside.exists():  # left by a killed run: it is the only complete copy
+        os.replace(aside, final)
+    if final.exists():
+        os.replace(final, aside)
+    os.replace(staging, final)
+    if aside.exists():
+        shutil.rmtree(aside)
+    return final

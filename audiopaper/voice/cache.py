@@ -1,0 +1,206 @@
+"""A content-addressed cache of synthesized sentences, shared by renders and processes.
+
+The key is a hash of everything that changes the sound (engine, voice or model, speed,
+the spoken text); the value is the audio with a checksum. Entries are written to a
+temporary file and renamed, so two renders sharing the cache never see half an entry;
+a corrupt entry fails its checksum, is deleted and synthesized again, never played.
+Reading an entry touches its modification time, and the cache is trimmed back under its
+size bound by deleting the least recently used entries first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import struct
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from audiopaper.voice.engine import Samples
+
+_LOGGER = logging.getLogger(__name__)
+
+CACHE_ENV = "AUDIOPAPER_CACHE_DIR"
+"""Environment variable that moves the cache (default: the platform's user cache directory)."""
+
+CACHE_SIZE_ENV = "AUDIOPAPER_CACHE_MB"
+"""Environment variable for the cache's size bound in megabytes."""
+
+DEFAULT_MAX_BYTES = 2 * 1024**3
+"""Default size bound: 2 GiB, about 6 hours of 24 kHz float32 speech (96 kB a second)."""
+
+_MAGIC = b"APC1"
+_HEADER = struct.Struct("<4sIII")  # magic, sample rate (Hz), sample count, crc32 of the samples
+ENTRY_SUFFIX = ".clip"
+FILE_SUFFIXES = (".mp3", ".json")
+"""Suffixes of file entries: encoded segments and their metadata (see audio.segments)."""
+ENTRY_SUFFIXES = (ENTRY_SUFFIX, *FILE_SUFFIXES)
+
+
+def default_cache_dir() -> Path:
+    """$AUDIOPAPER_CACHE_DIR, else the platform's user cache directory for audiopaper."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("audiopaper"))
+
+
+def default_max_bytes() -> int:
+    """$AUDIOPAPER_CACHE_MB in bytes, else DEFAULT_MAX_BYTES."""
+    value = os.environ.get(CACHE_SIZE_ENV)
+    if value:
+        try:
+            return max(1, int(value)) * 1024**2
+        except ValueError:
+            _LOGGER.warning("ignoring %s=%r: not a number of megabytes", CACHE_SIZE_ENV, value)
+    return DEFAULT_MAX_BYTES
+
+
+def clip_key(engine: str, voice: str, settings: str, text: str) -> str:
+    """The cache key of one sentence: a hash of everything that changes its sound."""
+    material = "\x1f".join(("audiopaper-clip-v1", engine, voice, settings, text))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedClip:
+    """A sentence's audio as stored."""
+
+    samples: Samples
+    """Mono float32 samples."""
+
+    sample_rate_hz: int
+    """Their sample rate."""
+
+    @property
+    def duration_s(self) -> float:
+        """Length in seconds."""
+        return len(self.samples) / self.sample_rate_hz
+
+
+class ClipCache:
+    """Sentence audio on disk, keyed by :func:`clip_key`, bounded in size (LRU)."""
+
+    def __init__(self, directory: Path | None = None, *, max_bytes: int | None = None) -> None:
+        self.directory = directory or default_cache_dir()
+        self.max_bytes = max_bytes or default_max_bytes()
+        self.hits = 0
+        self.misses = 0
+        self.corrupt = 0
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}{ENTRY_SUFFIX}"
+
+    def __contains__(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def get(self, key: str) -> CachedClip | None:
+        """The stored clip, or None if absent or corrupt (a corrupt entry is deleted)."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        clip = _decode(data)
+        if clip is None:
+            _LOGGER.warning("cache entry %s is corrupt; it will be synthesized again", path.name)
+            path.unlink(missing_ok=True)
+            self.corrupt += 1
+            self.misses += 1
+            return None
+        with contextlib.suppress(OSError):  # deleted by another render meanwhile: still a hit
+            os.utime(path)  # least recently used eviction goes by modification time
+        self.hits += 1
+        return clip
+
+    def put(self, key: str, samples: Samples, sample_rate_hz: int) -> None:
+        """Store a clip atomically (temporary file, then rename)."""
+        _write_atomic(self._path(key), _encode(samples, sample_rate_hz))
+
+    def file_path(self, key: str, suffix: str) -> Path:
+        """Where a file entry (an encoded segment, its metadata) with this key and suffix lives."""
+        if suffix not in FILE_SUFFIXES:
+            raise ValueError(f"unknown cache file suffix {suffix!r}")
+        return self.directory / key[:2] / f"{key}{suffix}"
+
+    def put_file(self, key: str, suffix: str, data: bytes) -> Path:
+        """Store a file entry atomically; it shares the clips' size bound and trim."""
+        path = self.file_path(key, suffix)
+        _write_atomic(path, data)
+        return path
+
+    def get_file(self, key: str, suffix: str) -> bytes | None:
+        """A file entry's bytes (touching it for LRU), or None when absent."""
+        path = self.file_path(key, suffix)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return data
+
+    def _entries(self) -> list[Path]:
+        return [p for suffix in ENTRY_SUFFIXES for p in self.directory.glob(f"*/*{suffix}")]
+
+    def size_bytes(self) -> int:
+        """Total size of the stored entries (clips and segment files)."""
+        total = 0
+        for path in self._entries():
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+        return total
+
+    def trim(self) -> int:
+        """Delete least recently used entries until the cache fits its bound; returns bytes freed."""
+        entries = []
+        for path in self._entries():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # deleted by another render meanwhile
+            entries.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        freed = 0
+        for _, size, path in sorted(entries):
+            if total - freed <= self.max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            freed += size
+        return freed
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _encode(samples: Samples, sample_rate_hz: int) -> bytes:
+    payload = np.ascontiguousarray(samples, dtype="<f4").tobytes()
+    return _HEADER.pack(_MAGIC, sample_rate_hz, len(samples), zlib.crc32(payload)) + payload
+
+
+def _decode(data: bytes) -> CachedClip | None:
+    if len(data) < _HEADER.size:
+        return None
+    magic, rate, count, crc = _HEADER.unpack_from(data)
+    payload = data[_HEADER.size :]
+    if magic != _MAGIC or len(payload) != 4 * count or zlib.crc32(payload) != crc or rate <= 0:
+        return None
+    return CachedClip(samples=np.frombuffer(payload, dtype="<f4").astype(np.float32), sample_rate_hz=rate)

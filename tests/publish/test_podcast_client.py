@@ -1,0 +1,56 @@
+"""End to end: gPodder's command-line client subscribes to a served edition and downloads it.
+
+Skipped where ``gpo`` (Debian package gpodder) is absent; .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from audiopaper.pipeline import RenderOptions, render
+from audiopaper.profiles import Profile
+from audiopaper.publish.serve import make_server
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+
+pytestmark = pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's gpo is not installed")
+
+
+def gpo(home: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GPODDER_HOME": str(home / "gpodder"),
+        "GPODDER_DOWNLOAD_DIR": str(home / "downloads"),
+    }
+    result = subprocess.run(["gpo", *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_gpodder_subscribes_updates_and_downloads(tmp_path: Path, standard_profile: Profile) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    server = make_server(out, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+        options = RenderOptions(
+            out_dir=out, day=date(2025, 3, 14), profile=standard_profile, base_url=base_url, paper="青梅日报"
+        )
+        result = render([EXAMPLE_PAGE], options, fake_synthesizer())
+        gpo(tmp_path, "subscribe", base_url + "feed.xml")
+        assert "1 new episode" in gpo(tmp_path, "update")
+        gpo(tmp_path, "download")
+    finally:
+        server.shutdown()
+        server.server_close()
+    downloaded = [p for p in (tmp_path / "downloads").rglob("*") if p.is_file()]
+    assert len(downloaded) == 1, downloaded
+    assert not downloaded[0].name.endswith(".partial")
+    assert downloaded[0].read_bytes() == (result.edition_dir / "edition.mp3").read_bytes()

@@ -1,0 +1,119 @@
+"""Tests for audiopaper.voice.scheduler: each text once, from cache or engine, pool results in place."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audiopaper.voice.cache import ClipCache
+from audiopaper.voice.fake import FakeEngine
+from audiopaper.voice.registry import EngineSpec
+from audiopaper.voice.scheduler import Synthesizer
+
+TEXTS = ["短句。", "这是一个长一些的句子，用来排在前面。", "中等长度的一句话。", "短句。"]
+
+
+def test_each_text_is_synthesized_once_longest_first(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    with Synthesizer(ClipCache(tmp_path), engine=engine, jobs=1) as synthesizer:
+        assert synthesizer.prepare(TEXTS) == {}
+        assert engine.calls == sorted(set(TEXTS), key=len, reverse=True)
+        assert synthesizer.stats.synthesized == 3 and synthesizer.stats.from_cache == 0
+    engine_again = FakeEngine()
+    with Synthesizer(ClipCache(tmp_path), engine=engine_again, jobs=1) as synthesizer:
+        assert synthesizer.prepare(TEXTS) == {}
+        assert engine_again.calls == []
+        assert synthesizer.stats.from_cache == 3
+        clip = synthesizer.clip("短句。")
+    assert np.array_equal(clip.samples, FakeEngine().synthesize("短句。"))
+
+
+def test_failures_are_reported_per_text(tmp_path: Path) -> None:
+    class Picky(FakeEngine):
+        def synthesize(self, text: str):  # type: ignore[no-untyped-def]
+            if "坏" in text:
+                raise RuntimeError("cannot say that")
+            return super().synthesize(text)
+
+    with Synthesizer(ClipCache(tmp_path), engine=Picky(), jobs=1) as synthesizer:
+        failures = synthesizer.prepare(["好的句子。", "坏的句子。"])
+    assert list(failures) == ["坏的句子。"] and "cannot say that" in failures["坏的句子。"]
+
+
+def test_worker_pool_results_land_with_their_own_text(tmp_path: Path) -> None:
+    texts = [f"第{i}句，" + "长" * (i % 7) + "。" for i in range(12)]
+    with Synthesizer(ClipCache(tmp_path), spec=EngineSpec("fake"), jobs=2) as synthesizer:
+        seen: list[tuple[int, int]] = []
+        assert synthesizer.prepare(texts, lambda done, total: seen.append((done, total))) == {}
+        assert seen[0] == (0, 12) and seen[-1] == (12, 12)
+        assert synthesizer.stats.synthesized == 12
+        reference = FakeEngine()
+        for text in texts:
+            assert np.array_equal(synthesizer.clip(text).samples, reference.synthesize(text))
+
+
+def test_corrupt_cache_entry_is_spoken_again(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    with Synthesizer(ClipCache(tmp_path), engine=engine, jobs=1) as synthesizer:
+        synthesizer.prepare(["一句话。"])
+    (entry,) = tmp_path.rglob("*.clip")
+    entry.write_bytes(b"broken")
+    with Synthesizer(ClipCache(tmp_path), engine=engine, jobs=1) as synthesizer:
+        clip = synthesizer.clip("一句话。")
+    assert np.array_equal(clip.samples, FakeEngine().synthesize("一句话。"))
+    assert engine.calls == ["一句话。", "一句话。"]
+
+
+def test_spec_validation() -> None:
+    from audiopaper.errors import EngineError
+
+    with pytest.raises(EngineError, match="unknown engine"):
+        EngineSpec("loud")
+    with pytest.raises(EngineError, match="speed"):
+        EngineSpec("offline", speed=3.0)
+
+
+@pytest.mark.real_engine
+def test_a_fully_cached_render_never_imports_tensorflow(tmp_path: Path) -> None:
+    import subprocess
+
+    page = tmp_path / "page.md"
+    page.write_text("## 标题\n\n本报讯 今天天气很好，适合出门散步。\n", encoding="utf-8")
+    command = [sys.executable, "-m", "audiopaper.cli", "render", str(page), "--date", "2025-03-14",
+               "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "--engine", "offline"]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)
+    probe = (
+        "import sys, runpy; sys.argv = " + repr(["audiopaper", *command[3:]]) + "\n"
+        "try:\n    runpy.run_module('audiopaper.cli', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "0 lines synthesized" in result.stderr
+
+
+def test_a_crashing_worker_is_replaced_and_only_its_line_fails(tmp_path: Path) -> None:
+    texts = [f"第{i}句正常的话。" for i in range(8)] + ["这一句会让进程崩溃。"]
+    spec = EngineSpec("fake", fake_faults=("crash:崩溃",))
+    with Synthesizer(ClipCache(tmp_path), spec=spec, jobs=2, line_timeout_s=20) as synthesizer:
+        failures = synthesizer.prepare(texts)
+    assert list(failures) == ["这一句会让进程崩溃。"]
+    assert "died or hung twice" in failures["这一句会让进程崩溃。"]
+    assert synthesizer.stats.synthesized == 8
+
+
+def test_a_hanging_worker_times_out_and_the_run_finishes(tmp_path: Path) -> None:
+    import time
+
+    texts = [f"第{i}句正常的话。" for i in range(4)] + ["这一句会卡住不动。"]
+    spec = EngineSpec("fake", fake_faults=("hang:卡住",))
+    started = time.perf_counter()
+    with Synthesizer(ClipCache(tmp_path), spec=spec, jobs=2, line_timeout_s=1.5) as synthesizer:
+        failures = synthesizer.prepare(texts)
+    assert list(failures) == ["这一句会卡住不动。"]
+    assert synthesizer.stats.synthesized == 4
+    assert time.perf_counter() - started < 30
