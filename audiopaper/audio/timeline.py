@@ -138,7 +138,7 @@ def lay_out(
         _, times = place(body)
         bodies.append((script, times[1:]))  # the first line of a body is its title
     closing_start, _ = place(closing)
-    ends = [*starts[1:], closing_start + article_gap_s]
+    ends = [*starts[1:], closing_start + article_gap_s][: len(starts)]
     timed = tuple(
         TimedArticle(
             index=number,

@@ -73,11 +73,8 @@ def show_notes(manifest: EditionManifest) -> tuple[str, str]:
     return plain, rich
 
 
-def feed_xml(editions: Iterable[PublishedEdition], base_url: str, *, paper: str, cover_name: str) -> bytes:
-    """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    feed_url = urljoin(base, "feed.xml")
-    rss = ET.Element("rss", {"version": "2.0"})
+def _channel(rss: ET.Element, base: str, feed_url: str, *, paper: str, cover_name: str) -> ET.Element:
+    """The channel element with the show's own tags (title, art, category, guid…)."""
     channel = _sub(rss, "channel")
     _sub(channel, "title", f"{paper}有声版")
     _sub(channel, "link", base)
@@ -97,6 +94,15 @@ def feed_xml(editions: Iterable[PublishedEdition], base_url: str, *, paper: str,
     _sub(image, "url", urljoin(base, cover_name))
     _sub(image, "title", f"{paper}有声版")
     _sub(image, "link", base)
+    return channel
+
+
+def feed_xml(editions: Iterable[PublishedEdition], base_url: str, *, paper: str, cover_name: str) -> bytes:
+    """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    feed_url = urljoin(base, "feed.xml")
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = _channel(rss, base, feed_url, paper=paper, cover_name=cover_name)
     slug = ascii_slug(paper)
     for edition in editions:
         manifest = edition.manifest

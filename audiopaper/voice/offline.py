@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from audiopaper.errors import EngineError
+from audiopaper.profiles import check_speed
 from audiopaper.text.lexicon import Lexicon
 from audiopaper.voice.engine import EngineIdentity, EngineTraits, Samples
 
@@ -286,9 +287,10 @@ class OfflineEngine:
     def __init__(
         self, *, speed: float = 1.0, threads: int | None = None, lexicon: Lexicon | None = None
     ) -> None:
-        if not 0.5 <= speed <= 2.0:
-            raise EngineError(f"speed must be between 0.5 and 2.0, got {speed}")
-        self.speed = speed
+        try:
+            self.speed = check_speed(speed, "the offline voice's speed")
+        except ValueError as error:
+            raise EngineError(str(error)) from error
         self.threads = threads or min(2, os.cpu_count() or 1)
         words = tuple(entry.word for entry in lexicon.entries) if lexicon is not None else ()
         self._phonemizer = Phonemizer(asset_dir() / "baker_mapper.json", words)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from audiopaper.errors import EngineError
+from audiopaper.profiles import check_speed
 from audiopaper.voice.engine import Engine, EngineIdentity, EngineTraits
 from audiopaper.voice.fake import FakeEngine
 
@@ -45,8 +46,12 @@ class EngineSpec:
     def __post_init__(self) -> None:
         if self.name not in ("offline", "edge", "fake"):
             raise EngineError(f"unknown engine {self.name!r}; choose one of {', '.join(ENGINE_NAMES)}")
-        if not 0.5 <= self.speed <= 2.0:
-            raise EngineError(f"speed must be between 0.5 and 2.0, got {self.speed}")
+        try:
+            check_speed(self.speed, "the offline voice's speed")
+        except ValueError as error:
+            raise EngineError(str(error)) from error
+        if self.name == "edge":
+            self.edge_settings()  # voice, rate and concurrency are checked now, not mid-render
 
     def build(self, threads: int | None = None) -> Engine:
         """Load the engine (for offline: the models, a second or two)."""

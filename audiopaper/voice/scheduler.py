@@ -104,6 +104,38 @@ def _worker_speak(text: str, key: str) -> tuple[str, str | None, float]:
     return speak_and_store(_worker_engine, _worker_cache, text, key)
 
 
+class _Tally:
+    """Counts lines as they land, for the stats, the progress bar and ``on_ready``."""
+
+    def __init__(
+        self,
+        stats: SynthesisStats,
+        total: int,
+        progress: Progress | None,
+        on_ready: Callable[[str], None] | None,
+    ) -> None:
+        self.stats = stats
+        self.total = total
+        self.progress = progress
+        self.on_ready = on_ready
+        self.done = 0
+        self.failures: dict[str, str] = {}
+
+    def record(self, text: str, error: str | None, seconds: float) -> None:
+        """One line landed: spoken (``error`` None) or failed."""
+        self.done += 1
+        self.stats.engine_seconds += seconds
+        if error is None:
+            self.stats.synthesized += 1
+            if self.on_ready:
+                self.on_ready(text)
+        else:
+            self.stats.failed += 1
+            self.failures[text] = error
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
 def default_jobs() -> int:
     """One worker per core."""
     return max(1, os.cpu_count() or 1)
@@ -202,44 +234,28 @@ class Synthesizer:
                     on_ready(text)
         if not keep_order:
             missing.sort(key=len, reverse=True)
-        failures: dict[str, str] = {}
+        tally = _Tally(self.stats, len(missing), progress, on_ready)
         if not missing:
-            return failures
+            return tally.failures
         if progress:
             progress(0, len(missing))
-        done = 0
-
-        def record(text: str, error: str | None, seconds: float) -> None:
-            nonlocal done
-            done += 1
-            self.stats.engine_seconds += seconds
-            if error is None:
-                self.stats.synthesized += 1
-                if on_ready:
-                    on_ready(text)
-            else:
-                self.stats.failed += 1
-                failures[text] = error
-            if progress:
-                progress(done, len(missing))
-
         try:
             if self._strategy == "batch":
-                self._speak_in_batch(missing, record)
+                self._speak_in_batch(missing, tally.record)
             elif self._strategy == "pool" and len(missing) > 1:
                 for result in self._speak_in_pool(missing):
-                    record(*result)
+                    tally.record(*result)
             else:
                 for text in missing:
-                    record(*self._speak_here(text))
+                    tally.record(*self._speak_here(text))
         except ServiceBudgetExceeded as error:
-            remaining = len(missing) - done
+            remaining = len(missing) - tally.done
             raise ServiceBudgetExceeded(
                 f"the online voice kept failing ({error}); {remaining} of {len(missing)} lines still to "
                 "synthesize. What was received is cached: run the same command again to resume, "
                 "or use --engine offline"
             ) from error
-        return failures
+        return tally.failures
 
     def _speak_in_batch(self, texts: list[str], record: Callable[[str, str | None, float], None]) -> None:
         engine = self._local_engine()

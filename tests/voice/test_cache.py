@@ -88,3 +88,18 @@ def test_two_caches_on_one_directory_share_entries(tmp_path: Path) -> None:
     second.put(key, tone(), 24_000)  # a concurrent render writing the same entry
     clip = second.get(key)
     assert clip is not None and np.array_equal(clip.samples, tone())
+
+
+def test_segment_files_share_the_size_bound_and_trim(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path, max_bytes=1)
+    cache.put(clip_key("fake", "tone", "", "一句话"), np.zeros(2400, dtype=np.float32), 24_000)
+    mp3 = cache.put_file("ab" * 32, ".mp3", b"\xff" * 5000)
+    meta = cache.put_file("ab" * 32, ".json", b"{}")
+    assert cache.get_file("ab" * 32, ".json") == b"{}"
+    assert cache.size_bytes() > 5000
+    assert not list(tmp_path.rglob(".*"))  # atomic writes leave no temporary files
+    cache.trim()
+    assert not mp3.exists() and not meta.exists()
+    assert cache.size_bytes() == 0
+    with pytest.raises(ValueError, match="suffix"):
+        cache.file_path("ab" * 32, ".wav")

