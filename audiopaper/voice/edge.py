@@ -3,10 +3,15 @@
 One request per spoken sentence, so timings are exact and nothing is cut by the service's
 message limit. The free service has habits its users know (edge-tts's issue tracker): 403
 handshakes, "No audio was received", silent truncation, 429 under too many connections,
-stalls. Every request is therefore retried with exponential backoff and jitter, audio
-whose length is implausible for its text is retried and then reported (never published
-silently), concurrency is bounded, and a per-run retry budget stops a hopeless run with a
-message, everything received so far kept in the cache for the next run.
+stalls. Every request is therefore retried with exponential backoff and jitter,
+concurrency is bounded, and a per-run retry budget stops a hopeless run with a message,
+everything received so far kept in the cache for the next run.
+
+A stream the service closes before ``turn.end`` does not raise in edge-tts: the audio just
+stops. So every request asks for word boundaries, and a clip is accepted only when the
+boundaries reach the end of the sentence's text, the audio lasts as long as the last word
+does, and the speaking rate is believable (:func:`completeness_problem`). Anything else is
+retried, and reported as missing when the tries run out: never published.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import numpy as np
 
 from audiopaper.errors import EngineError, ServiceBudgetExceeded
 from audiopaper.voice.engine import EngineIdentity, EngineTraits, Samples
+from audiopaper.voice.truncation import TICKS_PER_SECOND, WordBoundary, completeness_problem
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,13 +48,6 @@ MAX_CONCURRENCY = 16
 
 EDGE_TRAITS = EngineTraits(spells_letters=False, max_sentence_chars=300, respells=True)
 """The neural voices read English and take text only (the lexicon's respellings apply)."""
-
-CHARS_PER_SECOND_BAND = (1.5, 12.0)
-"""Plausible speaking rates for Mandarin sentences, characters a second, at rate +0%.
-
-Xiaoxiao and Yunxi read news at about 4 to 6 characters a second; the band leaves room for
-punctuation pauses, short sentences and the service's leading and trailing silence. Audio
-outside it (scaled by the profile's rate) is taken as truncated or runaway and retried."""
 
 _RATE = re.compile(r"^[+-]\d+%$")
 _PITCH = re.compile(r"^[+-]\d+Hz$")
@@ -121,14 +120,6 @@ def decode_mp3(data: bytes) -> Samples:
     return np.frombuffer(result.stdout, dtype="<f4").astype(np.float32)
 
 
-def plausible(text: str, seconds: float, rate_factor: float = 1.0) -> bool:
-    """True when ``seconds`` of audio is a believable reading of ``text``."""
-    chars = len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text)) or 1
-    low, high = CHARS_PER_SECOND_BAND
-    speed = chars / max(seconds, 1e-3) / rate_factor
-    return low <= speed <= high or (chars <= 3 and seconds < 4.0)
-
-
 class _Budget:
     """Retries left in this run, shared by all requests."""
 
@@ -154,12 +145,19 @@ class EdgeEngine:
 
     @property
     def identity(self) -> EngineIdentity:
-        """The service voice and the settings that change its sound."""
-        settings = f"rate={self.settings.rate};volume={self.settings.volume};pitch={self.settings.pitch}"
+        """The service voice and the settings that change its sound.
+
+        ``checked=words`` marks clips accepted by the word-boundary check, so clips cached
+        under the old rate-only check (which let cut sentences through) are not reused.
+        """
+        settings = (
+            f"rate={self.settings.rate};volume={self.settings.volume};pitch={self.settings.pitch};"
+            "checked=words"
+        )
         return EngineIdentity(self.name, self.voice, self.sample_rate_hz, self.traits, settings)
 
-    async def _request(self, text: str) -> bytes:
-        """One request to the service; returns the MP3 bytes it streamed."""
+    async def _request(self, text: str) -> tuple[bytes, tuple[WordBoundary, ...]]:
+        """One request to the service; returns the MP3 bytes it streamed and the words it spoke."""
         import edge_tts
         import edge_tts.communicate
 
@@ -172,17 +170,31 @@ class EdgeEngine:
             rate=self.settings.rate,
             volume=self.settings.volume,
             pitch=self.settings.pitch,
+            boundary="WordBoundary",  # edge-tts 7.2+ asks for sentence boundaries by default
             connect_timeout=self.settings.connect_timeout_s,
             receive_timeout=self.settings.receive_timeout_s,
         )
         audio = bytearray()
+        words: list[WordBoundary] = []
         async for chunk in communicate.stream():
             if chunk["type"] == "audio":
                 audio.extend(chunk["data"])
-        return bytes(audio)
+            elif chunk["type"] == "WordBoundary":
+                words.append(
+                    WordBoundary(
+                        text=chunk.get("text", ""),
+                        offset_s=chunk.get("offset", 0.0) / TICKS_PER_SECOND,
+                        duration_s=chunk.get("duration", 0.0) / TICKS_PER_SECOND,
+                    )
+                )
+        return bytes(audio), tuple(words)
 
     async def _speak(self, text: str, budget: _Budget, gate: asyncio.Semaphore) -> Samples:
-        """Speak one sentence with retries; raises EngineError when it cannot."""
+        """Speak one sentence with retries; raises EngineError when it cannot.
+
+        A clip that is not whole (:func:`completeness_problem`) is a failed attempt like any
+        other: it costs a retry from the run's budget, and is never returned.
+        """
         last_problem = "no attempt made"
         for attempt in range(self.settings.attempts):
             if attempt:
@@ -192,16 +204,17 @@ class EdgeEngine:
                 await asyncio.sleep(delay * random.uniform(0.5, 1.5))
             try:
                 async with gate:
-                    data = await self._request(text)
+                    data, words = await self._request(text)
                 samples = await asyncio.to_thread(decode_mp3, data)
             except Exception as error:  # the client raises many kinds; all are worth a retry
                 last_problem = f"{type(error).__name__}: {error}".strip()[:200]
                 _LOGGER.info("edge attempt %d for “%s” failed: %s", attempt + 1, text[:12], last_problem)
                 continue
             seconds = len(samples) / SAMPLE_RATE_HZ
-            if plausible(text, seconds, self.settings.rate_factor):
+            problem = completeness_problem(text, seconds, words, self.settings.rate_factor)
+            if problem is None:
                 return samples
-            last_problem = f"{seconds:.1f} s of audio is implausible for {len(text)} characters"
+            last_problem = problem
             _LOGGER.info("edge attempt %d for “%s”: %s", attempt + 1, text[:12], last_problem)
         raise EngineError(
             f"the online voice failed on “{text[:20]}” {self.settings.attempts} times: {last_problem}"
