@@ -10,6 +10,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -158,14 +159,30 @@ class Profile:
         )
 
 
+def packaged_voices() -> Path | None:
+    """The profiles and lexicon shipped inside the installed package (``audiopaper.voices``)."""
+    try:
+        packaged = Path(str(resources.files("audiopaper.voices")))
+    except ModuleNotFoundError:  # running from a source tree that was never installed
+        return None
+    return packaged if packaged.is_dir() else None
+
+
 def profile_dirs() -> list[Path]:
-    """Directories searched for profiles: $AUDIOPAPER_VOICES, ./voices, the project's voices/."""
+    """Directories searched for profiles, first wins: $AUDIOPAPER_VOICES, ./voices, the packaged ones.
+
+    A user's own profiles and lexicon override the shipped ones by name. The source
+    tree's voices/ comes last, for runs from a checkout that was never installed.
+    """
     dirs = []
     if os.environ.get(VOICES_ENV):
         dirs.append(Path(os.environ[VOICES_ENV]))
     dirs.append(Path.cwd() / "voices")
+    packaged = packaged_voices()
+    if packaged is not None:
+        dirs.append(packaged)
     dirs.append(Path(__file__).resolve().parent.parent / "voices")
-    return dirs
+    return list(dict.fromkeys(dirs))
 
 
 def available_profiles() -> dict[str, Path]:

@@ -35,8 +35,8 @@ c78ac5588138be9b5fc641f932619f7e01217a30285c8a545d948bed50aadecf  fastspeech2_qu
 19cb8d746c1d2c5b7269117cd6832064e44a1e0ebdd7e3fbc86c19e1de535a7e  baker_mapper.json"
 
 # Every package in the venv, pinned (the full resolution of the first three on
-# CPython 3.11, x86_64 Linux). tf2onnx 1.17 needs TensorFlow only to import; 2.18.1
-# is the newest release whose Lite interpreter still has these models' Flex ops.
+# CPython 3.11, x86_64 Linux). tensorflow-cpu 2.18.1 is the newest release inside the
+# project's own tensorflow-cpu<2.19 pin for these models.
 PINS="\
 tensorflow-cpu==2.18.1
 tf2onnx==1.17.0
@@ -134,8 +134,9 @@ EOF
 (cd "$WORK/asset" && echo "$ASSET_SHA256S" | sha256sum --check --quiet)
 
 # tf2onnx turns each Flex RandomUniform dropout (on the f0/energy embeddings) into an
-# ONNX Dropout. A fixed hash seed keeps its Python-side ordering stable; the names it
-# still varies are fixed by onnx_postprocess.py.
+# ONNX Dropout, inert at inference. Its node order and generated names vary from run to
+# run; onnx_postprocess.py makes them canonical (the output is the same for any
+# PYTHONHASHSEED; the fixed seed is only belt and braces).
 convert() {  # tflite file, onnx file
     echo "== tf2onnx $1"
     if ! PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=3 CUDA_VISIBLE_DEVICES=-1 \

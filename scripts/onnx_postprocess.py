@@ -6,12 +6,20 @@ Usage: python scripts/onnx_postprocess.py RAW_FASTSPEECH2 RAW_MB_MELGAN OUT_DIR
 Writes fastspeech2.onnx, fastspeech2_dropout_mask.onnx and mb_melgan.onnx to OUT_DIR.
 
 Reproducibility: tf2onnx names the tensors and constants it creates from a counter
-(``zero_point__197``, ``Transpose__1298:0``, ``unk__1808``) and, when it merges equal
-constants, keeps either one's name; both vary from run to run although the graph (the
-node order, ops and weights) does not. Every such generated name is rebuilt here from
-what the tensor is (a constant or an op's output) and the order of its first use in the
-node list, so two conversions give the same bytes. Names that came from TensorFlow
+(``zero_point__197``, ``Transpose__1298:0``, ``unk__1808``), keeps either name when it
+merges two equal constants, and breaks ties in its topological node order by the Python
+hash seed; the ops, weights and wiring do not vary. So the nodes are put in an order
+given by the wiring alone (``canonical_order``), every constant and every generated name
+is renamed by what it is and its first use in that order, and the I/O get fixed names:
+two conversions give the same bytes. Op names that came from TensorFlow
 (``encoder/layer_._0/...``) are kept.
+
+The dropout-mask variant: TensorFlowTTS keeps two Dropout(0.5) layers on (training=True)
+at inference, on the f0 and energy embeddings, which are added to the encoder output
+before the length regulator (phoneme rate, not mel rate). In the tflite graph each is
+RandomUniform(shape) >= 0.5, cast, times 2.0; tf2onnx turns each into an ONNX Dropout
+with no ratio input (so the default 0.5), which is inert at inference. The variant
+replaces each with Mul(x, mask), the mask an input of shape [1, len(input_ids), 256].
 """
 
 from __future__ import annotations
@@ -67,8 +75,44 @@ MB_DOC = (
 )
 
 
+def canonical_order(graph: onnx.GraphProto) -> None:
+    """Put the nodes in an order that depends only on the graph's wiring.
+
+    tf2onnx's node list is a topological order whose ties (independent branches) fall
+    differently with the Python hash seed. Here the order is a depth-first post-order from
+    the graph outputs, taking each node's inputs in order: determined by the graph alone.
+    """
+    producer = {out: index for index, node in enumerate(graph.node) for out in node.output if out}
+    order: list[int] = []
+    done: set[int] = set()
+    for output in graph.output:
+        if output.name not in producer:
+            continue
+        stack = [(producer[output.name], 0)]
+        while stack:
+            index, position = stack.pop()
+            if index in done:
+                continue
+            inputs = graph.node[index].input
+            while position < len(inputs) and (
+                inputs[position] not in producer or producer[inputs[position]] in done
+            ):
+                position += 1
+            if position < len(inputs):
+                stack.append((index, position + 1))
+                stack.append((producer[inputs[position]], 0))
+            else:
+                done.add(index)
+                order.append(index)
+    assert len(order) == len(graph.node), "nodes not reachable from the outputs"
+    nodes = [graph.node[index] for index in order]
+    del graph.node[:]
+    graph.node.extend(nodes)
+
+
 def canonical_names(graph: onnx.GraphProto, renames: dict[str, str]) -> None:
     """Renumber generated names by first use, rename I/O per ``renames``, sort initializers."""
+    canonical_order(graph)
     mapping = dict(renames)
     initializers = {init.name for init in graph.initializer}
     counter = 0
@@ -78,10 +122,14 @@ def canonical_names(graph: onnx.GraphProto, renames: dict[str, str]) -> None:
         # constants or nodes, either name may survive. So generated names are rebuilt from
         # what the tensor is: a constant, or the output of an op of some type.
         nonlocal counter
-        if not name or name in mapping or not GENERATED.search(name):
+        if not name or name in mapping:
             return
         if name in initializers:
+            # Even a constant with a TensorFlow name may be one of several equal constants
+            # tf2onnx merged, the survivor chosen at random: every constant is renamed.
             base = "const"
+        elif not GENERATED.search(name):
+            return
         port = name.rpartition(":")[2] if ":" in name else ""
         mapping[name] = f"{base}__{counter}" + (f":{port}" if port.isdigit() else "")
         counter += 1
@@ -182,7 +230,10 @@ def mask_variant(model: onnx.ModelProto) -> list[tuple[str, str, str]]:
     graph.node.extend(new_nodes)
     # The mask inputs come after the five original inputs, f0 first.
     originals = [v for v in graph.input if not v.name.endswith("_dropout_mask")]
-    masks = sorted((v for v in graph.input if v.name.endswith("_dropout_mask")), key=lambda v: v.name != "f0_dropout_mask")
+    masks = sorted(
+        (v for v in graph.input if v.name.endswith("_dropout_mask")),
+        key=lambda v: v.name != "f0_dropout_mask",
+    )
     del graph.input[:]
     graph.input.extend([*originals, *masks])
     return replaced

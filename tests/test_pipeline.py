@@ -100,3 +100,26 @@ def test_small_page_renders_with_the_offline_voice(
     integrated, true_peak = measure_loudness(result.edition_dir / "edition.mp3")
     assert -17.0 <= integrated <= -15.0
     assert true_peak <= -1.0
+
+
+@pytest.mark.real_engine
+def test_two_cold_renders_are_byte_identical(tmp_path: Path, standard_profile: Profile, write_page) -> None:  # type: ignore[no-untyped-def]
+    from audiopaper.voice.cache import ClipCache
+    from audiopaper.voice.registry import EngineSpec
+    from audiopaper.voice.scheduler import Synthesizer
+
+    page = write_page(
+        "## 湖边樱花开了\n\n本报讯 湖边的樱花开了，不少市民前来赏花，拍照留念。\n\n"
+        "## 社区开设手机课堂\n\n本报讯 社区开设老年手机课堂，共招收学员三十六名。\n"
+    )
+    editions = []
+    for run in ("first", "second"):  # each with its own empty cache: everything synthesized again
+        options = RenderOptions(out_dir=tmp_path / run, day=date(2025, 3, 14), profile=standard_profile)
+        cache = ClipCache(tmp_path / f"cache-{run}")
+        with Synthesizer(cache, spec=EngineSpec("offline"), jobs=2) as synthesizer:
+            editions.append(render([page], options, synthesizer).edition_dir)
+    first, second = editions
+    mp3s = sorted(p.relative_to(first) for p in first.rglob("*.mp3"))
+    assert len(mp3s) == 3  # the edition and its two articles
+    for relative in mp3s:
+        assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative

@@ -77,7 +77,7 @@ def test_spec_validation() -> None:
 
 
 @pytest.mark.real_engine
-def test_a_fully_cached_render_never_imports_tensorflow(tmp_path: Path) -> None:
+def test_a_fully_cached_render_never_loads_the_voice_models(tmp_path: Path) -> None:
     import subprocess
 
     page = tmp_path / "page.md"
@@ -89,7 +89,7 @@ def test_a_fully_cached_render_never_imports_tensorflow(tmp_path: Path) -> None:
         "import sys, runpy; sys.argv = " + repr(["audiopaper", *command[3:]]) + "\n"
         "try:\n    runpy.run_module('audiopaper.cli', run_name='__main__')\n"
         "except SystemExit as e:\n    assert not e.code, e.code\n"
-        "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'\n"
+        "assert 'onnxruntime' not in sys.modules, 'onnxruntime was imported'\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,116 @@
+"""The offline voice's front end: Chinese text to the Baker model's symbol ids.
+
+Written here because no maintained library produces the Baker corpus's symbol set with
+its prosody marks: pypinyin gives the syllables, jieba the word boundaries, and the
+model's own symbol map (baker_mapper.json, shipped with the models) the ids.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_LOGGER = logging.getLogger(__name__)
+
+PHRASE_BREAK = re.compile(r"([，、：；,;:“”‘’《》（）()【】「」—…。！？!?])")
+"""Punctuation where a sentence may be split into phrases (captured, to keep it)."""
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+"""One Chinese character."""
+
+_CJK_RUN = re.compile(r"([\u4e00-\u9fff]+)")
+
+
+class Phonemizer:
+    """Chinese text to the Baker model's symbol ids: pinyin initials and toned finals.
+
+    Each syllable becomes ``initial final+tone``. As in the Baker corpus labels, ``#0``
+    joins syllables within a word, ``#1`` separates words (jieba's segmentation), ``#3``
+    marks a punctuation break inside the text, and ``sil`` stands at both ends.
+    Non-Chinese characters are skipped: the speech stage has already spelled digits and
+    letters in Chinese.
+    """
+
+    def __init__(self, mapper_path: Path, lexicon_words: tuple[str, ...] = ()) -> None:
+        from pypinyin import Style
+        from pypinyin.contrib.neutral_tone import NeutralToneWith5Mixin
+        from pypinyin.converter import DefaultConverter
+        from pypinyin.core import Pinyin
+
+        class _Converter(NeutralToneWith5Mixin, DefaultConverter):
+            """Writes the neutral tone as 5, as the Baker labels do."""
+
+        mapper = json.loads(mapper_path.read_text(encoding="utf-8"))
+        self._symbol_to_id: dict[str, int] = mapper["symbol_to_id"]
+        self._pinyin_dict: dict[str, list[str]] = mapper["pinyin_dict"]
+        self._pinyin = Pinyin(_Converter())
+        self._style = Style.TONE3
+        self.words: Callable[[str], list[str]] = _segmenter(lexicon_words)
+        """Splits a run of Chinese characters into words."""
+
+    def syllables(self, text: str) -> list[str]:
+        """Toned pinyin syllables of the Chinese characters in ``text``."""
+        chinese = "".join(CJK.findall(text))
+        return list(self._pinyin.lazy_pinyin(chinese, style=self._style, errors="ignore"))
+
+    def _symbols(self, syllable: str) -> list[str]:
+        tone, base = syllable[-1], syllable[:-1]
+        if not tone.isdigit():
+            tone, base = "5", syllable
+        if base in self._pinyin_dict:
+            initial, final = self._pinyin_dict[base]
+            return [initial, final + tone]
+        if base.endswith("r") and base[:-1] in self._pinyin_dict:  # erhua: 花儿 → hua1 er5
+            initial, final = self._pinyin_dict[base[:-1]]
+            return [initial, final + tone, "er5"]
+        if base in ("n", "ng", "m"):  # 嗯, 呣
+            return ["^", "en" + tone]
+        _LOGGER.debug("no Baker symbols for syllable %r; skipped", syllable)
+        return []
+
+    def symbols(self, text: str) -> list[str]:
+        """Baker symbols for ``text`` with prosody marks, from ``sil`` to ``sil``."""
+        symbols = ["sil"]
+        mark = "#1"  # what goes before the next word
+        for piece in _CJK_RUN.split(text):
+            if not piece:
+                continue
+            if not CJK.match(piece):
+                if PHRASE_BREAK.search(piece):
+                    mark = "#3"
+                continue
+            for word in self.words(piece):
+                for syllable in self._pinyin.lazy_pinyin(word, style=self._style, errors="ignore"):
+                    parts = self._symbols(syllable)
+                    if parts:
+                        if symbols[-1] != "sil":
+                            symbols.append(mark)
+                        symbols.extend(parts)
+                        mark = "#0"
+                mark = "#1"
+        symbols.append("sil")
+        return symbols
+
+    def ids(self, text: str) -> list[int]:
+        """Symbol ids for ``text``, ending with the end-of-sentence id."""
+        ids = [self._symbol_to_id[s] for s in self.symbols(text)]
+        return [*ids, self._symbol_to_id["eos"]]
+
+
+def _segmenter(lexicon_words: tuple[str, ...] = ()) -> Any:
+    """jieba's word segmenter for runs of Chinese characters, loaded quietly.
+
+    pypinyin's own splitter breaks common words (国务院 → 国/务/院), so word boundaries
+    (the ``#1`` marks) come from jieba; lexicon words are added so none is split.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it logs "Building prefix dict…" at INFO
+    tokenizer = jieba.Tokenizer()
+    for word in lexicon_words:
+        tokenizer.add_word(word, freq=100_000)
+    return lambda run: tokenizer.lcut(run, HMM=True)

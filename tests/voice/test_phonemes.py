@@ -1,0 +1,24 @@
+"""Tests for audiopaper.voice.phonemes: text to the Baker model's symbols, on the shipped map."""
+
+from __future__ import annotations
+
+from audiopaper.voice.offline import SYMBOL_MAP, model_dir
+from audiopaper.voice.phonemes import Phonemizer
+
+
+def test_phonemizer_maps_pinyin_to_baker_symbols() -> None:
+    phonemizer = Phonemizer(model_dir() / SYMBOL_MAP)
+    assert phonemizer.syllables("中文") == ["zhong1", "wen2"]
+    ids = phonemizer.ids("中文")
+    # sil zh ong1 #0 ^ en2 sil eos
+    assert len(ids) == 8
+    assert ids[0] == 1 and ids[3] == 2 and ids[-2] == 1
+
+
+def test_phonemizer_marks_words_and_breaks() -> None:
+    phonemizer = Phonemizer(model_dir() / SYMBOL_MAP, ("乍浦",))
+    symbols = phonemizer.symbols("乍浦镇，你好")
+    assert symbols[0] == "sil" and symbols[-1] == "sil"
+    assert symbols[1:4] == ["zh", "a4", "#0"]  # 乍浦 is one word: #0 inside it
+    assert "#3" in symbols  # the comma
+    assert "#1" in symbols  # between words
