@@ -161,10 +161,9 @@ class Profile:
 
 def packaged_voices() -> Path | None:
     """The profiles and lexicon shipped inside the installed package (``audiopaper.voices``)."""
-    try:
-        packaged = Path(str(resources.files("audiopaper.voices")))
-    except ModuleNotFoundError:  # running from a source tree that was never installed
-        return None
+    # voices/ has no __init__.py (it is data, not code), so it is found beside the package's
+    # own files rather than imported; absent when running from a never-installed checkout.
+    packaged = Path(str(resources.files("audiopaper"))) / "voices"
     return packaged if packaged.is_dir() else None
 
 
