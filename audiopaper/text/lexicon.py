@@ -119,7 +119,9 @@ def parse_lexicon(text: str, source: str) -> Lexicon:
             LexiconEntry(word=word, pinyin=tuple(str(spec["pinyin"]).split()), say=spec.get("say"))
             for word, spec in document.get("words", {}).items()
         ]
-        latin = [LatinEntry(word=word, say=str(spec["say"])) for word, spec in document.get("latin", {}).items()]
+        latin = [
+            LatinEntry(word=word, say=str(spec["say"])) for word, spec in document.get("latin", {}).items()
+        ]
     except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
         raise ProfileError(f"{source}: invalid lexicon: {error}") from error
     entries.sort(key=lambda e: -len(e.word))

@@ -153,9 +153,15 @@ PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
 """Rewrites applied before wetext, in order: (pattern, replacement)."""
 
 
-def pre_normalize(text: str) -> str:
-    """Apply the rules wetext needs in front of it."""
+def pre_normalize(text: str, latin: Lexicon | None = None) -> str:
+    """Apply the rules wetext needs in front of it.
+
+    With ``latin``, the Latin words it knows are replaced by their Chinese readings first,
+    so that units among them (5000mAh) are read with their number.
+    """
     text = join_spaced(fold_fullwidth(text))
+    if latin is not None:
+        text = latin.read_latin(text)
     for pattern, replacement in PRE_RULES:
         text = pattern.sub(replacement, text)
     for mark, word in _SUPERSCRIPT_UNITS.items():  # 2万平方米 from m² handled above; 米² is rare
@@ -184,9 +190,7 @@ def normalize(text: str, *, spell_letters: bool, lexicon: Lexicon = EMPTY_LEXICO
     With ``spell_letters`` (a voice with no English phones) Latin words the lexicon knows
     are read as it says and the rest are spelled; otherwise they go through as written.
     """
-    text = pre_normalize(text)
-    if spell_letters:
-        text = lexicon.read_latin(text)
+    text = pre_normalize(text, lexicon if spell_letters else None)
     return _final_pass(_wetext().normalize(text), spell_letters=spell_letters)
 
 
@@ -196,4 +200,4 @@ def spelled_words(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> tuple[str, ...
     Units after numbers and lexicon words are read first, so only the words an editor should
     add to ``voices/lexicon.toml`` are left (Netflix, not kg or GDP).
     """
-    return words_to_spell(lexicon.read_latin(pre_normalize(text)))
+    return words_to_spell(pre_normalize(text, lexicon))

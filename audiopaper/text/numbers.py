@@ -36,6 +36,8 @@ LIANG_MEASURES = (
 _DASH = "[—–\\-－~～]"
 _YEAR = "(?:1[89]\\d\\d|20\\d\\d)"
 _NOT_A_COUNT = rf"(?![\d.]|\s*[{MEASURE_CHARS}%‰℃]|\s*[A-Za-z])"
+_RANGE_OF_COUNTS = "个人名位元万亿千百米吨户家辆台件次项条座所株棵亩份只头张本套克斤升度岁倍批包种余多"
+_NOT_A_RANGE_OF_COUNTS = rf"(?![\d.]|\s*[{_RANGE_OF_COUNTS}%‰℃]|\s*[A-Za-z])"
 
 _FULLWIDTH = str.maketrans(
     {chr(0xFF10 + i): str(i) for i in range(10)}
@@ -49,10 +51,12 @@ _SPACE_AROUND_NUMBER_OR_LATIN = re.compile(
 )
 
 _ROUTE_CODE = re.compile(rf"(?<![\d.])([A-Za-z]?\d{{1,4}})\s*{_DASH}\s*(\d{{1,3}})(?=\s*路)")
-_MODEL_CODE = re.compile(r"(?<![A-Za-z\d])([A-Z]+\d*[A-Z]*)\s*[-—–－]\s*([A-Z]*\d+[A-Z]*)(?![A-Za-z\d.])")
+_MODEL_CODE = re.compile(r"(?<![A-Za-z\d])([A-Z]+\d*[A-Z]*)\s*[-—–－]\s*([A-Z\d]+)(?![A-Za-z\d.])")
 _AIRCRAFT = re.compile(r"(?<=[歼运轰直])[-—–－](?=\d)")
 _DATE_RANGE = re.compile(rf"(?<=[年月日号])\s*{_DASH}{{1,2}}\s*(?=\d)")
-_YEARS_RANGE = re.compile(rf"(?<![\d.])({_YEAR})\s*(?:{_DASH}{{1,2}}|至|到)\s*({_YEAR}){_NOT_A_COUNT}")
+_YEARS_RANGE = re.compile(
+    rf"(?<![\d.])({_YEAR})\s*(?:{_DASH}{{1,2}}|至|到)\s*({_YEAR}){_NOT_A_RANGE_OF_COUNTS}"
+)
 _YEAR_IN_BRACKETS = re.compile(rf"(?<=[（(])\s*({_YEAR})\s*(?=[）)])")
 _LEADING_YEAR = re.compile(rf"(?:^|(?<=[《“「『\s]))({_YEAR})(?=[{HAN}A-Za-z])(?!年){_NOT_A_COUNT}")
 _YEAR_EDITION = re.compile(rf"(?<![\d.])({_YEAR})(?=版|届|款|级)")
@@ -83,7 +87,9 @@ _QUALIFIER = "约|超|近|达|仅|共|最高|最低|平均|超过|高达|至少|
 _COUNT_NOUN = "人次|人|天|日|月|年|次|户|件|台|晚|间|小时|周|张|份|位|课时|节|亩|辆|床"
 _MONEY_PER = re.compile(rf"(?<![\d.])((?:{_QUALIFIER})?)({_AMOUNT})((?:/(?:{_COUNT_NOUN}))+)")
 
-_TWO_AS_LIANG = re.compile(rf"(?<![\d.])2(?![\d.])(?=\s*(?:{LIANG_MEASURES}|(?:到|至)\d+\s*(?:{LIANG_MEASURES})))")
+_TWO_AS_LIANG = re.compile(
+    rf"(?<![\d.])2(?![\d.])(?=\s*(?:{LIANG_MEASURES}|(?:到|至)\d+\s*(?:{LIANG_MEASURES})))"
+)
 _TWO_AS_NAME = re.compile(r"(?<![\d.])2(?![\d.])(?=[段级])")
 _TWO_AS_DAY = re.compile(r"(?<![\d.])2(?=[日号])")
 _DURATION_BEFORE = ("为期", "历时", "连续", "用时", "耗时", "仅用", "近", "共", "这", "头", "过去")
@@ -100,7 +106,12 @@ def fold_fullwidth(text: str) -> str:
 
 
 def _code(m: re.Match[str]) -> str:
-    """A route or model number with a dash: 620-2 → 六二零杠二 (letters stay for later)."""
+    """A route or model number with a dash: 620-2 → 六二零杠二 (letters stay for later).
+
+    Two letter groups with no digit (A-B) are not a code: the dash is left to other rules.
+    """
+    if not re.search(r"\d", m.group(0)):
+        return m.group(0)
     return f"{read_plain(m.group(1))}杠{read_plain(m.group(2))}"
 
 

@@ -186,7 +186,9 @@ def speak_title(title: str, options: SpeechOptions) -> str:
 
     A space next to a number or a Latin word is not a pause (2024 杭州马拉松).
     """
-    title = re.sub(r"\s*——\s*|(?<=[\u4e00-\u9fff，。！？”》）])\s+(?=[\u4e00-\u9fff“《（])", "，", title.strip())
+    title = re.sub(
+        r"\s*——\s*|(?<=[\u4e00-\u9fff，。！？”》）])\s+(?=[\u4e00-\u9fff“《（])", "，", title.strip()
+    )
     return _speak(title, options)
 
 
