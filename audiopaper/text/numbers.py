@@ -57,7 +57,7 @@ _DATE_RANGE = re.compile(rf"(?<=[年月日号])\s*{_DASH}{{1,2}}\s*(?=\d)")
 _YEARS_RANGE = re.compile(
     rf"(?<![\d.])({_YEAR})\s*(?:{_DASH}{{1,2}}|至|到)\s*({_YEAR}){_NOT_A_RANGE_OF_COUNTS}"
 )
-_YEAR_IN_BRACKETS = re.compile(rf"(?<=[（(])\s*({_YEAR})\s*(?=[）)])")
+_YEAR_IN_BRACKETS = re.compile(rf"(?<=[（(〔［\[])\s*({_YEAR})\s*(?=[）)〕］\]])")
 _LEADING_YEAR = re.compile(rf"(?:^|(?<=[《“「『\s]))({_YEAR})(?=[{HAN}A-Za-z])(?!年){_NOT_A_COUNT}")
 _YEAR_EDITION = re.compile(rf"(?<![\d.])({_YEAR})(?=版|届|款|级)")
 
@@ -135,9 +135,10 @@ def _money_per(m: re.Match[str]) -> str:
 
 
 def _two_as_day(m: re.Match[str]) -> str:
-    """7月2日 → 7月二日; 为期2日 keeps 两."""
+    """7月2日 → 7月二日; 为期2日 and 2日内 keep 两."""
     before = m.string[max(0, m.start() - 2) : m.start()]
-    return "两" if before.endswith(_DURATION_BEFORE) else "二"
+    within = m.string.startswith("日内", m.end())
+    return "两" if within or before.endswith(_DURATION_BEFORE) else "二"
 
 
 def join_spaced(text: str) -> str:
