@@ -32,6 +32,8 @@ from audiopaper.pipeline import (
 )
 from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
 from audiopaper.publish.feed import write_feed
+from audiopaper.text.lexicon import default_lexicon
+from audiopaper.text.normalize import spelled_words
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import (
     ENGINE_NAMES,
@@ -230,6 +232,10 @@ def script_command(
         for sentence in item.sentences:
             used = f"  [词典：{'、'.join(sentence.lexicon)}]" if sentence.lexicon else ""
             typer.echo(f"   - {sentence.spoken}{used}")
+        texts = [item.article.title, *(s.text for s in item.sentences)]
+        spelled = dict.fromkeys(word for text in texts for word in spelled_words(text, default_lexicon()))
+        for word in spelled:
+            typer.echo(f"   spelled: {word} — add it to voices/lexicon.toml")
         typer.echo("")
     if cleaning.changes:
         typer.echo("清理记录 (what cleaning changed):")

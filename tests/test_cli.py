@@ -38,6 +38,22 @@ def test_script_proof_lists_changes() -> None:
     assert "[joined]" in result.stdout
 
 
+def test_script_proof_lists_latin_words_it_had_to_spell(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "## 新剧将在 Netflix 和 Spotify 上线\n\n■记者 王一\n\n"
+        "本报讯 该剧将在 Netflix 播出，原声专辑同步登陆 Spotify，GDP 数据显示消费回暖。\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["script", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "spelled: Spotify — add it to voices/lexicon.toml" in result.stdout
+    assert result.stdout.count("spelled: Spotify") == 1  # once per article, not per sentence
+    assert "spelled: Netflix" not in result.stdout  # the shipped lexicon reads it 奈飞
+    assert "spelled: GDP" not in result.stdout  # acronyms are spelled without a warning
+    assert "在奈飞播出" in result.stdout
+
+
 def test_script_on_the_sample_page(sample_page: Path) -> None:
     result = runner.invoke(app, ["script", str(sample_page), "--json"])
     assert result.exit_code == 0, result.output
@@ -145,3 +161,23 @@ def test_sample_script_is_clean_for_the_offline_voice(sample_page: Path) -> None
         assert not re.search(r"[0-9A-Za-z]", sentence), sentence
         assert not re.search(r"[!-/:-@\[-`{-~]", sentence), sentence
         assert len(sentence) <= OFFLINE_TRAITS.max_sentence_chars, sentence
+
+
+def test_script_reads_the_presenter_forms_page() -> None:
+    page = Path(__file__).parent / "text" / "pages" / "presenter-forms.md"
+    result = runner.invoke(app, ["script", str(page), "--json"])
+    assert result.exit_code == 0, result.output
+    spoken = "".join(s for a in json.loads(result.stdout)["articles"] for s in a["spoken"])
+    assert not re.search(r"[0-9A-Za-z]", spoken)
+    for reading in (
+        "二零二五城市书香节将于七月二日",
+        "（二零一九到二零二四）",
+        "每两年",
+        "兰亭路至世纪大道",
+        "六二零杠二路",
+        "高达九千万元",
+        "每人每天二十元",
+        "十毫克每千克",
+        "据世卫组织建议",
+    ):
+        assert reading in spoken, reading

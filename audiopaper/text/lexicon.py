@@ -4,6 +4,10 @@ Editors extend ``voices/lexicon.toml`` without touching code. The offline voice 
 entry's pinyin (it is loaded into pypinyin's phrase dictionary, so segmentation finds the
 word); voices that take text only get the entry's respelling. The speech stage records
 which entries each sentence uses so ``audiopaper script`` can show them.
+
+Latin words (brands, organisations, units: ``Netflix``, ``WHO``, ``Hz``) sit in a second
+table, ``[latin]``, with the Chinese a presenter says for them. Only a voice with no English
+phones uses it; a voice that reads English gets the word as written.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ LEXICON_FILE = "lexicon.toml"
 """File name of the lexicon in a voices directory."""
 
 _SYLLABLE = re.compile(r"^[a-zü]+[1-5]$")
+_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z .&'’-]*[A-Za-z]$|^[A-Za-z]$")
+_CHINESE_READING = re.compile(r"^[\u4e00-\u9fff·]+$")
 
 
 @dataclass(frozen=True)
@@ -45,15 +51,47 @@ class LexiconEntry:
 
 
 @dataclass(frozen=True)
+class LatinEntry:
+    """How a voice with no English phones says one Latin word."""
+
+    word: str
+    """The word as printed (``Netflix``, ``WHO``); all-capital words match only in capitals."""
+
+    say: str
+    """The Chinese a presenter says for it (奈飞, 世卫组织)."""
+
+    def __post_init__(self) -> None:
+        if not _LATIN_WORD.match(self.word):
+            raise ValueError(f"{self.word!r}: a [latin] word must be Latin letters")
+        if not _CHINESE_READING.match(self.say):
+            raise ValueError(f"{self.word}: say = {self.say!r} must be Chinese characters only")
+
+    def pattern(self) -> re.Pattern[str]:
+        """The word as a whole word; case-insensitive unless it is written in capitals."""
+        flags = 0 if self.word.isupper() else re.IGNORECASE
+        return re.compile(rf"(?<![A-Za-z]){re.escape(self.word)}(?![A-Za-z])", flags)
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """All entries, longest words first (so 嘉兴港 wins over 嘉兴)."""
 
     entries: tuple[LexiconEntry, ...]
     """The entries."""
 
+    latin: tuple[LatinEntry, ...] = ()
+    """Latin words and their Chinese readings, longest first."""
+
     def find(self, text: str) -> tuple[str, ...]:
         """The lexicon words that occur in ``text``, in the order of the entries."""
-        return tuple(entry.word for entry in self.entries if entry.word in text)
+        chinese = tuple(entry.word for entry in self.entries if entry.word in text)
+        return chinese + tuple(entry.word for entry in self.latin if entry.pattern().search(text))
+
+    def read_latin(self, text: str) -> str:
+        """Replace the Latin words the lexicon knows by their Chinese readings."""
+        for entry in self.latin:
+            text = entry.pattern().sub(entry.say, text)
+        return text
 
     def respell(self, text: str) -> str:
         """Replace words that have a respelling (for voices that take text only)."""
@@ -76,15 +114,19 @@ EMPTY_LEXICON = Lexicon(entries=())
 def parse_lexicon(text: str, source: str) -> Lexicon:
     """Parse lexicon TOML; any mistake names the file and the word."""
     try:
-        words = tomllib.loads(text).get("words", {})
+        document = tomllib.loads(text)
         entries = [
             LexiconEntry(word=word, pinyin=tuple(str(spec["pinyin"]).split()), say=spec.get("say"))
-            for word, spec in words.items()
+            for word, spec in document.get("words", {}).items()
+        ]
+        latin = [
+            LatinEntry(word=word, say=str(spec["say"])) for word, spec in document.get("latin", {}).items()
         ]
     except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
         raise ProfileError(f"{source}: invalid lexicon: {error}") from error
     entries.sort(key=lambda e: -len(e.word))
-    return Lexicon(entries=tuple(entries))
+    latin.sort(key=lambda e: -len(e.word))
+    return Lexicon(entries=tuple(entries), latin=tuple(latin))
 
 
 @lru_cache(maxsize=1)

@@ -16,19 +16,24 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
-LETTER_NAMES = {
-    "A": "诶", "B": "比", "C": "西", "D": "迪", "E": "伊", "F": "艾弗", "G": "吉",
-    "H": "艾尺", "I": "艾", "J": "杰", "K": "开", "L": "艾勒", "M": "艾姆", "N": "恩",
-    "O": "欧", "P": "批", "Q": "丘", "R": "阿尔", "S": "艾丝", "T": "提", "U": "优",
-    "V": "维", "W": "达布留", "X": "艾克斯", "Y": "歪", "Z": "贼德",
-}  # fmt: skip
-"""Chinese names of Latin letters, as presenters spell acronyms (GDP → 吉迪批)."""
+from audiopaper.text.latin import spell_latin, words_to_spell
+from audiopaper.text.lexicon import EMPTY_LEXICON, Lexicon
+from audiopaper.text.numbers import (
+    CODE_RULES,
+    DATE_RULES,
+    MEASURE_CHARS,
+    PLACE_AND_UNIT_RULES,
+    PLAIN_DIGITS,
+    TWO_RULES,
+    fold_fullwidth,
+    join_spaced,
+)
+
+__all__ = ["normalize", "pre_normalize", "read_digits", "spell_latin", "spelled_words"]
 
 PHONE_DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
 """Digits of phone numbers, hotlines and codes: 1 is 幺 so it is not heard as 七."""
 
-PLAIN_DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
-"""Digits read one by one where 幺 would be odd (years, model numbers)."""
 
 UNITS: tuple[tuple[str, str], ...] = (
     ("mmHg", "毫米汞柱"), ("km/h", "公里每小时"), ("km²", "平方公里"), ("cm²", "平方厘米"),
@@ -51,7 +56,9 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[-—－ ]?(\d{7,8})(?!\d)")
 _HOTLINE_AFTER_WORD = re.compile(r"(" + _HOTLINE_CONTEXT + r")([^\d，。；！？]{0,6}?)(\d{3,6})(?![\d.])")
 _HOTLINE_BEFORE_WORD = re.compile(r"(?<![\d.])(\d{3,6})(" + _HOTLINE_CONTEXT + r")")
-_SERVICE_NUMBER = re.compile(r"(?<![\d.])(1[0-2]\d{3}|9[56]\d{3}|400\d{7}|800\d{7})(?![\d.])")
+_SERVICE_NUMBER = re.compile(
+    r"(?<![\d.])(1[0-2]\d{3}|9[56]\d{3}|400\d{7}|800\d{7})(?![\d.])(?!\s*[" + MEASURE_CHARS + r"%‰])"
+)
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[—–~～\-－至到]+\s*(\d{4})(?=\s*(?:年|赛季|学年|财年))")
 _NEGATIVE_TEMPERATURE = re.compile(r"(?<![\d.])[-−–](\d+(?:\.\d+)?)\s*(℃|°C|摄氏度|度)")
@@ -68,7 +75,6 @@ _PER_UNIT = re.compile(
 _PER_MILLE = re.compile(r"(\d+(?:\.\d+)?)‰")
 _CODE = re.compile(r"(?<![\dA-Za-z.])(\d{3,})(?=[A-Za-z])|(?<=[A-Za-z])(\d{3,})(?![\d.])")
 _ORDINAL = re.compile(r"第(\d+)(?![\d.])")
-_LATIN_RUN = re.compile(r"[A-Za-z]+")
 _DIGIT_RUN = re.compile(r"\d+")
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
@@ -117,6 +123,7 @@ def _cardinal(number: str) -> str:
 
 PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_THOUSANDS, ""),
+    *CODE_RULES,
     (_SERVICE_LINE, _mobile),
     (_MOBILE, _mobile),
     (_LANDLINE, _landline),
@@ -124,12 +131,14 @@ PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (_HOTLINE_BEFORE_WORD, lambda m: read_digits(m.group(1)) + m.group(2)),
     (_SERVICE_NUMBER, lambda m: read_digits(m.group(1))),
     (_ISO_DATE, lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日"),
+    *DATE_RULES,
     (
         _YEAR_RANGE,
         lambda m: f"{read_digits(m.group(1), phone=False)}到{read_digits(m.group(2), phone=False)}",
     ),
     (_NEGATIVE_TEMPERATURE_RANGE, r"零下\1"),
     (_NEGATIVE_TEMPERATURE, r"零下\1\2"),
+    *PLACE_AND_UNIT_RULES,
     (_UNIT, lambda m: _UNIT_NAMES[m.group(1)]),
     (_BLOOD_PRESSURE, lambda m: f"{_cardinal(m.group(1))}，{_cardinal(m.group(2))}"),
     (_YUAN_SIGN, lambda m: f"{m.group(1)}{m.group(2) or ''}元"),
@@ -139,12 +148,20 @@ PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (_RANGE, r"\1到"),
     (_PER_UNIT, "每"),
     (_FRACTION, lambda m: f"{_cardinal(m.group(2))}分之{_cardinal(m.group(1))}"),
+    *TWO_RULES,
 )
 """Rewrites applied before wetext, in order: (pattern, replacement)."""
 
 
-def pre_normalize(text: str) -> str:
-    """Apply the rules wetext needs in front of it."""
+def pre_normalize(text: str, latin: Lexicon | None = None) -> str:
+    """Apply the rules wetext needs in front of it.
+
+    With ``latin``, the Latin words it knows are replaced by their Chinese readings first,
+    so that units among them (5000mAh) are read with their number.
+    """
+    text = join_spaced(fold_fullwidth(text))
+    if latin is not None:
+        text = latin.read_latin(text)
     for pattern, replacement in PRE_RULES:
         text = pattern.sub(replacement, text)
     for mark, word in _SUPERSCRIPT_UNITS.items():  # 2万平方米 from m² handled above; 米² is rare
@@ -152,13 +169,9 @@ def pre_normalize(text: str) -> str:
     return text.replace("²", "").replace("³", "")
 
 
-def spell_latin(text: str) -> str:
-    """Spell Latin letters with their Chinese names, for a voice with no English phones."""
-    return _LATIN_RUN.sub(lambda m: "".join(LETTER_NAMES[c] for c in m.group(0).upper()), text)
-
-
 def _final_pass(text: str, *, spell_letters: bool) -> str:
     """Spell anything left that an engine would skip or misread; drop ASCII punctuation."""
+    text = _SPACE_BETWEEN_CJK.sub("，", text)  # before spelling: iPhone 十五 is one phrase
     text = _DIGIT_RUN.sub(lambda m: read_digits(m.group(0), phone=False), text)
     if spell_letters:
         text = spell_latin(text)
@@ -166,13 +179,25 @@ def _final_pass(text: str, *, spell_letters: bool) -> str:
         ASCII_PUNCTUATION_SPOKEN.get(ch, ch) if ch.isascii() and not ch.isalnum() and not ch.isspace() else ch
         for ch in text
     )
-    text = _SPACE_BETWEEN_CJK.sub("，", text)
     text = re.sub(r"\s+", " " if not spell_letters else "", text).strip()
     text = re.sub(r"([，、；：])[，、；：]+", r"\1", text)
     return re.sub(r"^[，、；：。]+", "", text)
 
 
-def normalize(text: str, *, spell_letters: bool) -> str:
-    """Turn display text into the words to speak (numbers, units, symbols read out)."""
-    spoken = _wetext().normalize(pre_normalize(text))
-    return _final_pass(spoken, spell_letters=spell_letters)
+def normalize(text: str, *, spell_letters: bool, lexicon: Lexicon = EMPTY_LEXICON) -> str:
+    """Turn display text into the words to speak (numbers, units, symbols read out).
+
+    With ``spell_letters`` (a voice with no English phones) Latin words the lexicon knows
+    are read as it says and the rest are spelled; otherwise they go through as written.
+    """
+    text = pre_normalize(text, lexicon if spell_letters else None)
+    return _final_pass(_wetext().normalize(text), spell_letters=spell_letters)
+
+
+def spelled_words(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> tuple[str, ...]:
+    """Latin words of ``text`` that the offline voice will spell though they are not acronyms.
+
+    Units after numbers and lexicon words are read first, so only the words an editor should
+    add to ``voices/lexicon.toml`` are left (Netflix, not kg or GDP).
+    """
+    return words_to_spell(pre_normalize(text, lexicon))

@@ -182,13 +182,18 @@ def shape_paragraph(paragraph: str, max_chars: int) -> list[str]:
 
 
 def speak_title(title: str, options: SpeechOptions) -> str:
-    """The spoken form of a headline: its lines and phrases joined with short pauses."""
-    title = re.sub(r"\s*——\s*|\s+", "，", title.strip())
+    """The spoken form of a headline: its lines and phrases joined with short pauses.
+
+    A space next to a number or a Latin word is not a pause (2024 杭州马拉松).
+    """
+    title = re.sub(
+        r"\s*——\s*|(?<=[\u4e00-\u9fff，。！？”》）])\s+(?=[\u4e00-\u9fff“《（])", "，", title.strip()
+    )
     return _speak(title, options)
 
 
 def _speak(text: str, options: SpeechOptions) -> str:
-    spoken = normalize(text, spell_letters=options.spell_letters)
+    spoken = normalize(text, spell_letters=options.spell_letters, lexicon=options.lexicon)
     return options.lexicon.respell(spoken) if options.respell else spoken
 
 

@@ -8,118 +8,66 @@ with 到, 零下 for temperatures, 每 for per-unit slashes, letters spelled for
 from __future__ import annotations
 
 import re
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from audiopaper.text.normalize import normalize, pre_normalize, read_digits, spell_latin
+from audiopaper.errors import ProfileError
+from audiopaper.text.lexicon import LEXICON_FILE, load_lexicon, parse_lexicon
+from audiopaper.text.normalize import normalize, pre_normalize, read_digits, spell_latin, spelled_words
 
-GOLDEN = [
-    ("2025年度考核结果公布", "二零二五年度考核结果公布"),
-    ("2023年全镇新增就业岗位", "二零二三年全镇新增就业岗位"),
-    ("1998年建成的老桥", "一九九八年建成的老桥"),
-    ("2024年10月28日上午", "二零二四年十月二十八日上午"),
-    ("3月15日是消费者权益日", "三月十五日是消费者权益日"),
-    ("2025-03-14发布", "二零二五年三月十四日发布"),
-    ("上午8:30开始报名", "上午八点三十分开始报名"),
-    ("晚上19:30准时开演", "晚上十九点三十分准时开演"),
-    ("活动时间为9:00—11:30", "活动时间为九点到十一点三十分"),
-    ("14:05列车进站", "十四点零五分列车进站"),
-    ("共流转土地1200亩", "共流转土地一千二百亩"),
-    ("年吞吐量450万吨", "年吞吐量四百五十万吨"),
-    ("集装箱吞吐量25万标箱", "集装箱吞吐量二十五万标箱"),
-    ("接待游客12万人次", "接待游客十二万人次"),
-    ("走访困难家庭36户", "走访困难家庭三十六户"),
-    ("种下苗木3500余株", "种下苗木三千五百余株"),
-    ("平均每户增收1.5万元", "平均每户增收一点五万元"),
-    ("完成率达到98.6%", "完成率达到百分之九十八点六"),
-    ("同比下降0.8个百分点", "同比下降零点八个百分点"),
-    ("占比约1/3", "占比约三分之一"),
-    ("仅占总数的3/4", "仅占总数的四分之三"),
-    ("工期为3—5个月", "工期为三到五个月"),
-    ("预计2024—2025赛季开赛", "预计二零二四到二零二五赛季开赛"),
-    ("气温在18~25℃之间", "气温在十八到二十五摄氏度之间"),
-    ("控制在5-8人", "控制在五到八人"),
-    ("营业时间8:00至17:30", "营业时间八点至十七点三十分"),
-    ("最低气温-5℃", "最低气温零下五摄氏度"),
-    ("夜间气温-3~2℃", "夜间气温零下三到两摄氏度"),
-    ("零下5度的早晨", "零下五度的早晨"),
-    ("总投资¥3.8亿元", "总投资三点八亿元"),
-    ("奖金￥5000元", "奖金五千元"),
-    ("项目总投资10.1亿元", "项目总投资十点一亿元"),
-    ("年产值达2.3万元", "年产值达二点三万元"),
-    ("房价约2.3万元/平方米", "房价约二点三万元每平方米"),
-    ("PM2.5浓度为35微克/立方米", "批艾姆二点五浓度为三十五微克每立方米"),
-    ("血压控制在130/85mmHg以下", "血压控制在一百三十，八十五毫米汞柱以下"),
-    ("今年是第15个敬老月", "今年是第十五个敬老月"),
-    ("第3届运动会开幕", "第三届运动会开幕"),
-    ("排名第2位", "排名第二位"),
-    ("获得第1名", "获得第一名"),
-    ("拨打12345政务服务热线", "拨打幺二三四五政务服务热线"),
-    ("12315投诉举报热线", "幺二三幺五投诉举报热线"),
-    ("反诈专线96110", "反诈专线九六幺幺零"),
-    ("火警请拨打119", "火警请拨打幺幺九"),
-    ("急救电话120", "急救电话幺二零"),
-    ("请拨打0573-85123456咨询", "请拨打零五七三，八五幺二，三四五六咨询"),
-    ("联系电话0573-8512345", "联系电话零五七三，八五幺，二三四五"),
-    ("手机号码13912345678", "手机号码幺三九，幺二三四，五六七八"),
-    ("客服热线400-820-8820", "客服热线四零零，八二零，八八二零"),
-    ("属于C2产业链", "属于西二产业链"),
-    ("5G基站全覆盖", "五吉基站全覆盖"),
-    ("PM2.5浓度持续下降", "批艾姆二点五浓度持续下降"),
-    ("下载APP即可预约", "下载诶批批即可预约"),
-    ("GDP增长5.2%", "吉迪批增长百分之五点二"),
-    ("入选“551X”重大项目", "入选“五五一艾克斯”重大项目"),
-    ("配备了AED设备", "配备了诶伊迪设备"),
-    ("新增面积2.1万m²", "新增面积二点一万平方米"),
-    ("容积达到300m³", "容积达到三百立方米"),
-    ("时速80km/h", "时速八十公里每小时"),
-    ("线上+线下双结合", "线上加线下双结合"),
-    ("人均可支配收入增长6.5‰", "人均可支配收入增长千分之六点五"),
-    ("共1,200名志愿者参加", "共一千二百名志愿者参加"),
-    ("全长3.6公里", "全长三点六公里"),
-    ("重量约5kg", "重量约五千克"),
-    ("排放量减少12.5%", "排放量减少百分之十二点五"),
-    ("增长30%—50%", "增长百分之三十到百分之五十"),
-    ("比分为3:2", "比分为三比二"),
-    ("以1:2告负", "以一比二告负"),
-    ("有87.49分提高到117.14分", "有八十七点四九分提高到一百一十七点一四分"),
-    ("一期工程投资1.2亿", "一期工程投资一点二亿"),
-    ("全年接待游客超100万人次", "全年接待游客超一百万人次"),
-    ("河道长度约2.5km", "河道长度约二点五公里"),
-    ("第二季度GDP环比增长", "第二季度吉迪批环比增长"),
-    ("全镇共有12个网格", "全镇共有十二个网格"),
-    ("村（社区）负责人", "村（社区）负责人"),
-    ("全方位 多角度", "全方位，多角度"),
-    ("他说:明天见", "他说：明天见"),
-    ("真的吗?是的!", "真的吗？是的！"),
-    ("“平安三率”宣传", "“平安三率”宣传"),
-    ("集装箱(空箱)", "集装箱（空箱）"),
-    ("本月25日前完成", "本月二十五日前完成"),
-    ("2025年1—2月", "二零二五年一到二月"),
-    ("2万余人参与", "两万余人参与"),
-    ("约50%的居民", "约百分之五十的居民"),
-    ("共计3.5万元", "共计三点五万元"),
-]
+GOLDEN_FILE = Path(__file__).with_name("golden_pairs.tsv")
+LEXICON = load_lexicon(Path(__file__).parents[2] / "voices" / LEXICON_FILE)
+RULES_AT_LEAST_THREE = (
+    "two-er", "two-liang", "year-title", "year-brackets", "year-range", "date-range",
+    "em-dash-range", "place", "code", "per-unit", "money-per", "spacing", "acronym", "lexicon",
+    "spelled", "fullwidth", "hotline", "yuan", "pressure", "temperature",
+)  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "spoken"), GOLDEN)
-def test_golden_for_the_offline_voice(text: str, spoken: str) -> None:
-    assert normalize(text, spell_letters=True) == spoken
+def _golden() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in GOLDEN_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            rule, text, spoken = line.split("\t")
+            rows.append((rule, text, spoken))
+    return rows
+
+
+GOLDEN = _golden()
+
+
+@pytest.mark.parametrize(("rule", "text", "spoken"), GOLDEN)
+def test_golden_for_the_offline_voice(rule: str, text: str, spoken: str) -> None:
+    assert normalize(text, spell_letters=True, lexicon=LEXICON) == spoken, rule
 
 
 def test_golden_table_is_large_and_clean() -> None:
-    assert len(GOLDEN) >= 80
-    for _, spoken in GOLDEN:
+    assert len(GOLDEN) >= 200
+    counts = Counter(rule for rule, _, _ in GOLDEN)
+    for rule in RULES_AT_LEAST_THREE:
+        assert counts[rule] >= 3, rule
+    assert len({text for _, text, _ in GOLDEN}) == len(GOLDEN), "a printed text appears twice"
+    for _, _, spoken in GOLDEN:
         assert not re.search(r"[0-9A-Za-z]", spoken), spoken
         assert not re.search(r"[!-/:-@\[-`{-~]", spoken), spoken
 
 
 @pytest.mark.parametrize(
     ("text", "spoken"),
-    [("5G基站", "五G基站"), ("下载APP", "下载APP"), ("PM2.5浓度", "PM二点五浓度")],
+    [
+        ("5G基站", "五G基站"),
+        ("下载APP", "下载APP"),
+        ("PM2.5浓度", "PM二点五浓度"),
+        ("将在 Netflix 上线", "将在Netflix上线"),
+        ("据WHO统计", "据WHO统计"),
+        ("在Netflix and Spotify上", "在Netflix and Spotify上"),
+        ("iPhone 15发布", "iPhone 十五发布"),
+    ],
 )
-def test_letters_stay_for_a_voice_that_reads_english(text: str, spoken: str) -> None:
-    assert normalize(text, spell_letters=False) == spoken
+def test_latin_words_go_through_as_written_for_a_voice_that_reads_english(text: str, spoken: str) -> None:
+    assert normalize(text, spell_letters=False, lexicon=LEXICON) == spoken
 
 
 @pytest.mark.parametrize(
@@ -132,6 +80,14 @@ def test_letters_stay_for_a_voice_that_reads_english(text: str, spoken: str) -> 
         ("2万元/平方米", "2万元每平方米"),
         ("1,200元", "1200元"),
         ("2025-03-14", "2025年3月14日"),
+        ("２０１１－０８－２３", "2011年8月23日"),
+        ("高达 9000 万", "高达9000万"),
+        ("620—2路", "六二零杠二路"),
+        ("1994年—2001年", "1994年到2001年"),
+        ("10mg/kg", "10毫克每千克"),
+        ("20元/人/天", "每人每天20元"),
+        ("7月2日", "7月二日"),
+        ("2包", "两包"),
     ],
 )
 def test_pre_rules(text: str, rewritten: str) -> None:
@@ -142,3 +98,38 @@ def test_read_digits_and_spell_latin() -> None:
     assert read_digits("110") == "幺幺零"
     assert read_digits("2025", phone=False) == "二零二五"
     assert spell_latin("APP和pm") == "诶批批和批艾姆"
+    assert spell_latin("Z") == "泽德"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("将在Netflix和Spotify上线，GDP增长5%", ("Spotify",)),
+        ("重5kg，时速80km/h，PM2.5", ()),
+        ("Keep和keep都要拼读，Keep只列一次", ("Keep", "keep")),
+        ("全长3公里", ()),
+    ],
+)
+def test_spelled_words_are_the_ones_an_editor_should_add(text: str, words: tuple[str, ...]) -> None:
+    assert spelled_words(text, LEXICON) == words
+
+
+def test_capitalised_lexicon_words_match_only_in_capitals() -> None:
+    lexicon = parse_lexicon('[latin]\n"WHO" = { say = "世卫组织" }\n"Netflix" = { say = "奈飞" }', "test")
+    assert normalize("WHO说who", spell_letters=True, lexicon=lexicon) == "世卫组织说达布留艾尺欧"
+    assert normalize("netflix", spell_letters=True, lexicon=lexicon) == "奈飞"
+    assert lexicon.find("据WHO统计") == ("WHO",)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ['"奈飞" = { say = "奈飞" }', '"Netflix" = { say = "Netflix" }', '"Netflix" = { pinyin = "nai4 fei1" }'],
+)
+def test_bad_latin_entries_are_refused(entry: str) -> None:
+    with pytest.raises(ProfileError, match="invalid lexicon"):
+        parse_lexicon(f"[latin]\n{entry}", "test.toml")
+
+
+def test_the_shipped_lexicon_reads_letter_names_right() -> None:
+    entry = next(e for e in LEXICON.entries if e.word == "艾勒")
+    assert entry.pinyin == ("ai4", "le4")
