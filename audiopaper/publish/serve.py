@@ -34,6 +34,7 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".m3u": "audio/x-mpegurl; charset=utf-8",
 }
 """Content-Type by file suffix; anything else is application/octet-stream."""
 
