@@ -52,6 +52,7 @@ app = typer.Typer(
     help="Turn a Chinese newspaper's pages into an audio edition and podcast feed.",
 )
 
+
 def _version(value: bool) -> None:
     if value:
         from audiopaper import __version__
@@ -70,11 +71,16 @@ def main_options(
     """Turn a Chinese newspaper's pages into an audio edition and podcast feed."""
 
 
-Author = Annotated[str | None, typer.Option(help="itunes:author (default: the paper's name); kept in show.json.")]
+Author = Annotated[
+    str | None, typer.Option(help="itunes:author (default: the paper's name); kept in show.json.")
+]
 OwnerName = Annotated[str | None, typer.Option(help="itunes:owner name (default: the paper's name); kept.")]
-OwnerEmail = Annotated[str | None, typer.Option(help="itunes:owner email (Apple verifies shows by it); kept.")]
+OwnerEmail = Annotated[
+    str | None, typer.Option(help="itunes:owner email (Apple verifies shows by it); kept.")
+]
 PublishHour = Annotated[
-    int | None, typer.Option(help="Local hour episodes are dated at on their date (default 6); kept.", min=0, max=23)
+    int | None,
+    typer.Option(help="Local hour episodes are dated at on their date (default 6); kept.", min=0, max=23),
 ]
 TimeZone = Annotated[str | None, typer.Option(help="The paper's time zone (default Asia/Shanghai); kept.")]
 

@@ -60,7 +60,9 @@ def test_render_with_fake_engine(tmp_path: Path) -> None:
     assert len(manifest["articles"]) == 4
     for article in manifest["articles"]:
         assert (edition / article["file"]).exists()
-    assert len(ID3(str(edition / "qing-mei-ri-bao-2025-03-14.mp3")).getall("CHAP")) == 6  # opening, 4, closing
+    assert (
+        len(ID3(str(edition / "qing-mei-ri-bao-2025-03-14.mp3")).getall("CHAP")) == 6
+    )  # opening, 4, closing
     assert manifest["audio"] == "qing-mei-ri-bao-2025-03-14.mp3"
     assert not (edition / "edition.mp3").exists()  # no old name for an edition never published with it
     feed = (out / "feed.xml").read_text()
@@ -134,7 +136,10 @@ def test_feed_rebuilds_from_out(tmp_path: Path) -> None:
     (out / "feed.xml").unlink()
     result = runner.invoke(app, ["feed", "--out", str(out), "--base-url", "https://news.example/"])
     assert result.exit_code == 0, result.output
-    assert "https://news.example/editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3" in (out / "feed.xml").read_text()
+    assert (
+        "https://news.example/editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3"
+        in (out / "feed.xml").read_text()
+    )
 
 
 def test_version() -> None:
@@ -148,13 +153,17 @@ def test_version() -> None:
 def test_feed_options_are_kept_and_checked(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "editions").mkdir(parents=True)
-    result = runner.invoke(app, ["feed", "--out", str(out), "--owner-email", "radio@example.org", "--publish-hour", "7"])
+    result = runner.invoke(
+        app, ["feed", "--out", str(out), "--owner-email", "radio@example.org", "--publish-hour", "7"]
+    )
     assert result.exit_code == 0, result.output
     show = json.loads((out / "show.json").read_text(encoding="utf-8"))
     assert show["owner_email"] == "radio@example.org" and show["publish_hour"] == 7
     result = runner.invoke(app, ["feed", "--out", str(out), "--time-zone", "Nowhere/Land"])
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == ["error: unknown time zone 'Nowhere/Land'; use a name like Asia/Shanghai"]
+    assert result.stderr.strip().splitlines() == [
+        "error: unknown time zone 'Nowhere/Land'; use a name like Asia/Shanghai"
+    ]
     assert json.loads((out / "show.json").read_text(encoding="utf-8"))["publish_hour"] == 7
 
 

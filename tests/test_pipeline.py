@@ -35,9 +35,7 @@ def check_edition(edition_dir: Path) -> dict:  # type: ignore[type-arg]
     assert [c.start_time for c in chapters] == [round(a["start"] * 1000) for a in sections]
     assert [c.sub_frames["TIT2"].text[0] for c in chapters] == [a["title"] for a in sections]
     assert chapters[0].start_time == 0 and chapters[-1].end_time == round(duration * 1000)
-    assert ffmpeg_chapter_starts_ms(audio) == pytest.approx(
-        [c.start_time for c in chapters], abs=50
-    )
+    assert ffmpeg_chapter_starts_ms(audio) == pytest.approx([c.start_time for c in chapters], abs=50)
     return manifest  # type: ignore[no-any-return]
 
 

@@ -189,7 +189,10 @@ def test_full_disk_fails_in_one_line_and_keeps_the_previous_edition(tmp_path: Pa
             render_command(out, tmp_path / "cache", "2025-03-13"), capture_output=True, text=True
         )
         assert ok.returncode == 0, ok.stderr
-        before = {p: p.read_bytes() for p in (out / "feed.xml", out / "editions/2025-03-13/jin-ri-xin-wen-2025-03-13.mp3")}
+        before = {
+            p: p.read_bytes()
+            for p in (out / "feed.xml", out / "editions/2025-03-13/jin-ri-xin-wen-2025-03-13.mp3")
+        }
         big = tmp_path / "big.md"
         big.write_text(EXAMPLE_PAGE.read_text(encoding="utf-8") * 6, encoding="utf-8")
         full = subprocess.run(

@@ -43,7 +43,6 @@ _MIN_LOUDNESS_S = 0.4
 """pyloudnorm needs at least one 400 ms gating block."""
 
 
-
 def chime(sample_rate_hz: int) -> Samples:
     """A soft two-note bell (E5 then A5) with decaying partials, generated in code."""
     t = np.arange(int(CHIME_S * sample_rate_hz), dtype=np.float64) / sample_rate_hz

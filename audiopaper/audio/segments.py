@@ -147,7 +147,11 @@ class SegmentBuilder:
                 return None
             os.utime(mp3)
             gapless = Gapless(
-                int(meta["frames"]), int(meta["bytes"]), int(meta["delay"]), int(meta["padding"]), int(meta["crc"])
+                int(meta["frames"]),
+                int(meta["bytes"]),
+                int(meta["delay"]),
+                int(meta["padding"]),
+                int(meta["crc"]),
             )
             return Segment(mp3, gapless, tuple((int(a), int(b)) for a, b in meta["lines"]))
         except (OSError, ValueError, KeyError, TypeError):

@@ -231,5 +231,7 @@ def lay_out(
         articles=timed,
         cues=tuple(cues),
         opening=TimedSection(OPENING_TITLE, 0.0, first_start, tuple(opening_lines)),
-        closing=TimedSection(CLOSING_TITLE, ends[-1] if ends else first_start, duration_s, tuple(closing_lines)),
+        closing=TimedSection(
+            CLOSING_TITLE, ends[-1] if ends else first_start, duration_s, tuple(closing_lines)
+        ),
     )

@@ -22,7 +22,9 @@ LINE_CHARS = 20
 CUE_LINES = 2
 """Lines in one cue, at most."""
 
-_TOKEN = re.compile(r"[A-Za-z0-9０-９.,:/%％+\-‰℃°]+[，。、；：！？,.;:!?）」』”’》)]*|.[，。、；：！？）」』”’》)]*", re.S)
+_TOKEN = re.compile(
+    r"[A-Za-z0-9０-９.,:/%％+\-‰℃°]+[，。、；：！？,.;:!?）」』”’》)]*|.[，。、；：！？）」』”’》)]*", re.S
+)
 """A piece that must not be broken: a run of Latin letters, digits and number signs, or one
 character, each with the closing punctuation after it (no line starts with a comma)."""
 
@@ -80,7 +82,7 @@ def spoken_length(text: str) -> int:
 
     try:
         return len(normalize(text, spell_letters=True))
-    except Exception:  # noqa: BLE001 - a weight only; the printed length is a fair fallback
+    except Exception:
         return len(text)
 
 

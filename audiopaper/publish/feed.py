@@ -26,7 +26,16 @@ from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
 from audiopaper.publish.show import ShowSettings, load_show, podcast_guid, update_show
 
-__all__ = ["NAMESPACES", "build_feed", "clock", "feed_xml", "pub_date", "podcast_guid", "show_notes", "write_feed"]
+__all__ = [
+    "NAMESPACES",
+    "build_feed",
+    "clock",
+    "feed_xml",
+    "podcast_guid",
+    "pub_date",
+    "show_notes",
+    "write_feed",
+]
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -47,7 +47,12 @@ def _section(section: ManifestSection | None) -> dict[str, Any] | None:
     if section is None:
         return None
     lines = [_line(line) for line in section.lines]
-    return {"title": section.title, "start": round(section.start, 3), "end": round(section.end, 3), "lines": lines}
+    return {
+        "title": section.title,
+        "start": round(section.start, 3),
+        "end": round(section.end, 3),
+        "lines": lines,
+    }
 
 
 def player_data(manifest: EditionManifest) -> dict[str, Any]:
@@ -170,7 +175,10 @@ def write_pages(out_dir: Path) -> list[Path]:
         written.append(path)
         written += write_playlists(out_dir, manifest, latest=number == 0)
         if number == 0:
-            for prefix, target in (("", out_dir / "index.html"), ("../", out_dir / LATEST_DIR / "index.html")):
+            for prefix, target in (
+                ("", out_dir / "index.html"),
+                ("../", out_dir / LATEST_DIR / "index.html"),
+            ):
                 index = player_page(
                     manifest,
                     audio_src=f"{prefix}{EDITIONS_DIR}/{day}/{manifest.audio}",

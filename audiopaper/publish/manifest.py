@@ -353,7 +353,9 @@ class _Reader:
                 )
                 for s in self.items(data, "sentences")
             ),
-            heading=tuple(self.line(item) for item in self.items(data, "heading")) if "heading" in data else (),
+            heading=tuple(self.line(item) for item in self.items(data, "heading"))
+            if "heading" in data
+            else (),
         )
 
 

@@ -20,7 +20,7 @@ PLAYLIST_NAME = "articles.m3u"
 
 def _seconds(path: Path) -> int:
     try:
-        return round(MP3(str(path)).info.length)
+        return round(float(MP3(str(path)).info.length))
     except (MutagenError, OSError):
         return -1  # M3U's "unknown length"
 

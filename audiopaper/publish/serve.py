@@ -123,8 +123,9 @@ class OutHandler(BaseHTTPRequestHandler):
     def _feed_for_host(self) -> bytes | None:
         """The feed with links to the address this request reached, or None to serve the file."""
         host = self.headers.get("Host") or ""
+        address = self.server.server_address
         if not _HOST.match(host):
-            host = f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+            host = f"{address[0]}:{address[1]}" if isinstance(address, tuple) else "127.0.0.1"
         try:
             return build_feed(self.root, f"http://{host}/")
         except (AudiopaperError, OSError) as error:

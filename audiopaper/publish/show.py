@@ -67,7 +67,9 @@ class ShowSettings:
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise OptionError(f"unknown time zone {self.time_zone!r}; use a name like Asia/Shanghai") from error
+            raise OptionError(
+                f"unknown time zone {self.time_zone!r}; use a name like Asia/Shanghai"
+            ) from error
         if self.owner_email and ("@" not in self.owner_email or any(c.isspace() for c in self.owner_email)):
             raise OptionError(f"--owner-email {self.owner_email!r} is not an email address")
 

@@ -1,14 +1,13 @@
 """ID3v2.3 tags: title, paper, date, cover, and chapters (CHAP under a CTOC) in time order."""
 
-
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from collections.abc import Sequence
 
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, CTOCFlags
 

@@ -100,7 +100,10 @@ def test_joined_file_has_exact_info_frame(tmp_path: Path) -> None:
     assert info["tag_crc"] == info["tag_crc_expected"]
     expected = info["frames"] * SAMPLES_PER_FRAME - info["delay"] - info["padding"]
     # What a gapless decoder outputs: every segment's frames, less the first delay and last padding.
-    assert expected == sum(p.gapless.frames for p in pieces[:-1]) * SAMPLES_PER_FRAME + pieces[-1].gapless.samples
+    assert (
+        expected
+        == sum(p.gapless.frames for p in pieces[:-1]) * SAMPLES_PER_FRAME + pieces[-1].gapless.samples
+    )
     assert decoded_samples(joined) == expected
     mp3 = MP3(str(joined))
     assert mp3.info.length == pytest.approx(expected / 44_100, abs=1e-9)

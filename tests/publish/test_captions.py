@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from audiopaper.audio.timeline import Cue
@@ -28,7 +30,7 @@ def test_long_sentence_becomes_cues_of_two_lines_timed_by_spoken_length() -> Non
     assert all(len(line) <= LINE_CHARS for c in cues for line in c.text.split("\n"))
     assert "".join(c.text.replace("\n", "") for c in cues) == text
     assert cues[0].start_s == 10.0 and cues[-1].end_s == 20.0
-    assert all(a.end_s == b.start_s for a, b in zip(cues, cues[1:], strict=False))
+    assert all(a.end_s == b.start_s for a, b in itertools.pairwise(cues))
     durations = [c.end_s - c.start_s for c in cues]
     weights = [len(c.text.replace("\n", "")) * (3 if "2" in c.text else 1) for c in cues]
     assert durations == pytest.approx([10.0 * w / sum(weights) for w in weights])

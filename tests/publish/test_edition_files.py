@@ -61,7 +61,10 @@ def make_edition(directory: Path) -> AssembledEdition:
     for index, title in enumerate(TITLES, start=1):
         start = 10.0 * index
         sentence = TimedSentence(f"第{index}句。", f"第{index}句。", start + 1, start + 3)
-        heading = (Cue(f"第{index}篇", f"第{index}篇", start, start + 0.5), Cue(title, title, start + 0.5, start + 1))
+        heading = (
+            Cue(f"第{index}篇", f"第{index}篇", start, start + 0.5),
+            Cue(title, title, start + 0.5, start + 1),
+        )
         articles.append(TimedArticle(index, title, None, start, start + 9, (sentence,), heading))
         cues.append(Cue(sentence.text, sentence.spoken, sentence.start_s, sentence.end_s))
         audio.append(encoded(directory / f"segment-{index}.mp3", 1.0))
@@ -163,7 +166,9 @@ def test_old_url_keeps_working_for_a_re_rendered_edition(published: Path, tmp_pa
     (previous / "edition.mp3").write_bytes(b"old")
     assert keep_legacy_name(published, previous, AUDIO)
     assert (published / "edition.mp3").read_bytes() == (published / AUDIO).read_bytes()
-    assert (published / "edition.mp3").stat().st_ino == (published / AUDIO).stat().st_ino  # a link, not a copy
+    assert (published / "edition.mp3").stat().st_ino == (
+        published / AUDIO
+    ).stat().st_ino  # a link, not a copy
 
 
 def test_cover_is_embedded_as_a_small_jpeg(tmp_path: Path) -> None:

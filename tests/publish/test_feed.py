@@ -176,7 +176,13 @@ def test_pub_date_is_the_papers_morning(
 
 def test_owner_and_author_are_configurable(tmp_path: Path) -> None:
     add_edition(tmp_path, "2025-03-14")
-    update_show(tmp_path, "https://a.example/", author="青梅日报社", owner_name="新媒体部", owner_email="audio@example.org")
+    update_show(
+        tmp_path,
+        "https://a.example/",
+        author="青梅日报社",
+        owner_name="新媒体部",
+        owner_email="audio@example.org",
+    )
     channel = ET.fromstring(write_feed(tmp_path, "https://a.example/").read_bytes()).find("channel")
     assert channel is not None
     assert channel.findtext(f"{ITUNES}author") == "青梅日报社"

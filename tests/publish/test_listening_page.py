@@ -98,6 +98,8 @@ def test_write_pages_for_every_edition(tmp_path: Path) -> None:
     assert (tmp_path / "latest/articles.m3u").read_text(encoding="utf-8") == (
         "#EXTM3U\n#PLAYLIST:青梅日报 2025-03-14\n#EXTINF:-1,1. 第一条新闻\n../editions/2025-03-14/articles/01-a.mp3\n"
     )
-    assert (tmp_path / "editions/2025-03-13/articles.m3u").read_text(encoding="utf-8").endswith(
-        "\narticles/01-a.mp3\n"
+    assert (
+        (tmp_path / "editions/2025-03-13/articles.m3u")
+        .read_text(encoding="utf-8")
+        .endswith("\narticles/01-a.mp3\n")
     )

@@ -227,7 +227,9 @@ def test_hostile_page_runs_no_script_anywhere(tmp_path: Path, browser: Any) -> N
         assert page.evaluate("document.querySelectorAll('img, a[href^=\"javascript\"]').length") == 0
 
 
-def test_controls_stay_on_screen_while_playing_and_after_seeking(site: tuple[str, Path], browser: Any) -> None:
+def test_controls_stay_on_screen_while_playing_and_after_seeking(
+    site: tuple[str, Path], browser: Any
+) -> None:
     base, _ = site
     page = open_page(browser, base + "editions/2025-03-14/index.html")
     page.click("#play")

@@ -42,7 +42,9 @@ def test_gpodder_subscribes_updates_and_downloads(tmp_path: Path, standard_profi
     try:
         base_url = f"http://127.0.0.1:{server.server_address[1]}/"
         for number, day in enumerate((date(2025, 3, 14), date(2025, 3, 15))):
-            options = RenderOptions(out_dir=out, day=day, profile=standard_profile, base_url=base_url, paper="青梅日报")
+            options = RenderOptions(
+                out_dir=out, day=day, profile=standard_profile, base_url=base_url, paper="青梅日报"
+            )
             result = render([EXAMPLE_PAGE], options, fake_synthesizer(cache_dir=tmp_path / "cache"))
             editions.append(result.edition_dir / result.manifest.audio)
             if number == 0:

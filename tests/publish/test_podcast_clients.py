@@ -41,7 +41,9 @@ def site(tmp_path: Path, standard_profile: Profile) -> Iterator[Site]:
     cache = tmp_path / "cache"
 
     def render_day(day: date) -> Path:
-        options = RenderOptions(out_dir=out, day=day, profile=standard_profile, base_url=base, paper="青梅日报")
+        options = RenderOptions(
+            out_dir=out, day=day, profile=standard_profile, base_url=base, paper="青梅日报"
+        )
         result = render([EXAMPLE_PAGE], options, fake_synthesizer(cache_dir=cache))
         return result.edition_dir / result.manifest.audio
 
@@ -62,15 +64,21 @@ def test_podget_keeps_both_editions(site: Site) -> None:
     base, home, render_day = site
     config, library = home / "podget", home / "library"
     config.mkdir()
-    subprocess.run(["podget", "-d", str(config), "--create-config", "podgetrc"], check=True, capture_output=True)
+    subprocess.run(
+        ["podget", "-d", str(config), "--create-config", "podgetrc"], check=True, capture_output=True
+    )
     rc = config / "podgetrc"
     lines = rc.read_text().splitlines()
-    rc.write_text("\n".join(f"DIR_LIBRARY={library}" if x.startswith("DIR_LIBRARY=") else x for x in lines) + "\n")
+    rc.write_text(
+        "\n".join(f"DIR_LIBRARY={library}" if x.startswith("DIR_LIBRARY=") else x for x in lines) + "\n"
+    )
     (config / "serverlist").write_text(f"{base}feed.xml News Qingmei\n")
     editions = []
     for day in DAYS:
         editions.append(render_day(day))
-        result = subprocess.run(["podget", "-d", str(config), "-s"], capture_output=True, text=True, timeout=180)
+        result = subprocess.run(
+            ["podget", "-d", str(config), "-s"], capture_output=True, text=True, timeout=180
+        )
         assert result.returncode == 0, result.stdout + result.stderr
     downloaded = [p for p in (library / "News" / "Qingmei").iterdir() if p.suffix == ".mp3"]
     assert_kept_every_edition(downloaded, editions)
@@ -112,7 +120,17 @@ def test_podboat_keeps_both_editions(site: Site) -> None:
     editions = []
     for day in DAYS:
         editions.append(render_day(day))
-        reload = ["newsboat", "-u", str(home / "urls"), "-C", str(config), "-c", str(home / "cache.db"), "-x", "reload"]
+        reload = [
+            "newsboat",
+            "-u",
+            str(home / "urls"),
+            "-C",
+            str(config),
+            "-c",
+            str(home / "cache.db"),
+            "-x",
+            "reload",
+        ]
         subprocess.run(reload, env=env, check=True, capture_output=True, timeout=120)
         expected = [(downloads / p.name, p.stat().st_size) for p in editions]
         run_podboat(home, config, queue, expected)
