@@ -54,6 +54,50 @@ app = typer.Typer(
     help="Turn a Chinese newspaper's pages into an audio edition and podcast feed.",
 )
 
+
+def _version(value: bool) -> None:
+    if value:
+        from audiopaper import __version__
+
+        typer.echo(f"audiopaper {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Turn a Chinese newspaper's pages into an audio edition and podcast feed."""
+
+
+Author = Annotated[
+    str | None, typer.Option(help="itunes:author (default: the paper's name); kept in show.json.")
+]
+OwnerName = Annotated[str | None, typer.Option(help="itunes:owner name (default: the paper's name); kept.")]
+OwnerEmail = Annotated[
+    str | None, typer.Option(help="itunes:owner email (Apple verifies shows by it); kept.")
+]
+PublishHour = Annotated[
+    int | None,
+    typer.Option(help="Local hour episodes are dated at on their date (default 6); kept.", min=0, max=23),
+]
+TimeZone = Annotated[str | None, typer.Option(help="The paper's time zone (default Asia/Shanghai); kept.")]
+
+
+def _update_show(out: Path, base_url: str, **settings: str | int | None) -> None:
+    """Save the show settings given on the command line (the others stay as they are)."""
+    from audiopaper.publish.show import update_show
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        update_show(out, base_url, **settings)
+    except OSError as error:
+        raise OptionError(f"cannot write {out}: {error.strerror}; choose a writable --out") from error
+
+
 Pages = Annotated[
     list[Path], typer.Argument(help="Page files (.md/.txt, UTF-8 or GB18030).", show_default=False)
 ]
@@ -149,6 +193,11 @@ def render_command(
         Path | None,
         typer.Option(help="Sentence audio cache (default: $AUDIOPAPER_CACHE_DIR or the user cache)."),
     ] = None,
+    author: Author = None,
+    owner_name: OwnerName = None,
+    owner_email: OwnerEmail = None,
+    publish_hour: PublishHour = None,
+    time_zone: TimeZone = None,
 ) -> None:
     """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
     if engine not in ENGINE_NAMES:
@@ -164,6 +213,10 @@ def render_command(
         )  # fmt: skip
     except ValueError as error:
         raise OptionError(str(error)) from error
+    _update_show(
+        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
+        publish_hour=publish_hour, time_zone=time_zone,
+    )  # fmt: skip
     spec = EngineSpec(
         choose_engine(engine),
         chosen_profile.offline_speed,
@@ -280,13 +333,22 @@ def feed_command(
         str | None, typer.Option(help="The newspaper's name (default: from the editions).")
     ] = None,
     cover: Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")] = None,
+    author: Author = None,
+    owner_name: OwnerName = None,
+    owner_email: OwnerEmail = None,
+    publish_hour: PublishHour = None,
+    time_zone: TimeZone = None,
 ) -> None:
-    """Rebuild feed.xml and the listening pages from the editions already in --out."""
+    """Rebuild feed.xml, the listening pages, out/latest/ and the playlists from the editions in --out."""
     from audiopaper.publish.listening_page import write_pages
 
     if not (out / "editions").is_dir():
         raise OptionError(f"{out} has no editions/; render an edition first")
     check_base_url(base_url)
+    _update_show(
+        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
+        publish_hour=publish_hour, time_zone=time_zone,
+    )  # fmt: skip
     typer.echo(str(write_feed(out, base_url, paper=paper, cover=cover)))
     for page in write_pages(out):
         _say(f"page: {page}")
@@ -310,7 +372,11 @@ def serve_command(
         server = make_server(out, host, port)
     except OSError as error:
         raise OptionError(f"cannot listen on {host}:{port}: {error.strerror}; try another --port") from error
-    _say(f"serving {out} at http://{host}:{server.server_address[1]}/ (feed: /feed.xml); Ctrl-C stops")
+    address = f"http://{host}:{server.server_address[1]}/"
+    _say(
+        f"serving {out} at {address} (feed: {address}feed.xml, links rewritten for the address "
+        "each listener uses; today's paper: /latest/); Ctrl-C stops"
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

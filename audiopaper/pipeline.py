@@ -18,11 +18,12 @@ from audiopaper.audio.assemble import assemble_edition
 from audiopaper.errors import OptionError, OutputError
 from audiopaper.profiles import Profile
 from audiopaper.publish.cover import install_cover, validate_cover
-from audiopaper.publish.edition_files import write_edition_files
+from audiopaper.publish.edition_files import keep_legacy_name, write_edition_files
 from audiopaper.publish.feed import write_feed
 from audiopaper.publish.listening_page import write_pages
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.outdir import (
+    EDITIONS_DIR,
     describe_os_error,
     install_edition,
     locked_output,
@@ -33,7 +34,7 @@ from audiopaper.publish.tags import EditionMeta, cover_for_tags
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import read_page
 from audiopaper.text.lexicon import default_lexicon
-from audiopaper.text.script import Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
@@ -130,6 +131,22 @@ def make_script(cleaning: CleanResult, traits: EngineTraits, profile: Profile | 
     return build_script(cleaning.articles, speech_options_for(traits, profile))
 
 
+def printed_frame(titles: Sequence[str], *, paper: str, day: date) -> Frame:
+    """The edition's frame as a reader sees it (digits, printed titles), for captions and pages.
+
+    It mirrors the wording of text.script.edition_frame, which gives only the spoken form;
+    tests/test_pipeline.py checks that normalizing these lines gives that frame's lines.
+    """
+    when = f"{day.year}年{day.month}月{day.day}日"
+    announcements = tuple(f"第{i}篇" for i in range(1, len(titles) + 1))
+    return Frame(
+        intro=f"欢迎收听{paper}。今天是{when}，{WEEKDAYS[day.weekday()]}。本期共有{len(titles)}篇报道。",
+        toc=("本期导读。", *(f"{a}，{t}。" for a, t in zip(announcements, titles, strict=True))),
+        announcements=announcements,
+        outro=f"以上就是{paper}{when}的全部内容。感谢您的收听，我们明天再会。",
+    )
+
+
 def render(
     paths: Sequence[Path],
     options: RenderOptions,
@@ -186,6 +203,7 @@ def _publish(
             progress=progress,
             synthesis_progress=synthesis_progress,
             presenter=presenter,
+            show_frame=lambda titles: printed_frame(titles, paper=options.paper, day=options.day),
         )
         meta = EditionMeta(
             paper=options.paper,
@@ -207,6 +225,7 @@ def _publish(
         manifest = write_edition_files(
             staging, meta, assembled, cover_jpeg=cover_for_tags(cover), synthesis=synthesis
         )
+        keep_legacy_name(staging, options.out_dir / EDITIONS_DIR / options.day.isoformat(), manifest.audio)
         edition_dir = install_edition(staging, options.out_dir, options.day)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

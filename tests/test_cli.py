@@ -70,14 +70,19 @@ def test_render_with_fake_engine(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     edition = out / "editions" / "2025-03-14"
-    assert result.stdout.strip() == str(edition / "edition.mp3")
+    assert result.stdout.strip() == str(edition / "qing-mei-ri-bao-2025-03-14.mp3")
     manifest = json.loads((edition / "edition.json").read_text(encoding="utf-8"))
     assert manifest["engine"] == "fake"
     assert len(manifest["articles"]) == 4
     for article in manifest["articles"]:
         assert (edition / article["file"]).exists()
-    assert len(ID3(str(edition / "edition.mp3")).getall("CHAP")) == 4
-    assert "https://example.org/qm/editions/2025-03-14/edition.mp3" in (out / "feed.xml").read_text()
+    assert (
+        len(ID3(str(edition / "qing-mei-ri-bao-2025-03-14.mp3")).getall("CHAP")) == 6
+    )  # opening, 4, closing
+    assert manifest["audio"] == "qing-mei-ri-bao-2025-03-14.mp3"
+    assert not (edition / "edition.mp3").exists()  # no old name for an edition never published with it
+    feed = (out / "feed.xml").read_text()
+    assert "https://example.org/qm/editions/2025-03-14/qing-mei-ri-bao-2025-03-14.mp3" in feed
     assert "done: 4 articles" in result.stderr
 
 
@@ -147,7 +152,35 @@ def test_feed_rebuilds_from_out(tmp_path: Path) -> None:
     (out / "feed.xml").unlink()
     result = runner.invoke(app, ["feed", "--out", str(out), "--base-url", "https://news.example/"])
     assert result.exit_code == 0, result.output
-    assert "https://news.example/editions/2025-03-14/edition.mp3" in (out / "feed.xml").read_text()
+    assert (
+        "https://news.example/editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3"
+        in (out / "feed.xml").read_text()
+    )
+
+
+def test_version() -> None:
+    from audiopaper import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"audiopaper {__version__}\n"
+
+
+def test_feed_options_are_kept_and_checked(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "editions").mkdir(parents=True)
+    result = runner.invoke(
+        app, ["feed", "--out", str(out), "--owner-email", "radio@example.org", "--publish-hour", "7"]
+    )
+    assert result.exit_code == 0, result.output
+    show = json.loads((out / "show.json").read_text(encoding="utf-8"))
+    assert show["owner_email"] == "radio@example.org" and show["publish_hour"] == 7
+    result = runner.invoke(app, ["feed", "--out", str(out), "--time-zone", "Nowhere/Land"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: unknown time zone 'Nowhere/Land'; use a name like Asia/Shanghai"
+    ]
+    assert json.loads((out / "show.json").read_text(encoding="utf-8"))["publish_hour"] == 7
 
 
 def test_sample_script_is_clean_for_the_offline_voice(sample_page: Path) -> None:

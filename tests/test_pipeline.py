@@ -18,10 +18,11 @@ from tests.conftest import fake_synthesizer
 
 
 def check_edition(edition_dir: Path) -> dict:  # type: ignore[type-arg]
-    """Every sentence inside edition.mp3, in order; chapters match the manifest."""
+    """Every sentence inside the edition MP3, in order; chapters match the manifest."""
     manifest = json.loads((edition_dir / "edition.json").read_text(encoding="utf-8"))
-    duration = MP3(str(edition_dir / "edition.mp3")).info.length
-    assert manifest["duration"] == pytest.approx(duration, abs=0.2)
+    audio = edition_dir / manifest["audio"]
+    duration = MP3(str(audio)).info.length
+    assert manifest["duration"] == pytest.approx(duration, abs=1e-3)
     previous = 0.0
     for article in manifest["articles"]:
         assert previous <= article["start"] < article["end"] <= duration
@@ -29,12 +30,12 @@ def check_edition(edition_dir: Path) -> dict:  # type: ignore[type-arg]
             assert article["start"] <= sentence["start"] < sentence["end"] <= article["end"]
             assert sentence["start"] >= previous
             previous = sentence["end"]
-    chapters = sorted(ID3(str(edition_dir / "edition.mp3")).getall("CHAP"), key=lambda c: c.start_time)
-    assert [c.start_time for c in chapters] == [round(a["start"] * 1000) for a in manifest["articles"]]
-    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == [a["title"] for a in manifest["articles"]]
-    assert ffmpeg_chapter_starts_ms(edition_dir / "edition.mp3") == pytest.approx(
-        [c.start_time for c in chapters], abs=50
-    )
+    chapters = sorted(ID3(str(audio)).getall("CHAP"), key=lambda c: c.start_time)
+    sections = [manifest["opening"], *manifest["articles"], manifest["closing"]]
+    assert [c.start_time for c in chapters] == [round(a["start"] * 1000) for a in sections]
+    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == [a["title"] for a in sections]
+    assert chapters[0].start_time == 0 and chapters[-1].end_time == round(duration * 1000)
+    assert ffmpeg_chapter_starts_ms(audio) == pytest.approx([c.start_time for c in chapters], abs=50)
     return manifest  # type: ignore[no-any-return]
 
 
@@ -97,7 +98,7 @@ def test_small_page_renders_with_the_offline_voice(
         for sentence in article["sentences"]:
             seconds = sentence["end"] - sentence["start"]
             assert len(sentence["spoken"]) * 0.1 < seconds < len(sentence["spoken"]) * 0.5
-    integrated, true_peak = measure_loudness(result.edition_dir / "edition.mp3")
+    integrated, true_peak = measure_loudness(result.edition_dir / result.manifest.audio)
     assert -17.0 <= integrated <= -15.0
     assert true_peak <= -1.0
 
@@ -123,3 +124,60 @@ def test_two_cold_renders_are_byte_identical(tmp_path: Path, standard_profile: P
     assert len(mp3s) == 3  # the edition and its two articles
     for relative in mp3s:
         assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
+
+
+def test_printed_frame_says_what_the_spoken_frame_says() -> None:
+    """printed_frame mirrors text.script.edition_frame's wording: normalized, it is the spoken frame."""
+    from audiopaper.pipeline import printed_frame
+    from audiopaper.text.normalize import normalize
+    from audiopaper.text.script import SpeechOptions, edition_frame
+
+    titles = ["河边新修步道", "社区开设手机课堂"]
+    day = date(2025, 3, 14)
+    spoken = edition_frame(titles, paper="青梅日报", day=day, options=SpeechOptions(spell_letters=True))
+    printed = printed_frame(titles, paper="青梅日报", day=day)
+    assert "2025年3月14日" in printed.intro and "2篇" in printed.intro
+    for shown, heard in [(printed.intro, spoken.intro), (printed.outro, spoken.outro),
+                         *zip(printed.toc, spoken.toc, strict=True),
+                         *zip(printed.announcements, spoken.announcements, strict=True)]:  # fmt: skip
+        assert normalize(shown, spell_letters=True) == heard
+
+
+def test_times_match_the_decoded_audio_and_captions_show_digits(
+    tmp_path: Path, standard_profile: Profile, write_page
+) -> None:  # type: ignore[no-untyped-def]
+    """A gapless decoder (ffmpeg) puts each sentence's sound where edition.json says it starts."""
+    import subprocess
+
+    import imageio_ffmpeg
+    import numpy as np
+
+    page = write_page("## 热线开通\n\n本报讯 咨询电话0573-85120000，工作日可以拨打。今年增长12.6%。\n")
+    result = render([page], RenderOptions(out_dir=tmp_path, day=date(2025, 3, 14), profile=standard_profile),
+                    fake_synthesizer())  # fmt: skip
+    audio = result.edition_dir / result.manifest.audio
+    pcm = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(audio), "-f", "s16le", "-"],
+                         capture_output=True, check=True).stdout  # fmt: skip
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    assert len(samples) == round(result.manifest.duration * 44_100)
+    for sentence in result.manifest.articles[0].sentences:
+        at = round(sentence.start * 44_100)
+        before, after = samples[at - 441 : at - 44], samples[at + 44 : at + 441]  # 9 ms either side
+        assert np.sqrt(np.mean(before**2)) < 30 < np.sqrt(np.mean(after**2)), sentence.text
+    vtt = (result.edition_dir / "transcript.vtt").read_text(encoding="utf-8")
+    assert "0573-85120000" in vtt and "12.6%" in vtt and "幺二" not in vtt
+    assert "欢迎收听今日新闻。今天是2025年3月14日" in vtt.replace("\n", "")
+
+
+def test_re_rendering_an_edition_published_as_edition_mp3_keeps_that_url(
+    tmp_path: Path, standard_profile: Profile, write_page
+) -> None:  # type: ignore[no-untyped-def]
+    page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
+    old = tmp_path / "editions" / "2025-03-14"
+    old.mkdir(parents=True)
+    (old / "edition.mp3").write_bytes(b"published by an earlier version")
+    result = render([page], RenderOptions(out_dir=tmp_path, day=date(2025, 3, 14), profile=standard_profile),
+                    fake_synthesizer())  # fmt: skip
+    new = result.edition_dir / result.manifest.audio
+    assert result.manifest.audio == "jin-ri-xin-wen-2025-03-14.mp3"
+    assert (result.edition_dir / "edition.mp3").read_bytes() == new.read_bytes()

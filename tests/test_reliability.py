@@ -53,7 +53,7 @@ def check_published(out: Path) -> list[str]:
         enclosure = item.find("enclosure")
         assert enclosure is not None
         day = enclosure.get("url", "").split("/editions/")[1].split("/")[0]
-        mp3 = out / "editions" / day / "edition.mp3"
+        mp3 = out / "editions" / day / enclosure.get("url", "").rsplit("/", 1)[1]
         if not mp3.exists():
             problems.append(f"feed lists {day} but its MP3 is missing")
             continue
@@ -82,7 +82,7 @@ def processes_using(path: Path) -> list[int]:
 def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     subprocess.run(render_command(out, cache, "2025-03-13"), check=True, capture_output=True)
-    yesterday = (out / "editions/2025-03-13/edition.mp3").read_bytes()
+    yesterday = (out / "editions/2025-03-13/jin-ri-xin-wen-2025-03-13.mp3").read_bytes()
     started = time.perf_counter()
     subprocess.run(
         render_command(out, tmp_path / "cache-timing", "2025-03-20"), check=True, capture_output=True
@@ -108,7 +108,7 @@ def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None
     time.sleep(0.5)
     assert processes_using(out) == [], "workers of killed renders are still running"
     assert damage == []
-    assert (out / "editions/2025-03-13/edition.mp3").read_bytes() == yesterday
+    assert (out / "editions/2025-03-13/jin-ri-xin-wen-2025-03-13.mp3").read_bytes() == yesterday
     assert not list((out / "editions").glob(".*"))
     last = json.loads((out / "editions/2025-03-14/edition.json").read_text(encoding="utf-8"))
     assert last["synthesis"]["from_cache"] > 0  # the rerun reused the cache
@@ -121,7 +121,7 @@ def test_a_closed_stderr_does_not_stop_a_render(tmp_path: Path) -> None:
     assert process.stderr is not None
     process.stderr.close()  # like `audiopaper render … 2>&1 | head -2`
     assert process.wait(timeout=120) == 0
-    assert (out / "editions/2025-03-14/edition.mp3").exists()
+    assert (out / "editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3").exists()
 
 
 def test_a_second_render_into_the_same_out_refuses_clearly(tmp_path: Path) -> None:
@@ -161,9 +161,9 @@ def test_two_renders_sharing_one_cache_both_finish(tmp_path: Path) -> None:
                              stderr=subprocess.PIPE, text=True) for name in ("out-a", "out-b")]  # fmt: skip
     for run in runs:
         assert run.wait() == 0, run.stderr.read() if run.stderr else ""
-    a = (tmp_path / "out-a/editions/2025-03-14/edition.mp3").read_bytes()
-    b = (tmp_path / "out-b/editions/2025-03-14/edition.mp3").read_bytes()
-    assert MP3(str(tmp_path / "out-a/editions/2025-03-14/edition.mp3")).info.length > 30
+    a = (tmp_path / "out-a/editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3").read_bytes()
+    b = (tmp_path / "out-b/editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3").read_bytes()
+    assert MP3(str(tmp_path / "out-a/editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3")).info.length > 30
     assert len(a) == len(b)
     assert not list(cache.rglob("*.tmp")) and not list(cache.rglob(".*"))
 
@@ -189,7 +189,10 @@ def test_full_disk_fails_in_one_line_and_keeps_the_previous_edition(tmp_path: Pa
             render_command(out, tmp_path / "cache", "2025-03-13"), capture_output=True, text=True
         )
         assert ok.returncode == 0, ok.stderr
-        before = {p: p.read_bytes() for p in (out / "feed.xml", out / "editions/2025-03-13/edition.mp3")}
+        before = {
+            p: p.read_bytes()
+            for p in (out / "feed.xml", out / "editions/2025-03-13/jin-ri-xin-wen-2025-03-13.mp3")
+        }
         big = tmp_path / "big.md"
         big.write_text(EXAMPLE_PAGE.read_text(encoding="utf-8") * 6, encoding="utf-8")
         full = subprocess.run(

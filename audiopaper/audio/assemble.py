@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from audiopaper.audio.segments import (
     Segment,
@@ -24,6 +23,7 @@ from audiopaper.audio.segments import (
     opening_parts,
 )
 from audiopaper.audio.timeline import Placement, Timeline, lay_out
+from audiopaper.audio.xing import EncodedPiece
 from audiopaper.errors import AudiopaperError, EncodeError
 from audiopaper.profiles import Profile
 from audiopaper.text.script import ArticleScript, Frame
@@ -39,10 +39,10 @@ class AssembledEdition:
     timeline: Timeline
     """Chapters, sentences and cues with their times in the joined MP3."""
 
-    chain: tuple[Path, ...]
-    """Encoded segments (in the cache) whose bytes, joined in order, are the edition MP3."""
+    chain: tuple[EncodedPiece, ...]
+    """Encoded segments (in the cache) whose frames, joined in order, are the edition MP3."""
 
-    article_audio: tuple[Path, ...]
+    article_audio: tuple[EncodedPiece, ...]
     """Each kept article's own encoded segment, in chapter order: its article MP3."""
 
     skipped: tuple[str, ...]
@@ -122,8 +122,9 @@ def encode_articles(
     return EncodedArticles(tuple(kept), tuple(skipped))
 
 
-def _placement(segment: Segment, texts: Sequence[str]) -> Placement:
-    return Placement(segment.frames, segment.lines, tuple(texts))
+def _placement(segment: Segment, texts: Sequence[str], shown: Sequence[str] = ()) -> Placement:
+    unused = segment.gapless.delay + segment.gapless.padding
+    return Placement(segment.frames, segment.lines, tuple(texts), tuple(shown), unused)
 
 
 def assemble_edition(
@@ -135,12 +136,15 @@ def assemble_edition(
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
+    show_frame: Callable[[Sequence[str]], Frame] | None = None,
 ) -> AssembledEdition:
     """Synthesize what is missing, build every segment and lay the edition out.
 
     ``make_frame`` gets the spoken titles of the articles that made it, so the intro's
     count and the table of contents are true. ``presenter``, when given, speaks the intro,
     contents, announcements and outro in its own voice; the articles stay in the reader's.
+    ``show_frame`` gets their printed titles and gives the same frame as printed (numbers
+    as digits) for captions and the listening page; without it they show the spoken form.
     """
     builder = SegmentBuilder(synthesizer, profile, presenter)
     planned = make_frame([s.title_spoken for s in scripts])
@@ -155,44 +159,57 @@ def assemble_edition(
         raise EncodeError("no article could be synthesized; see the messages above")
     frame = make_frame([script.title_spoken for script, _ in encoded.kept])
     builder.voices["presenter"].prepare([frame.intro, *frame.toc, *frame.announcements, frame.outro])
+    shown = show_frame([script.article.title for script, _ in encoded.kept]) if show_frame else frame
     progress("joining the edition")
-    return _join(builder, frame, encoded)
+    return _join(builder, frame, shown, encoded)
 
 
-def _join(builder: SegmentBuilder, frame: Frame, encoded: EncodedArticles) -> AssembledEdition:
-    """Build the frame's segments and lay opening, articles and closing out in order."""
+def _join(builder: SegmentBuilder, frame: Frame, shown: Frame, encoded: EncodedArticles) -> AssembledEdition:
+    """Build the frame's segments and lay opening, articles and closing out in order.
+
+    ``frame`` is what is spoken; ``shown`` the same frame as printed, for captions.
+    """
     profile = builder.profile
-    opening = [(builder.build(parts), builder.texts(parts)) for parts in opening_parts(frame, profile)]
+    opening = [
+        (builder.build(parts), builder.texts(parts), builder.texts(printed))
+        for parts, printed in zip(opening_parts(frame, profile), opening_parts(shown, profile), strict=True)
+    ]
     announcements = [
-        (builder.build(parts), builder.texts(parts))
-        for parts in (announcement_parts(line, profile) for line in frame.announcements)
+        (builder.build(announcement_parts(line, profile)), [line], [printed])
+        for line, printed in zip(frame.announcements, shown.announcements, strict=True)
     ]
     closing_list = closing_parts(frame, profile)
-    closing = (builder.build(closing_list), builder.texts(closing_list))
-    articles = [
+    closing = (builder.build(closing_list), builder.texts(closing_list), [shown.outro])
+    bodies = [
         (
             script,
-            _placement(*announcement),
-            _placement(segment, [script.title_spoken, *(s.spoken for s in script.sentences)]),
+            _placement(
+                segment,
+                [script.title_spoken, *(s.spoken for s in script.sentences)],
+                [script.article.title, *(s.text for s in script.sentences)],
+            ),
         )
-        for (script, segment), announcement in zip(encoded.kept, announcements, strict=True)
+        for script, segment in encoded.kept
     ]
     timeline = lay_out(
         [_placement(*segment) for segment in opening],
-        articles,
+        [
+            (script, _placement(*announced), body)
+            for (script, body), announced in zip(bodies, announcements, strict=True)
+        ],
         _placement(*closing),
         engine_rate_hz=builder.rate,
         mp3_rate_hz=profile.mp3_sample_rate_hz,
         article_gap_s=profile.pauses.article_ms / 1000,
     )
-    chain = [segment.mp3 for segment, _ in opening]
-    for (announced, _), (_, segment) in zip(announcements, encoded.kept, strict=True):
-        chain += [announced.mp3, segment.mp3]
-    chain.append(closing[0].mp3)
+    chain: list[EncodedPiece] = [segment for segment, _, _ in opening]
+    for (announced, _, _), (_, segment) in zip(announcements, encoded.kept, strict=True):
+        chain += [announced, segment]
+    chain.append(closing[0])
     return AssembledEdition(
         timeline=timeline,
         chain=tuple(chain),
-        article_audio=tuple(segment.mp3 for _, segment in encoded.kept),
+        article_audio=tuple(segment for _, segment in encoded.kept),
         skipped=encoded.skipped,
         segments_encoded=builder.encoded,
     )

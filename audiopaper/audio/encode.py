@@ -2,8 +2,9 @@
 
 Every segment of an edition (the opening, each announcement, each article, the outro) is
 brought to the target loudness on its own and encoded once, as frames that can be joined:
-LAME starts each segment with a fresh bit reservoir, and without a gapless header every
-segment's audio starts CODEC_DELAY_SAMPLES into it, so times stay exact after joining.
+LAME starts each segment with a fresh bit reservoir, and ffmpeg writes an Info frame
+with the segment's exact frame count, encoder delay, end padding and CRC, which the
+publish stage reads to write one Info frame for each joined file (audio/xing.py).
 """
 
 from __future__ import annotations
@@ -35,21 +36,11 @@ LAME_QUALITY = 7
 """LAME's algorithm quality (0 best, 9 fastest). 7 encodes 20 minutes of speech in 4.8 s
 instead of 10.5 s at the default, with no audible difference for mono speech at 96 kbps."""
 
-SAMPLES_PER_FRAME = 1152
-"""PCM samples in one MPEG-1 Layer III frame."""
-
-CODEC_DELAY_SAMPLES = 1105
-"""Where the audio starts in a LAME-encoded stream without a gapless header: the encoder's
-576 samples plus the decoder's 529 (measured here: a click at 22050 decoded at 23155)."""
-
 CHIME_S = 1.6
 """Length of the chime that opens and closes the edition."""
 
 _MIN_LOUDNESS_S = 0.4
 """pyloudnorm needs at least one 400 ms gating block."""
-
-_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
-_SAMPLE_RATES_HZ = (44_100, 48_000, 32_000)
 
 
 def chime(sample_rate_hz: int) -> Samples:
@@ -112,7 +103,8 @@ def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
 class Mp3Writer:
     """Streams float32 samples into ffmpeg (from the imageio-ffmpeg wheel) to make a CBR MP3.
 
-    A lookahead limiter keeps peaks under LIMIT_DBFS; ffmpeg resamples to 44.1 kHz.
+    A lookahead limiter keeps peaks under LIMIT_DBFS; ffmpeg resamples to 44.1 kHz. The
+    file starts with ffmpeg's Info frame (xing.split_info_frame reads and removes it).
     """
 
     def __init__(
@@ -135,7 +127,7 @@ class Mp3Writer:
             "-af", f"alimiter=limit={limit:.4f}:attack=5:release=50:level=disabled",
             "-ar", str(mp3_sample_rate_hz), "-ac", "1",
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(LAME_QUALITY),
-            "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "0",
+            "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "1",
             "-f", "mp3", "-y", str(path),
         ]
         # fmt: on
@@ -190,27 +182,3 @@ def measure_loudness(path: Path) -> tuple[float, float]:
     if not integrated or not peak:
         raise EncodeError(f"could not read ffmpeg's loudness summary for {path.name}")
     return float(integrated.group(1)), float(peak.group(1))
-
-
-def count_mp3_frames(data: bytes) -> int:
-    """Number of MPEG-1 Layer III frames in ``data`` (no ID3 tag, no Xing header expected).
-
-    Written here because mutagen reports a length but not the frame count, and the
-    edition's timing is built from exact frame counts of its segments.
-    """
-    count = 0
-    position = 0
-    while position + 4 <= len(data):
-        header = int.from_bytes(data[position : position + 4], "big")
-        if header >> 21 != 0x7FF or (header >> 19) & 3 != 3 or (header >> 17) & 3 != 1:
-            raise EncodeError(f"not an MPEG-1 Layer III frame at byte {position}")
-        bitrate = _BITRATES_KBPS[(header >> 12) & 0xF] * 1000
-        rate_index = (header >> 10) & 3
-        if not bitrate or rate_index == 3:
-            raise EncodeError(f"invalid MP3 frame header at byte {position}")
-        padding = (header >> 9) & 1
-        position += 144 * bitrate // _SAMPLE_RATES_HZ[rate_index] + padding
-        count += 1
-    if position != len(data):
-        raise EncodeError("the MP3 data ends inside a frame")
-    return count

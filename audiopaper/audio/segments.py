@@ -27,17 +27,17 @@ from audiopaper.audio.encode import (
     TARGET_LUFS,
     Mp3Writer,
     chime,
-    count_mp3_frames,
     normalize_loudness,
     silence,
 )
+from audiopaper.audio.xing import EncodedPiece, Gapless, split_info_frame
 from audiopaper.errors import EncodeError
 from audiopaper.profiles import Profile
 from audiopaper.text.script import ArticleScript, Frame
 from audiopaper.voice.engine import Samples
 from audiopaper.voice.scheduler import Synthesizer
 
-SEGMENT_VERSION = "segment-v1"
+SEGMENT_VERSION = "segment-v2"
 """Changes whenever the way segments are built changes, so cached segments are redone."""
 
 CHIME = "chime-v1"
@@ -53,17 +53,17 @@ SPOKEN = ("speech", "presenter")
 
 
 @dataclass(frozen=True)
-class Segment:
-    """An encoded piece of the edition, stored in the cache."""
-
-    mp3: Path
-    """The encoded frames (no tags)."""
-
-    frames: int
-    """Number of MP3 frames."""
+class Segment(EncodedPiece):
+    """An encoded piece of the edition, stored in the cache: its frames (no tags, no Info
+    frame) and what ffmpeg's Info frame said about them."""
 
     lines: tuple[tuple[int, int], ...]
     """Start and end, in engine samples from the segment's start, of each speech part."""
+
+    @property
+    def frames(self) -> int:
+        """Number of MP3 frames."""
+        return self.gapless.frames
 
 
 class SegmentBuilder:
@@ -121,16 +121,19 @@ class SegmentBuilder:
             except BaseException:
                 writer.abort()
                 raise
-            data = temp.read_bytes()
-            frames = count_mp3_frames(data)
+            gapless, frames = split_info_frame(temp.read_bytes())
+            temp.write_bytes(frames)
             os.replace(temp, mp3)
         finally:
             temp.unlink(missing_ok=True)
-        meta = {"frames": frames, "bytes": len(data), "lines": [list(x) for x in lines]}
+        meta = {
+            "frames": gapless.frames, "bytes": gapless.audio_bytes, "delay": gapless.delay,
+            "padding": gapless.padding, "crc": gapless.music_crc, "lines": [list(x) for x in lines],
+        }  # fmt: skip
         self.cache.put_file(key, ".json", json.dumps(meta).encode())
         with self._count_lock:
             self.encoded += 1
-        return Segment(mp3, frames, lines)
+        return Segment(mp3, gapless, lines)
 
     def _cached(self, key: str) -> Segment | None:
         """The cached segment, or None when absent, trimmed away or damaged."""
@@ -143,7 +146,14 @@ class SegmentBuilder:
             if mp3.stat().st_size != meta["bytes"]:
                 return None
             os.utime(mp3)
-            return Segment(mp3, int(meta["frames"]), tuple((int(a), int(b)) for a, b in meta["lines"]))
+            gapless = Gapless(
+                int(meta["frames"]),
+                int(meta["bytes"]),
+                int(meta["delay"]),
+                int(meta["padding"]),
+                int(meta["crc"]),
+            )
+            return Segment(mp3, gapless, tuple((int(a), int(b)) for a, b in meta["lines"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # damaged: build it again
 

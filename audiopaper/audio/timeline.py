@@ -2,8 +2,11 @@
 
 A pure function of the segments' frame counts and their lines' sample offsets, so it is
 exact (no decoding, no estimate) and testable without audio. MP3 frames are the unit of
-joining: a segment of F frames lasts F × 1152 samples at the MP3's rate, and the encoder's
-delay shifts the audio inside each segment by the same number of samples.
+joining: a segment of F frames lasts F × 1152 samples at the MP3's rate. Every segment
+starts with LAME's encoder delay, and the edition's Info frame tells decoders to drop the
+first segment's delay (plus their own), so in what a gapless player outputs each
+segment's audio begins exactly at its first frame's time. The edition ends where the
+last segment's real samples end (its padding is dropped too).
 """
 
 from __future__ import annotations
@@ -11,8 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from audiopaper.audio.encode import CODEC_DELAY_SAMPLES, SAMPLES_PER_FRAME
+from audiopaper.audio.xing import SAMPLES_PER_FRAME
 from audiopaper.text.script import ArticleScript
+
+OPENING_TITLE = "开头和导读"
+"""Chapter title of the opening: chime, intro and table of contents."""
+
+CLOSING_TITLE = "结束语"
+"""Chapter title of the closing words and chime."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,14 @@ class Placement:
 
     texts: tuple[str, ...]
     """The spoken lines, in order (one per entry of ``lines``)."""
+
+    shown: tuple[str, ...] = ()
+    """The same lines as printed (numbers as digits); empty means as spoken."""
+
+    unused_samples: int = 0
+    """Samples of its frames that are not its audio: LAME's encoder delay plus the end
+    padding. Gapless decoding shifts each segment's audio to its first frame, so these
+    fall at its end; only the last segment's shorten the edition."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,9 @@ class Cue:
     """One spoken line of the edition for the transcript (sentences, titles, intro…)."""
 
     text: str
+    """The line as printed (numbers as digits): what captions show."""
+
+    spoken: str
     """What is heard."""
 
     start_s: float
@@ -61,6 +81,37 @@ class Cue:
 
     end_s: float
     """End in seconds within the edition MP3."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the edition MP3: the opening, an article or the closing."""
+
+    title: str
+    """Its title as printed."""
+
+    start_s: float
+    """Start in seconds within the edition MP3."""
+
+    end_s: float
+    """End in seconds within the edition MP3."""
+
+
+@dataclass(frozen=True)
+class TimedSection:
+    """The opening or the closing: a chapter made of presenter lines."""
+
+    title: str
+    """Chapter title (OPENING_TITLE or CLOSING_TITLE)."""
+
+    start_s: float
+    """Chapter start."""
+
+    end_s: float
+    """Chapter end."""
+
+    lines: tuple[Cue, ...]
+    """Its spoken lines with their times (intro and contents, or the outro)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +136,9 @@ class TimedArticle:
     sentences: tuple[TimedSentence, ...]
     """Body sentences with their times."""
 
+    heading: tuple[Cue, ...] = ()
+    """What is read before the body: the announcement (第N篇) and the headline."""
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -99,6 +153,44 @@ class Timeline:
     cues: tuple[Cue, ...]
     """Every spoken line in order, for the transcript."""
 
+    opening: TimedSection | None = None
+    """The opening chapter (None only in hand-made timelines)."""
+
+    closing: TimedSection | None = None
+    """The closing chapter (None only in hand-made timelines)."""
+
+    @property
+    def chapters(self) -> tuple[Chapter, ...]:
+        """Every chapter in time order: the opening, each article, the closing."""
+        inner = [Chapter(a.title, a.start_s, a.end_s) for a in self.articles]
+        sections = [Chapter(s.title, s.start_s, s.end_s) for s in (self.opening, self.closing) if s]
+        return tuple(sorted([*inner, *sections], key=lambda chapter: chapter.start_s))
+
+
+def _chapters(
+    bodies: Sequence[tuple[ArticleScript, list[Cue], list[Cue]]],
+    starts: Sequence[float],
+    ends: Sequence[float],
+) -> tuple[TimedArticle, ...]:
+    """Each article's chapter from its script, heading cues, sentence cues, start and end."""
+    return tuple(
+        TimedArticle(
+            index=number,
+            title=script.article.title,
+            byline=script.article.byline,
+            start_s=start,
+            end_s=end,
+            sentences=tuple(
+                TimedSentence(s.text, s.spoken, cue.start_s, cue.end_s, s.paragraph)
+                for s, cue in zip(script.sentences, lines, strict=True)
+            ),
+            heading=tuple(heading),
+        )
+        for number, ((script, heading, lines), start, end) in enumerate(
+            zip(bodies, starts, ends, strict=True), 1
+        )
+    )
+
 
 def lay_out(
     opening: Sequence[Placement],
@@ -112,47 +204,43 @@ def lay_out(
     """Times for segments joined in order: ``opening``, each (announcement, body), ``closing``.
 
     ``article_gap_s`` is the silence that begins each announcement and the closing; a
-    chapter starts after it, at 第N篇, and ends where the next one starts.
+    chapter starts after it, at 第N篇, and ends where the next one starts. The opening
+    chapter runs from 0 to the first article, the closing from the last one to the end.
     """
     cues: list[Cue] = []
     frames_so_far = 0
 
-    def place(segment: Placement) -> tuple[float, list[tuple[float, float]]]:
+    def place(segment: Placement) -> tuple[float, list[Cue]]:
         nonlocal frames_so_far
         start_s = frames_so_far * SAMPLES_PER_FRAME / mp3_rate_hz
-        audio_start_s = start_s + CODEC_DELAY_SAMPLES / mp3_rate_hz
-        times = [
-            (audio_start_s + a / engine_rate_hz, audio_start_s + b / engine_rate_hz) for a, b in segment.lines
+        shown = segment.shown or segment.texts
+        placed = [
+            Cue(text, spoken, start_s + a / engine_rate_hz, start_s + b / engine_rate_hz)
+            for text, spoken, (a, b) in zip(shown, segment.texts, segment.lines, strict=True)
         ]
-        cues.extend(Cue(text, begin, end) for text, (begin, end) in zip(segment.texts, times, strict=True))
+        cues.extend(placed)
         frames_so_far += segment.frames
-        return start_s, times
+        return start_s, placed
 
-    for segment in opening:
-        place(segment)
+    opening_lines = [cue for segment in opening for cue in place(segment)[1]]
     starts: list[float] = []
-    bodies: list[tuple[ArticleScript, list[tuple[float, float]]]] = []
+    bodies: list[tuple[ArticleScript, list[Cue], list[Cue]]] = []
     for script, announcement, body in articles:
-        chapter_start, _ = place(announcement)
+        chapter_start, announced = place(announcement)
         starts.append(chapter_start + article_gap_s)
-        _, times = place(body)
-        bodies.append((script, times[1:]))  # the first line of a body is its title
-    closing_start, _ = place(closing)
+        _, lines = place(body)
+        bodies.append((script, [*announced, lines[0]], lines[1:]))  # a body's first line is its title
+    closing_start, closing_lines = place(closing)
+    duration_s = (frames_so_far * SAMPLES_PER_FRAME - closing.unused_samples) / mp3_rate_hz
     ends = [*starts[1:], closing_start + article_gap_s][: len(starts)]
-    timed = tuple(
-        TimedArticle(
-            index=number,
-            title=script.article.title,
-            byline=script.article.byline,
-            start_s=start,
-            end_s=end,
-            sentences=tuple(
-                TimedSentence(s.text, s.spoken, begin, finish, s.paragraph)
-                for s, (begin, finish) in zip(script.sentences, times, strict=True)
-            ),
-        )
-        for number, ((script, times), start, end) in enumerate(zip(bodies, starts, ends, strict=True), 1)
-    )
+    timed = _chapters(bodies, starts, ends)
+    first_start = starts[0] if starts else closing_start + article_gap_s
     return Timeline(
-        duration_s=frames_so_far * SAMPLES_PER_FRAME / mp3_rate_hz, articles=timed, cues=tuple(cues)
+        duration_s=duration_s,
+        articles=timed,
+        cues=tuple(cues),
+        opening=TimedSection(OPENING_TITLE, 0.0, first_start, tuple(opening_lines)),
+        closing=TimedSection(
+            CLOSING_TITLE, ends[-1] if ends else first_start, duration_s, tuple(closing_lines)
+        ),
     )

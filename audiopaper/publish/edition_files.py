@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,45 +13,49 @@ from typing import Any
 from mutagen.mp3 import MP3
 
 from audiopaper.audio.assemble import AssembledEdition
-from audiopaper.audio.timeline import Timeline
-from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest, ManifestArticle, ManifestSentence
-from audiopaper.publish.names import article_file
+from audiopaper.audio.timeline import Cue, TimedSection, Timeline
+from audiopaper.audio.xing import write_joined
+from audiopaper.publish.captions import transcript_vtt
+from audiopaper.publish.manifest import (
+    LEGACY_AUDIO_NAME,
+    MANIFEST_NAME,
+    EditionManifest,
+    ManifestArticle,
+    ManifestLine,
+    ManifestSection,
+    ManifestSentence,
+)
+from audiopaper.publish.names import article_file, edition_audio_file
 from audiopaper.publish.outdir import atomic_write_text
 from audiopaper.publish.tags import EditionMeta, write_tags
+
+_LOGGER = logging.getLogger(__name__)
 
 CHAPTERS_VERSION = "1.2.0"
 """Podcasting 2.0 JSON chapters format version."""
 
-EDITION_AUDIO = "edition.mp3"
-"""The edition MP3's file name inside its directory."""
-
-
-def _vtt_time(seconds: float) -> str:
-    milliseconds = round(seconds * 1000)
-    hours, rest = divmod(milliseconds, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
-
-
-def transcript_vtt(timeline: Timeline) -> str:
-    """WebVTT transcript: one cue per spoken line, times from the real audio."""
-    lines = ["WEBVTT", ""]
-    for number, cue in enumerate(timeline.cues, start=1):
-        text = cue.text.replace("-->", "→")
-        lines += [str(number), f"{_vtt_time(cue.start_s)} --> {_vtt_time(cue.end_s)}", text, ""]
-    return "\n".join(lines)
+__all__ = ["chapters_json", "edition_manifest", "keep_legacy_name", "transcript_vtt", "write_edition_files"]
 
 
 def chapters_json(timeline: Timeline) -> dict[str, Any]:
-    """Podcasting 2.0 chapters (startTime ascending, seconds)."""
+    """Podcasting 2.0 chapters (startTime ascending, seconds): opening, articles, closing."""
     return {
         "version": CHAPTERS_VERSION,
         "chapters": [
-            {"startTime": round(a.start_s, 3), "endTime": round(a.end_s, 3), "title": a.title}
-            for a in timeline.articles
+            {"startTime": round(c.start_s, 3), "endTime": round(c.end_s, 3), "title": c.title}
+            for c in timeline.chapters
         ],
     }
+
+
+def _lines(cues: tuple[Cue, ...]) -> tuple[ManifestLine, ...]:
+    return tuple(ManifestLine(cue.text, cue.start_s, cue.end_s) for cue in cues)
+
+
+def _section(section: TimedSection | None) -> ManifestSection | None:
+    if section is None:
+        return None
+    return ManifestSection(section.title, section.start_s, section.end_s, _lines(section.lines))
 
 
 def edition_manifest(
@@ -63,7 +69,7 @@ def edition_manifest(
         date=meta.day,
         title=meta.title,
         paper=meta.paper,
-        audio=EDITION_AUDIO,
+        audio=edition_audio_file(meta.paper, meta.day),
         engine=meta.engine,
         voice=meta.voice,
         presenter_voice=meta.presenter_voice or meta.voice,
@@ -72,6 +78,8 @@ def edition_manifest(
         published=datetime.now(UTC).replace(microsecond=0).isoformat(),
         skipped=edition.skipped,
         synthesis=dict(synthesis or {}),
+        opening=_section(edition.timeline.opening),
+        closing=_section(edition.timeline.closing),
         articles=tuple(
             ManifestArticle(
                 index=a.index,
@@ -83,6 +91,7 @@ def edition_manifest(
                 sentences=tuple(
                     ManifestSentence(s.text, s.spoken, s.start_s, s.end_s, s.paragraph) for s in a.sentences
                 ),
+                heading=_lines(a.heading),
             )
             for a in edition.timeline.articles
         ),
@@ -90,19 +99,35 @@ def edition_manifest(
 
 
 def mp3_duration_s(path: Path) -> float:
-    """Duration of an MP3 as players compute it."""
+    """Duration of an MP3 as players compute it (from its Info frame)."""
     return float(MP3(str(path)).info.length)
 
 
-def write_audio(staging: Path, edition: AssembledEdition) -> None:
-    """The edition MP3 (its segments' frames joined) and a copy of each article's segment."""
+def write_audio(staging: Path, edition: AssembledEdition, audio_name: str) -> None:
+    """The edition MP3 (its segments' frames joined) and each article's MP3, each with an Info frame."""
     (staging / "articles").mkdir(parents=True, exist_ok=True)
     for article, segment in zip(edition.timeline.articles, edition.article_audio, strict=True):
-        shutil.copyfile(segment, staging / article_file(article.index, article.title))
-    with open(staging / EDITION_AUDIO, "wb") as out:
-        for segment in edition.chain:
-            with open(segment, "rb") as source:
-                shutil.copyfileobj(source, out, 1024 * 1024)
+        write_joined(staging / article_file(article.index, article.title), [segment])
+    write_joined(staging / audio_name, edition.chain)
+
+
+def keep_legacy_name(staging: Path, previous: Path, audio_name: str) -> bool:
+    """Keep the old URL of a re-rendered edition working: ``edition.mp3`` beside the new name.
+
+    Editions rendered before files had unique names are listed in subscribers' feeds as
+    ``edition.mp3``. When such an edition is rendered again, its new MP3 is also linked
+    (a hard link, so no second copy on disk; a copy where links are impossible) under the
+    old name. Editions not rendered again keep their old file and manifest untouched.
+    """
+    if audio_name == LEGACY_AUDIO_NAME or not (previous / LEGACY_AUDIO_NAME).is_file():
+        return False
+    target = staging / LEGACY_AUDIO_NAME
+    try:
+        os.link(staging / audio_name, target)
+    except OSError:
+        shutil.copyfile(staging / audio_name, target)
+    _LOGGER.info("kept %s for feeds that list the old URL", LEGACY_AUDIO_NAME)
+    return True
 
 
 def write_edition_files(
@@ -114,17 +139,18 @@ def write_edition_files(
     synthesis: dict[str, float] | None = None,
 ) -> EditionManifest:
     """Write the MP3s, tag them, and write edition.json, chapters.json and transcript.vtt."""
-    write_audio(staging, edition)
+    audio_name = edition_audio_file(meta.paper, meta.day)
+    write_audio(staging, edition, audio_name)
     timeline = edition.timeline
-    write_tags(staging / EDITION_AUDIO, meta, timeline.articles, title=meta.title, cover_jpeg=cover_jpeg)
+    write_tags(staging / audio_name, meta, timeline.chapters, title=meta.title, cover_jpeg=cover_jpeg)
     for article in timeline.articles:
         path = staging / article_file(article.index, article.title)
         write_tags(path, meta, None, title=article.title, cover_jpeg=cover_jpeg)
-    duration = max(mp3_duration_s(staging / EDITION_AUDIO), edition.duration_s)
+    duration = mp3_duration_s(staging / audio_name)
     manifest = edition_manifest(meta, edition, duration, synthesis)
     atomic_write_text(staging / MANIFEST_NAME, manifest.to_json())
     atomic_write_text(
         staging / "chapters.json", json.dumps(chapters_json(timeline), ensure_ascii=False, indent=2)
     )
-    atomic_write_text(staging / "transcript.vtt", transcript_vtt(timeline))
+    atomic_write_text(staging / "transcript.vtt", transcript_vtt(timeline.cues))
     return manifest

@@ -4,25 +4,38 @@
 its date exists only once its edition was fully written), newest first. It carries what
 Apple Podcasts, AntennaPod, Pocket Casts and gPodder need (research/feed.md): the itunes
 tags, a square RGB cover, a stable guid per edition, exact enclosure lengths, and the
-Podcasting 2.0 guid, chapters and transcript.
+Podcasting 2.0 guid, chapters and transcript. Each episode is dated on its paper's date at
+a morning hour in the paper's time zone (show.json), not when it was rendered, so a back
+issue rendered today sorts where it belongs.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 from audiopaper.publish.cover import install_cover
 from audiopaper.publish.manifest import EditionManifest, PublishedEdition, read_published
 from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
+from audiopaper.publish.show import ShowSettings, load_show, podcast_guid, update_show
+
+__all__ = [
+    "NAMESPACES",
+    "build_feed",
+    "clock",
+    "feed_xml",
+    "podcast_guid",
+    "pub_date",
+    "show_notes",
+    "write_feed",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,18 +47,8 @@ NAMESPACES = {
 }
 """XML namespaces of the feed (the itunes URI is case-sensitive)."""
 
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-"""UUIDv5 namespace of podcast:guid (Podcasting 2.0)."""
-
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
-
-
-def podcast_guid(feed_url: str) -> str:
-    """podcast:guid: UUIDv5 of the feed URL without scheme and trailing slashes."""
-    parsed = urlparse(feed_url)
-    bare = (parsed.netloc + parsed.path).rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, /, **attrs: str) -> ET.Element:
@@ -63,18 +66,36 @@ def clock(seconds: float) -> str:
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
+def pub_date(manifest: EditionManifest, show: ShowSettings) -> datetime:
+    """When an edition is dated in the feed: its date at the show's hour in the paper's zone.
+
+    Never later than when it was rendered, so an edition rendered before that hour is not
+    dated in the future (some apps hide such episodes).
+    """
+    scheduled = datetime.combine(manifest.date, time(show.publish_hour), tzinfo=show.zone)
+    try:
+        rendered = datetime.fromisoformat(manifest.published)
+    except ValueError:
+        return scheduled.astimezone(UTC)
+    if rendered.tzinfo is None:
+        rendered = rendered.replace(tzinfo=UTC)
+    return min(scheduled, rendered).astimezone(UTC)
+
+
 def show_notes(manifest: EditionManifest) -> tuple[str, str]:
-    """Plain-text and HTML show notes with a timestamped chapter list."""
+    """Plain-text and HTML show notes with a timestamped chapter list (opening and closing too)."""
     articles = manifest.articles
-    lines = [f"{clock(a.start)} {a.title}" for a in articles]
+    lines = [f"{clock(c.start)} {c.title}" for c in manifest.chapters]
     plain = f"{manifest.title}，共{len(articles)}篇报道。\n" + "\n".join(lines)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     rich = f"<p>{html.escape(manifest.title)}，共{len(articles)}篇报道。</p><ol>{items}</ol>"
     return plain, rich
 
 
-def _channel(rss: ET.Element, base: str, feed_url: str, *, paper: str, cover_name: str) -> ET.Element:
-    """The channel element with the show's own tags (title, art, category, guid…)."""
+def _channel(
+    rss: ET.Element, base: str, feed_url: str, *, paper: str, cover_name: str, show: ShowSettings
+) -> ET.Element:
+    """The channel element with the show's own tags (title, owner, art, category, guid…)."""
     channel = _sub(rss, "channel")
     _sub(channel, "title", f"{paper}有声版")
     _sub(channel, "link", base)
@@ -82,13 +103,17 @@ def _channel(rss: ET.Element, base: str, feed_url: str, *, paper: str, cover_nam
     _sub(channel, "language", "zh-cn")
     _sub(channel, "generator", "audiopaper")
     _sub(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
-    _sub(channel, "itunes:author", paper)
+    _sub(channel, "itunes:author", show.author or paper)
+    owner = _sub(channel, "itunes:owner")
+    _sub(owner, "itunes:name", show.owner_name or paper)
+    if show.owner_email:
+        _sub(owner, "itunes:email", show.owner_email)
     _sub(channel, "itunes:image", href=urljoin(base, cover_name))
     category = _sub(channel, "itunes:category", text="News")
     _sub(category, "itunes:category", text="Daily News")
     _sub(channel, "itunes:explicit", "false")
     _sub(channel, "itunes:type", "episodic")
-    _sub(channel, "podcast:guid", podcast_guid(feed_url))
+    _sub(channel, "podcast:guid", show.podcast_guid or podcast_guid(feed_url))
     _sub(channel, "podcast:locked", "yes")
     image = _sub(channel, "image")
     _sub(image, "url", urljoin(base, cover_name))
@@ -97,60 +122,82 @@ def _channel(rss: ET.Element, base: str, feed_url: str, *, paper: str, cover_nam
     return channel
 
 
-def feed_xml(editions: Iterable[PublishedEdition], base_url: str, *, paper: str, cover_name: str) -> bytes:
+def _item(
+    channel: ET.Element, edition: PublishedEdition, edition_url: str, *, slug: str, show: ShowSettings
+) -> None:
+    """One episode: title, notes, guid, date, enclosure, duration, chapters and transcript."""
+    manifest = edition.manifest
+    day = manifest.date.isoformat()
+    plain, rich = show_notes(manifest)
+    item = _sub(channel, "item")
+    _sub(item, "title", manifest.title)
+    _sub(item, "description", plain)
+    _sub(item, "content:encoded", rich)
+    _sub(item, "link", edition_url)
+    _sub(item, "guid", f"audiopaper:{slug}:{day}", isPermaLink="false")
+    _sub(item, "pubDate", format_datetime(pub_date(manifest, show), usegmt=True))
+    _sub(
+        item,
+        "enclosure",
+        url=urljoin(edition_url, manifest.audio),
+        length=str(edition.audio_bytes),
+        type="audio/mpeg",
+    )
+    _sub(item, "itunes:duration", str(round(manifest.duration)))
+    _sub(item, "itunes:episodeType", "full")
+    _sub(item, "itunes:explicit", "false")
+    _sub(
+        item,
+        "podcast:chapters",
+        url=urljoin(edition_url, "chapters.json"),
+        type="application/json+chapters",
+    )
+    _sub(
+        item,
+        "podcast:transcript",
+        url=urljoin(edition_url, "transcript.vtt"),
+        type="text/vtt",
+        language="zh-cn",
+        rel="captions",
+    )
+
+
+def feed_xml(
+    editions: Iterable[PublishedEdition],
+    base_url: str,
+    *,
+    paper: str,
+    cover_name: str,
+    show: ShowSettings | None = None,
+) -> bytes:
     """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
+    show = show or ShowSettings(podcast_guid="")
     base = base_url if base_url.endswith("/") else base_url + "/"
     feed_url = urljoin(base, "feed.xml")
     rss = ET.Element("rss", {"version": "2.0"})
-    channel = _channel(rss, base, feed_url, paper=paper, cover_name=cover_name)
+    channel = _channel(rss, base, feed_url, paper=paper, cover_name=cover_name, show=show)
     slug = ascii_slug(paper)
     for edition in editions:
-        manifest = edition.manifest
-        day = manifest.date.isoformat()
-        edition_url = urljoin(base, f"{EDITIONS_DIR}/{day}/")
-        plain, rich = show_notes(manifest)
-        item = _sub(channel, "item")
-        _sub(item, "title", manifest.title)
-        _sub(item, "description", plain)
-        _sub(item, "content:encoded", rich)
-        _sub(item, "link", edition_url)
-        _sub(item, "guid", f"audiopaper:{slug}:{day}", isPermaLink="false")
-        published = datetime.fromisoformat(manifest.published)
-        _sub(item, "pubDate", format_datetime(published.astimezone(UTC), usegmt=True))
-        _sub(
-            item,
-            "enclosure",
-            url=urljoin(edition_url, manifest.audio),
-            length=str(edition.audio_bytes),
-            type="audio/mpeg",
-        )
-        _sub(item, "itunes:duration", str(round(manifest.duration)))
-        _sub(item, "itunes:episodeType", "full")
-        _sub(item, "itunes:explicit", "false")
-        _sub(
-            item,
-            "podcast:chapters",
-            url=urljoin(edition_url, "chapters.json"),
-            type="application/json+chapters",
-        )
-        _sub(
-            item,
-            "podcast:transcript",
-            url=urljoin(edition_url, "transcript.vtt"),
-            type="text/vtt",
-            language="zh-cn",
-            rel="captions",
-        )
+        edition_url = urljoin(base, f"{EDITIONS_DIR}/{edition.manifest.date.isoformat()}/")
+        _item(channel, edition, edition_url, slug=slug, show=show)
     ET.indent(rss)
     body: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 
 
-def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None, cover: Path | None = None) -> Path:
-    """Rebuild ``feed.xml`` (and make sure a cover exists) from every edition under ``out_dir``."""
+def build_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> bytes:
+    """The feed for the editions under ``out_dir`` as published at ``base_url`` (nothing written)."""
     editions = read_published(out_dir)
     name = paper or (editions[0].manifest.paper if editions else "") or "audiopaper"
-    cover_path = install_cover(out_dir, cover)
+    cover = next((c for c in (out_dir / "cover.jpg", out_dir / "cover.png") if c.is_file()), None)
+    cover_name = cover.name if cover else "cover.png"
+    return feed_xml(editions, base_url, paper=name, cover_name=cover_name, show=load_show(out_dir, base_url))
+
+
+def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None, cover: Path | None = None) -> Path:
+    """Rebuild ``feed.xml`` (and make sure a cover exists) from every edition under ``out_dir``."""
+    install_cover(out_dir, cover)
+    update_show(out_dir, base_url)  # creates show.json, and so the podcast:guid, the first time
     path = out_dir / "feed.xml"
-    atomic_write_bytes(path, feed_xml(editions, base_url, paper=name, cover_name=cover_path.name))
+    atomic_write_bytes(path, build_feed(out_dir, base_url, paper=paper))
     return path

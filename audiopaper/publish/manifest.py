@@ -2,8 +2,8 @@
 
 Every consumer (feed, listening pages, the CLI's summary, tools outside the project) sees
 the same fields. ``from_dict`` accepts manifests written by earlier versions (no
-``version`` field, no ``audio`` field, no ``paragraph`` per sentence) and refuses a damaged
-one with one line naming the file and the field.
+``version`` field, no ``audio`` field, no ``paragraph`` per sentence, no opening, closing
+or headings) and refuses a damaged one with one line naming the file and the field.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from audiopaper.publish.outdir import EDITIONS_DIR
 
 _LOGGER = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 2
-"""Version of edition.json's layout. 1 (implicit) was the first release's."""
+MANIFEST_VERSION = 3
+"""Version of edition.json's layout. 1 (implicit) was the first release's; 3 added the
+opening and closing chapters and the headings' times."""
 
 MANIFEST_NAME = "edition.json"
 """The manifest's file name inside an edition directory."""
@@ -51,6 +52,51 @@ class ManifestSentence:
 
 
 @dataclass(frozen=True)
+class ManifestLine:
+    """A line read around the articles' bodies (intro, contents, 第N篇, headline, outro)."""
+
+    text: str
+    """The line as printed."""
+
+    start: float
+    """Start in seconds within the edition MP3."""
+
+    end: float
+    """End in seconds within the edition MP3."""
+
+
+@dataclass(frozen=True)
+class ManifestSection:
+    """The opening (intro and contents) or the closing: a chapter that is not an article."""
+
+    title: str
+    """Chapter title."""
+
+    start: float
+    """Chapter start in seconds within the edition MP3."""
+
+    end: float
+    """Chapter end in seconds within the edition MP3."""
+
+    lines: tuple[ManifestLine, ...]
+    """Its lines with their times."""
+
+
+@dataclass(frozen=True)
+class ManifestChapter:
+    """One chapter of the edition MP3, as ID3, chapters.json and the show notes list them."""
+
+    title: str
+    """Chapter title."""
+
+    start: float
+    """Start in seconds."""
+
+    end: float
+    """End in seconds."""
+
+
+@dataclass(frozen=True)
 class ManifestArticle:
     """One article: its own MP3 and its chapter of the edition."""
 
@@ -74,6 +120,9 @@ class ManifestArticle:
 
     sentences: tuple[ManifestSentence, ...]
     """Body sentences in order."""
+
+    heading: tuple[ManifestLine, ...] = ()
+    """The announcement (第N篇) and the headline with their times."""
 
 
 @dataclass(frozen=True)
@@ -119,8 +168,21 @@ class EditionManifest:
     synthesis: dict[str, float] = field(default_factory=dict)
     """What the render cost (lines synthesized, from cache, engine seconds…), informative only."""
 
+    opening: ManifestSection | None = None
+    """The opening chapter: chime, intro and contents (None in manifests before layout 3)."""
+
+    closing: ManifestSection | None = None
+    """The closing chapter: outro and chime (None in manifests before layout 3)."""
+
     version: int = MANIFEST_VERSION
     """Layout version."""
+
+    @property
+    def chapters(self) -> tuple[ManifestChapter, ...]:
+        """Every chapter in time order: the opening, each article, the closing."""
+        articles = [ManifestChapter(a.title, a.start, a.end) for a in self.articles]
+        sections = [ManifestChapter(s.title, s.start, s.end) for s in (self.opening, self.closing) if s]
+        return tuple(sorted([*articles, *sections], key=lambda chapter: chapter.start))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document, in DESIGN.md's layout (times rounded to milliseconds)."""
@@ -138,6 +200,8 @@ class EditionManifest:
             "published": self.published,
             "skipped": list(self.skipped),
             "synthesis": dict(self.synthesis),
+            "opening": _section_dict(self.opening),
+            "closing": _section_dict(self.closing),
             "articles": [
                 {
                     "index": a.index,
@@ -146,6 +210,7 @@ class EditionManifest:
                     "file": a.file,
                     "start": round(a.start, 3),
                     "end": round(a.end, 3),
+                    "heading": [_line_dict(line) for line in a.heading],
                     "sentences": [
                         {
                             "text": s.text,
@@ -196,6 +261,8 @@ class EditionManifest:
             profile=str(data.get("profile") or "standard"),
             skipped=tuple(str(line) for line in data.get("skipped") or ()),
             synthesis={str(k): v for k, v in synthesis.items()} if isinstance(synthesis, dict) else {},
+            opening=reader.section(data, "opening"),
+            closing=reader.section(data, "closing"),
             version=MANIFEST_VERSION,
         )
 
@@ -207,6 +274,21 @@ class EditionManifest:
         except (OSError, UnicodeDecodeError, ValueError) as error:
             raise ManifestError(f"cannot read {path}: {error}; render that edition again") from error
         return cls.from_dict(data, source=str(path))
+
+
+def _line_dict(line: ManifestLine) -> dict[str, Any]:
+    return {"text": line.text, "start": round(line.start, 3), "end": round(line.end, 3)}
+
+
+def _section_dict(section: ManifestSection | None) -> dict[str, Any] | None:
+    if section is None:
+        return None
+    return {
+        "title": section.title,
+        "start": round(section.start, 3),
+        "end": round(section.end, 3),
+        "lines": [_line_dict(line) for line in section.lines],
+    }
 
 
 class _Reader:
@@ -236,6 +318,22 @@ class _Reader:
             raise self._missing(key)
         return value
 
+    def line(self, data: dict[str, Any]) -> ManifestLine:
+        return ManifestLine(self.text(data, "text"), self.number(data, "start"), self.number(data, "end"))
+
+    def section(self, data: dict[str, Any], key: str) -> ManifestSection | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self._missing(key)
+        return ManifestSection(
+            title=self.text(value, "title"),
+            start=self.number(value, "start"),
+            end=self.number(value, "end"),
+            lines=tuple(self.line(item) for item in self.items(value, "lines")),
+        )
+
     def article(self, data: dict[str, Any]) -> ManifestArticle:
         byline = data.get("byline")
         return ManifestArticle(
@@ -255,6 +353,9 @@ class _Reader:
                 )
                 for s in self.items(data, "sentences")
             ),
+            heading=tuple(self.line(item) for item in self.items(data, "heading"))
+            if "heading" in data
+            else (),
         )
 
 

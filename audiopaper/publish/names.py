@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 
 def ascii_slug(title: str, *, max_chars: int = 40) -> str:
@@ -18,3 +19,12 @@ def ascii_slug(title: str, *, max_chars: int = 40) -> str:
 def article_file(index: int, title: str) -> str:
     """An article MP3's path relative to its edition directory: ``articles/NN-slug.mp3``."""
     return f"articles/{index:02d}-{ascii_slug(title)}.mp3"
+
+
+def edition_audio_file(paper: str, day: date) -> str:
+    """The edition MP3's file name: paper slug and date, e.g. ``qing-mei-ri-bao-2025-03-14.mp3``.
+
+    Unique per paper and date, so podcast clients that save every episode under its URL's
+    file name keep every episode (with one name for all, podget and podboat overwrote them).
+    """
+    return f"{ascii_slug(paper)}-{day.isoformat()}.mp3"

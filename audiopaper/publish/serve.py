@@ -6,6 +6,11 @@ unsatisfiable ranges, content types for every file the publish stage writes, COR
 transcripts and chapters, and no way out of the served directory (``..``, encoded
 variants, absolute paths, symlinks pointing outside). For the internet, publish ``out/``
 to any static host instead and render with ``--base-url``.
+
+``/feed.xml`` is built afresh for the address the request was made to (its Host header),
+so a phone on the home network that reaches the server at 192.168.1.5:8000 gets episode
+links to 192.168.1.5:8000, whatever ``--base-url`` the feed on disk was written for. The
+podcast:guid stays the one kept in show.json; the file on disk is not changed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from audiopaper.errors import AudiopaperError
+from audiopaper.publish.feed import build_feed
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,6 +42,7 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".m3u": "audio/x-mpegurl; charset=utf-8",
 }
 """Content-Type by file suffix; anything else is application/octet-stream."""
 
@@ -44,6 +53,11 @@ CHUNK_BYTES = 64 * 1024
 """Bytes sent per write."""
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_HOST = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
+"""A Host header that can stand in a URL (name or IPv4, or bracketed IPv6, and a port)."""
+
+FEED_PATH = "/feed.xml"
+"""The feed's path: served rewritten for the address it is reached at."""
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
@@ -106,7 +120,29 @@ class OutHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._serve(send_body=True)
 
+    def _feed_for_host(self) -> bytes | None:
+        """The feed with links to the address this request reached, or None to serve the file."""
+        host = self.headers.get("Host") or ""
+        address = self.server.server_address
+        if not _HOST.match(host):
+            host = f"{address[0]}:{address[1]}" if isinstance(address, tuple) else "127.0.0.1"
+        try:
+            return build_feed(self.root, f"http://{host}/")
+        except (AudiopaperError, OSError) as error:
+            _LOGGER.warning("serving feed.xml as written: %s", error)
+            return None
+
     def _serve(self, *, send_body: bool) -> None:
+        if urlsplit(self.path).path == FEED_PATH and (self.root / FEED_PATH[1:]).is_file():
+            body = self._feed_for_host()
+            if body is not None:
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Length", str(len(body)))
+                self._common_headers(self.root / FEED_PATH[1:])
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(body)
+                return
         try:
             path = resolve(self.root, self.path)
         except UnicodeDecodeError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, CTOCFlags
 
-from audiopaper.audio.timeline import TimedArticle
+from audiopaper.audio.timeline import Chapter
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,12 @@ def cover_for_tags(cover: Path) -> bytes:
 def write_tags(
     mp3_path: Path,
     meta: EditionMeta,
-    chapters: tuple[TimedArticle, ...] | None,
+    chapters: Sequence[Chapter] | None,
     *,
     title: str,
     cover_jpeg: bytes | None = None,
 ) -> None:
-    """ID3v2.3 tags and cover; with ``chapters``, one CHAP per article under a top-level CTOC."""
+    """ID3v2.3 tags and cover; with ``chapters``, one CHAP each (ch000, ch001…) under a top-level CTOC."""
     tags = _TimeOrderedID3()
     tags.add(TIT2(encoding=3, text=[title]))
     tags.add(TPE1(encoding=3, text=[meta.paper]))
@@ -106,15 +107,15 @@ def write_tags(
         tags.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="cover", data=cover_jpeg))
     if chapters is not None:
         ids = []
-        for article in chapters:
-            element = chapter_id(article.index)
+        for number, chapter in enumerate(chapters):
+            element = chapter_id(number)
             ids.append(element)
             tags.add(
                 CHAP(
                     element_id=element,
-                    start_time=round(article.start_s * 1000),
-                    end_time=round(article.end_s * 1000),
-                    sub_frames=[TIT2(encoding=3, text=[article.title])],
+                    start_time=round(chapter.start_s * 1000),
+                    end_time=round(chapter.end_s * 1000),
+                    sub_frames=[TIT2(encoding=3, text=[chapter.title])],
                 )
             )
         tags.add(

@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
+from mutagen.mp3 import MP3
 
 from audiopaper.audio.assemble import AssembledEdition
 from audiopaper.audio.encode import Mp3Writer, silence
-from audiopaper.audio.timeline import Cue, TimedArticle, TimedSentence, Timeline
-from audiopaper.publish.edition_files import transcript_vtt, write_edition_files
+from audiopaper.audio.timeline import Cue, TimedArticle, TimedSection, TimedSentence, Timeline
+from audiopaper.audio.xing import EncodedPiece, split_info_frame
+from audiopaper.publish.edition_files import keep_legacy_name, transcript_vtt, write_edition_files
 from audiopaper.publish.outdir import atomic_write_text, install_edition
 from audiopaper.publish.tags import EditionMeta
+from tests.audio.test_xing import decoded_samples, read_info_frame
 
 META = EditionMeta(paper="青梅日报", day=date(2025, 3, 14), engine="fake", voice="tone", profile="standard")
 TITLES = ["短", "一个长得多的标题，让这一章的帧更大", "中等长度标题"]
@@ -38,27 +41,38 @@ def raw_frame_ids(path: Path) -> list[str]:
     return ids
 
 
+AUDIO = "qing-mei-ri-bao-2025-03-14.mp3"
+
+
+def encoded(path: Path, seconds: float, rate: int = 24_000) -> EncodedPiece:
+    """Silence encoded as segments are: ffmpeg's Info frame split off."""
+    writer = Mp3Writer(path, rate)
+    writer.write(silence(seconds, rate))
+    writer.close()
+    gapless, frames = split_info_frame(path.read_bytes())
+    path.write_bytes(frames)
+    return EncodedPiece(path, gapless)
+
+
 def make_edition(directory: Path) -> AssembledEdition:
-    """A small edition of silent audio with three articles, its segments written into ``directory``."""
+    """A small edition of silent audio: an opening, three articles and a closing."""
     directory.mkdir(parents=True, exist_ok=True)
-    rate = 24_000
     articles, cues, audio = [], [], []
     for index, title in enumerate(TITLES, start=1):
         start = 10.0 * index
         sentence = TimedSentence(f"第{index}句。", f"第{index}句。", start + 1, start + 3)
-        articles.append(TimedArticle(index, title, None, start, start + 9, (sentence,)))
-        cues.append(Cue(sentence.spoken, sentence.start_s, sentence.end_s))
-        writer = Mp3Writer(directory / f"segment-{index}.mp3", rate)
-        writer.write(silence(1.0, rate))
-        writer.close()
-        audio.append(directory / f"segment-{index}.mp3")
-    writer = Mp3Writer(directory / "whole.mp3", rate)
-    writer.write(silence(41.0, rate))
-    writer.close()
-    timeline = Timeline(duration_s=41.0, articles=tuple(articles), cues=tuple(cues))
-    return AssembledEdition(
-        timeline, chain=(directory / "whole.mp3",), article_audio=tuple(audio), skipped=()
-    )
+        heading = (
+            Cue(f"第{index}篇", f"第{index}篇", start, start + 0.5),
+            Cue(title, title, start + 0.5, start + 1),
+        )
+        articles.append(TimedArticle(index, title, None, start, start + 9, (sentence,), heading))
+        cues.append(Cue(sentence.text, sentence.spoken, sentence.start_s, sentence.end_s))
+        audio.append(encoded(directory / f"segment-{index}.mp3", 1.0))
+    whole = encoded(directory / "whole.mp3", 41.0)
+    opening = TimedSection("开头和导读", 0.0, 10.0, (Cue("欢迎收听。", "欢迎收听。", 1.0, 2.0),))
+    closing = TimedSection("结束语", 39.0, 41.0, (Cue("再会。", "再会。", 39.5, 40.0),))
+    timeline = Timeline(41.0, tuple(articles), tuple(cues), opening, closing)
+    return AssembledEdition(timeline, chain=(whole,), article_audio=tuple(audio), skipped=())
 
 
 @pytest.fixture
@@ -70,45 +84,67 @@ def published(tmp_path: Path) -> Path:
 
 
 def test_chapters_are_tagged_in_time_order(published: Path) -> None:
-    tags = ID3(str(published / "edition.mp3"))
+    tags = ID3(str(published / AUDIO))
     assert tags.version == (2, 3, 0)
     (toc,) = tags.getall("CTOC")
     assert toc.flags == CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
-    assert toc.child_element_ids == ["ch001", "ch002", "ch003"]
+    assert toc.child_element_ids == ["ch000", "ch001", "ch002", "ch003", "ch004"]
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.element_id)
     assert [(c.start_time, c.end_time) for c in chapters] == [
+        (0, 10000),
         (10000, 19000),
         (20000, 29000),
         (30000, 39000),
+        (39000, 41000),
     ]
-    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == TITLES
+    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == ["开头和导读", *TITLES, "结束语"]
     assert str(tags["TIT2"]) == "青梅日报 2025年3月14日"
     assert str(tags["TPE1"]) == "青梅日报"
     assert str(tags["TLAN"]) == "chi"
-    chap_order = [f for f in raw_frame_ids(published / "edition.mp3") if f.startswith(("CTOC", "CHAP"))]
-    assert chap_order == ["CTOC", "CHAP:ch001", "CHAP:ch002", "CHAP:ch003"]
+    chap_order = [f for f in raw_frame_ids(published / AUDIO) if f.startswith(("CTOC", "CHAP"))]
+    assert chap_order == ["CTOC", "CHAP:ch000", "CHAP:ch001", "CHAP:ch002", "CHAP:ch003", "CHAP:ch004"]
+
+
+def test_every_mp3_has_an_info_frame_with_its_frame_count(published: Path) -> None:
+    mp3s = sorted(published.rglob("*.mp3"))
+    assert len(mp3s) == 4
+    for path in mp3s:
+        info = read_info_frame(path)
+        assert info["frames"] == info["counted_frames"], path.name
+        assert info["tag_crc"] == info["tag_crc_expected"] and info["music_crc"] == info["audio_crc"]
+        samples = info["frames"] * 1152 - info["delay"] - info["padding"]
+        assert MP3(str(path)).info.length == pytest.approx(samples / 44_100, abs=1e-9)
+        assert decoded_samples(path) == samples
 
 
 def test_manifest_chapters_and_transcript(published: Path) -> None:
     manifest = json.loads((published / "edition.json").read_text(encoding="utf-8"))
-    assert manifest["date"] == "2025-03-14"
+    assert manifest["date"] == "2025-03-14" and manifest["audio"] == AUDIO
     assert manifest["engine"] == "fake" and manifest["voice"] == "tone"
-    assert 40.5 < manifest["duration"] < 42.0
+    assert manifest["duration"] == pytest.approx(41.0, abs=1e-3)
     first = manifest["articles"][0]
     assert first["index"] == 1 and first["file"] == "articles/01-duan.mp3"
     assert first["sentences"] == [
         {"text": "第1句。", "spoken": "第1句。", "start": 11.0, "end": 13.0, "paragraph": 0}
     ]
+    assert first["heading"] == [
+        {"text": "第1篇", "start": 10.0, "end": 10.5},
+        {"text": "短", "start": 10.5, "end": 11.0},
+    ]
+    assert manifest["opening"] == {
+        "title": "开头和导读", "start": 0.0, "end": 10.0, "lines": [{"text": "欢迎收听。", "start": 1.0, "end": 2.0}]
+    }  # fmt: skip
+    assert manifest["closing"]["title"] == "结束语" and manifest["closing"]["end"] == 41.0
     chapters = json.loads((published / "chapters.json").read_text(encoding="utf-8"))
     assert chapters["version"] == "1.2.0"
-    assert [c["startTime"] for c in chapters["chapters"]] == [10.0, 20.0, 30.0]
+    assert [c["startTime"] for c in chapters["chapters"]] == [0.0, 10.0, 20.0, 30.0, 39.0]
+    assert chapters["chapters"][0]["title"] == "开头和导读" and chapters["chapters"][-1]["title"] == "结束语"
     vtt = (published / "transcript.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n\n1\n00:00:11.000 --> 00:00:13.000\n第1句。\n")
 
 
 def test_vtt_escapes_arrows() -> None:
-    timeline = Timeline(1.0, (), (Cue("a-->b", 0.0, 0.5),))
-    assert "a→b" in transcript_vtt(timeline)
+    assert "a→b" in transcript_vtt([Cue("a-->b", "a-->b", 0.0, 0.5)])
 
 
 def test_install_replaces_old_edition(published: Path, tmp_path: Path) -> None:
@@ -118,8 +154,21 @@ def test_install_replaces_old_edition(published: Path, tmp_path: Path) -> None:
     (old / "stale.txt").write_text("old")
     final = install_edition(published, out, META.day)
     assert final == old and not (final / "stale.txt").exists()
-    assert (final / "edition.mp3").exists()
+    assert (final / AUDIO).exists()
     assert not list((out / "editions").glob(".*"))
+
+
+def test_old_url_keeps_working_for_a_re_rendered_edition(published: Path, tmp_path: Path) -> None:
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    assert not keep_legacy_name(published, previous, AUDIO)  # never published as edition.mp3
+    assert not (published / "edition.mp3").exists()
+    (previous / "edition.mp3").write_bytes(b"old")
+    assert keep_legacy_name(published, previous, AUDIO)
+    assert (published / "edition.mp3").read_bytes() == (published / AUDIO).read_bytes()
+    assert (published / "edition.mp3").stat().st_ino == (
+        published / AUDIO
+    ).stat().st_ino  # a link, not a copy
 
 
 def test_cover_is_embedded_as_a_small_jpeg(tmp_path: Path) -> None:
@@ -131,7 +180,7 @@ def test_cover_is_embedded_as_a_small_jpeg(tmp_path: Path) -> None:
     staging = tmp_path / "staging"
     staging.mkdir()
     write_edition_files(staging, META, make_edition(tmp_path / "segments"), cover_jpeg=cover_for_tags(cover))
-    (picture,) = ID3(str(staging / "edition.mp3")).getall("APIC")
+    (picture,) = ID3(str(staging / AUDIO)).getall("APIC")
     assert picture.mime == "image/jpeg" and picture.type == 3
     assert 1000 < len(picture.data) < 500_000
 

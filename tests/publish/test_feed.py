@@ -18,6 +18,7 @@ from audiopaper.errors import OptionError
 from audiopaper.publish.cover import generate_cover, install_cover, validate_cover
 from audiopaper.publish.feed import NAMESPACES, podcast_guid, write_feed
 from audiopaper.publish.manifest import read_published
+from audiopaper.publish.show import update_show
 
 ITUNES = "{" + NAMESPACES["itunes"] + "}"
 PODCAST = "{" + NAMESPACES["podcast"] + "}"
@@ -32,6 +33,8 @@ def add_edition(out: Path, day: str, title: str = "青梅日报", *, mp3: bool =
     manifest: dict[str, Any] = {
         "date": day, "title": f"{title} {day}", "paper": "青梅日报", "duration": 61.4,
         "published": f"{day}T06:00:00+00:00", "engine": "fake", "voice": "tone",
+        "opening": {"title": "开头和导读", "start": 0.0, "end": 20.5, "lines": []},
+        "closing": {"title": "结束语", "start": 60.0, "end": 61.4, "lines": []},
         "articles": [
             {"index": 1, "title": "第一条", "byline": None, "file": "articles/01-a.mp3", "start": 20.5, "end": 40.0,
              "sentences": []},
@@ -104,13 +107,18 @@ def test_feed_meets_podcast_requirements(tmp_path: Path) -> None:
     enclosure = newest.find("enclosure")
     assert enclosure is not None
     assert enclosure.attrib == {
-        "url": "https://example.org/qm/editions/2025-03-14/edition.mp3",
+        "url": "https://example.org/qm/editions/2025-03-14/edition.mp3",  # a manifest of layout 2
         "length": "1000",
         "type": "audio/mpeg",
     }
-    assert newest.findtext("pubDate") == "Fri, 14 Mar 2025 06:00:00 GMT"
+    assert newest.findtext("pubDate") == "Thu, 13 Mar 2025 22:00:00 GMT"  # 06:00 in Shanghai
+    owner = channel.find(f"{ITUNES}owner")
+    assert owner is not None and owner.findtext(f"{ITUNES}name") == "青梅日报"
+    assert channel.findtext(f"{ITUNES}author") == "青梅日报"
     assert newest.findtext(f"{ITUNES}duration") == "61"
-    assert "00:00:20 第一条\n00:00:40 第二条" in (newest.findtext("description") or "")
+    assert "00:00:00 开头和导读\n00:00:20 第一条\n00:00:40 第二条\n00:01:00 结束语" in (
+        newest.findtext("description") or ""
+    )
     chapters = newest.find(f"{PODCAST}chapters")
     assert chapters is not None and chapters.get("type") == "application/json+chapters"
     transcript = newest.find(f"{PODCAST}transcript")
@@ -144,6 +152,46 @@ def test_rebuilding_keeps_guids(tmp_path: Path) -> None:
     first = ET.fromstring(write_feed(tmp_path, "https://a.example/").read_bytes())
     second = ET.fromstring(write_feed(tmp_path, "https://b.example/news/").read_bytes())
     assert first.findtext("channel/item/guid") == second.findtext("channel/item/guid")
+    podcast_guids = {x.findtext(f"channel/{PODCAST}guid") for x in (first, second)}
+    assert podcast_guids == {podcast_guid("https://a.example/feed.xml")}  # made once, kept in show.json
+    assert json.loads((tmp_path / "show.json").read_text())["podcast_guid"] == podcast_guids.pop()
+
+
+@pytest.mark.parametrize(
+    ("published", "hour", "zone", "expected"),
+    [("2025-03-20T09:00:00+00:00", 6, "Asia/Shanghai", "Thu, 13 Mar 2025 22:00:00 GMT"),  # back issue
+     ("2025-03-13T21:30:00+00:00", 6, "Asia/Shanghai", "Thu, 13 Mar 2025 21:30:00 GMT"),  # before 06:00
+     ("2025-03-20T09:00:00+00:00", 7, "Europe/Berlin", "Fri, 14 Mar 2025 06:00:00 GMT")],
+)  # fmt: skip
+def test_pub_date_is_the_papers_morning(
+    tmp_path: Path, published: str, hour: int, zone: str, expected: str
+) -> None:
+    directory = add_edition(tmp_path, "2025-03-14")
+    manifest = json.loads((directory / "edition.json").read_text(encoding="utf-8"))
+    (directory / "edition.json").write_text(json.dumps(manifest | {"published": published}), encoding="utf-8")
+    update_show(tmp_path, "https://a.example/", publish_hour=hour, time_zone=zone)
+    root = ET.fromstring(write_feed(tmp_path, "https://a.example/").read_bytes())
+    assert root.findtext("channel/item/pubDate") == expected
+
+
+def test_owner_and_author_are_configurable(tmp_path: Path) -> None:
+    add_edition(tmp_path, "2025-03-14")
+    update_show(
+        tmp_path,
+        "https://a.example/",
+        author="青梅日报社",
+        owner_name="新媒体部",
+        owner_email="audio@example.org",
+    )
+    channel = ET.fromstring(write_feed(tmp_path, "https://a.example/").read_bytes()).find("channel")
+    assert channel is not None
+    assert channel.findtext(f"{ITUNES}author") == "青梅日报社"
+    assert channel.findtext(f"{ITUNES}owner/{ITUNES}name") == "新媒体部"
+    assert channel.findtext(f"{ITUNES}owner/{ITUNES}email") == "audio@example.org"
+    with pytest.raises(OptionError, match="time zone"):
+        update_show(tmp_path, "https://a.example/", time_zone="Mars/Olympus")
+    with pytest.raises(OptionError, match="0-23"):
+        update_show(tmp_path, "https://a.example/", publish_hour=24)
 
 
 def test_feed_escapes_hostile_titles(tmp_path: Path) -> None:

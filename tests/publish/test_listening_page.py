@@ -83,9 +83,23 @@ def test_write_pages_for_every_edition(tmp_path: Path) -> None:
         (directory / "edition.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     written = write_pages(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == [
-        "editions/2025-03-13/index.html", "editions/2025-03-14/index.html", "index.html"]  # fmt: skip
+        "editions/2025-03-13/articles.m3u", "editions/2025-03-13/index.html",
+        "editions/2025-03-14/articles.m3u", "editions/2025-03-14/index.html",
+        "index.html", "latest/articles.m3u", "latest/index.html"]  # fmt: skip
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'src="editions/2025-03-14/edition.mp3"' in index
     assert 'href="editions/2025-03-13/index.html"' in index
+    latest = (tmp_path / "latest/index.html").read_text(encoding="utf-8")
+    assert 'src="../editions/2025-03-14/edition.mp3"' in latest
+    assert 'href="../editions/2025-03-13/index.html"' in latest
+    assert 'href="../editions/2025-03-14/articles.m3u"' in latest
     older = (tmp_path / "editions/2025-03-13/index.html").read_text(encoding="utf-8")
     assert 'href="../2025-03-14/index.html"' in older and 'href="../../index.html"' in older
+    assert (tmp_path / "latest/articles.m3u").read_text(encoding="utf-8") == (
+        "#EXTM3U\n#PLAYLIST:青梅日报 2025-03-14\n#EXTINF:-1,1. 第一条新闻\n../editions/2025-03-14/articles/01-a.mp3\n"
+    )
+    assert (
+        (tmp_path / "editions/2025-03-13/articles.m3u")
+        .read_text(encoding="utf-8")
+        .endswith("\narticles/01-a.mp3\n")
+    )

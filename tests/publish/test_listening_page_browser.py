@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     manifest["articles"][-1]["title"] = HOSTILE
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     write_pages(out)
+    # The same page with its MP3 out of reach (404), for the audio-error message.
+    page_html = (out / "editions" / "2025-03-14" / "index.html").read_text(encoding="utf-8")
+    audio = json.loads(manifest_path.read_text(encoding="utf-8"))["audio"]
+    (out / "editions" / "2025-03-14" / "broken.html").write_text(
+        page_html.replace(f'src="{audio}"', 'src="missing.mp3"'), encoding="utf-8"
+    )
     yield base, out
     server.shutdown()
     server.server_close()
@@ -68,15 +75,41 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def open_page(browser: Any, url: str, width: int = 390) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 800})
+PHONE = {"width": 390, "height": 844}
+
+
+def open_page(browser: Any, url: str, width: int = 390, *, wait_audio: bool = True) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": PHONE["height"]})
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.dialogs = dialogs
     page.goto(url)
-    page.wait_for_function("window.audiopaper && window.audiopaper.audio.readyState >= 1")
+    if wait_audio:
+        page.wait_for_function("window.audiopaper && window.audiopaper.audio.readyState >= 1")
     return page
+
+
+def play_button_on_screen(page: Any) -> bool:
+    box = page.locator("#play").bounding_box()
+    return bool(box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"])
+
+
+def relative_luminance(rgb: list[float]) -> float:
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: list[float], b: list[float]) -> float:
+    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+RGB = "(c) => getComputedStyle(document.querySelector(c.sel))[c.prop].match(/[\\d.]+/g).map(Number)"
 
 
 def test_play_next_speed_and_read_along(site: tuple[str, Path], browser: Any) -> None:
@@ -111,9 +144,11 @@ def test_phone_width_layout_screenshot_and_hostile_title(site: tuple[str, Path],
     page = open_page(browser, base + "index.html", width=360)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     sizes = page.evaluate(
-        "[...document.querySelectorAll('button')].filter(b => b.offsetParent).map(b => [b.offsetWidth, b.offsetHeight])"
+        "[...document.querySelectorAll('button, a')].filter(b => b.offsetParent)"
+        ".map(b => [b.textContent, b.offsetWidth, b.offsetHeight])"
     )
-    assert all(w >= 48 and h >= 48 for w, h in sizes), sizes
+    assert len(sizes) > 10
+    assert all(w >= 48 and h >= 48 for _, w, h in sizes), sizes
     font = page.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('#text') || document.body).fontSize)"
     )
@@ -146,7 +181,10 @@ def test_no_serious_accessibility_violations(site: tuple[str, Path], browser: An
     import axe_playwright_python
 
     base, _ = site
-    page = open_page(browser, base + "editions/2025-03-14/index.html", width=360)
+    page = open_page(browser, base + "editions/2025-03-14/index.html")
+    article = page.evaluate("window.audiopaper.data.articles[1]")
+    page.evaluate(f"window.audiopaper.audio.currentTime = {article['sentences'][1]['start'] + 0.05}")
+    page.wait_for_function("document.querySelector('#text span.now') !== null")  # check the highlight too
     axe_js = Path(axe_playwright_python.__file__).parent / "axe.min.js"
     page.add_script_tag(path=str(axe_js))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
@@ -187,3 +225,85 @@ def test_hostile_page_runs_no_script_anywhere(tmp_path: Path, browser: Any) -> N
         assert page.dialogs == []
         assert page.evaluate("document.querySelectorAll('script').length") == 2
         assert page.evaluate("document.querySelectorAll('img, a[href^=\"javascript\"]').length") == 0
+
+
+def test_controls_stay_on_screen_while_playing_and_after_seeking(
+    site: tuple[str, Path], browser: Any
+) -> None:
+    base, _ = site
+    page = open_page(browser, base + "editions/2025-03-14/index.html")
+    page.click("#play")
+    page.wait_for_function("window.audiopaper.audio.currentTime > 0.3")
+    page.evaluate("window.audiopaper.audio.currentTime = window.audiopaper.data.articles[0].start")
+    off_screen, highlighted = [], 0
+    started = time.monotonic()
+    while time.monotonic() - started < 20:  # 20 s of playback, read-along following the text
+        if not play_button_on_screen(page):
+            off_screen.append(page.evaluate("window.audiopaper.audio.currentTime"))
+        highlighted += page.evaluate("document.querySelector('#text span.now') !== null")
+        page.wait_for_timeout(400)
+    assert not page.evaluate("window.audiopaper.audio.paused")
+    assert off_screen == []
+    assert highlighted > 10
+    assert page.evaluate("window.scrollY") > 0  # the text did move; the controls did not
+    last = page.evaluate("window.audiopaper.data.articles.length") - 1
+    sentence = page.evaluate(f"window.audiopaper.data.articles[{last}].sentences.at(-1)")
+    page.evaluate(f"window.audiopaper.audio.currentTime = {sentence['start'] + 0.05}")
+    page.wait_for_function(f"window.audiopaper.current() === {last}")
+    page.wait_for_timeout(1500)
+    assert play_button_on_screen(page)
+    assert page.locator("#text span.now").is_visible()
+    assert page.inner_text("#play") == "暂停" and page.inner_text("#state") == "正在播放"
+
+
+def test_opening_closing_and_next_after_the_last_article(site: tuple[str, Path], browser: Any) -> None:
+    base, _ = site
+    page = open_page(browser, base + "editions/2025-03-14/index.html")
+    data = page.evaluate("window.audiopaper.data")
+    intro = data["opening"]["lines"][0]
+    page.evaluate(f"window.audiopaper.audio.currentTime = {intro['start'] + 0.05}")
+    page.wait_for_function("document.querySelector('#text span.now') !== null")
+    assert page.inner_text("#text span.now") == intro["text"]
+    assert "2025年3月14日" in intro["text"]
+    last = len(data["articles"]) - 1
+    title = data["articles"][last]["heading"][1]
+    page.evaluate(f"window.audiopaper.audio.currentTime = {title['start'] + 0.05}")
+    page.wait_for_function(f"window.audiopaper.current() === {last}")
+    page.wait_for_function("document.querySelector('#text span.now') !== null")
+    assert title["text"] in page.inner_text("#text span.now")
+    page.click("#next")
+    page.wait_for_function(f"window.audiopaper.current() === {last + 1}")
+    assert page.evaluate("window.audiopaper.audio.currentTime") >= data["closing"]["start"] - 0.1
+    page.wait_for_function("document.querySelector('#text span.now') !== null")
+    assert page.inner_text("#text span.now") == data["closing"]["lines"][0]["text"]
+    assert page.get_attribute("#next", "aria-disabled") == "true"
+    page.click("#next", force=True)  # a listener may still press it: nothing happens
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.audiopaper.current()") == last + 1
+    mark = page.evaluate(RGB, {"sel": "#text span.now", "prop": "backgroundColor"})
+    ink = page.evaluate(RGB, {"sel": "#text span.now", "prop": "color"})
+    paper = page.evaluate(RGB, {"sel": "body", "prop": "backgroundColor"})
+    assert contrast(mark, paper) >= 3.0
+    assert contrast(mark, ink) >= 4.5
+
+
+def test_audio_error_message_when_the_mp3_is_missing(site: tuple[str, Path], browser: Any) -> None:
+    base, _ = site
+    page = open_page(browser, base + "editions/2025-03-14/broken.html", wait_audio=False)
+    page.wait_for_selector("#error:not([hidden])")
+    assert "音频无法加载" in page.inner_text("#error")
+    assert page.get_attribute("#error", "role") == "alert"
+    page.click("#play")
+    page.wait_for_timeout(800)
+    assert page.is_visible("#error")
+    assert page.inner_text("#state") == "无法播放" and page.inner_text("#play") == "播放"
+    assert "正在播放" not in page.inner_text("body")
+
+
+def test_latest_address_plays_the_newest_edition(site: tuple[str, Path], browser: Any) -> None:
+    base, out = site
+    page = open_page(browser, base + "latest/")
+    src = page.evaluate("window.audiopaper.audio.currentSrc")
+    audio = json.loads((out / "editions/2025-03-14/edition.json").read_text(encoding="utf-8"))["audio"]
+    assert src == base + "editions/2025-03-14/" + audio
+    assert page.evaluate("window.audiopaper.audio.duration") > 10

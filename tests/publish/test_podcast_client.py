@@ -38,19 +38,23 @@ def test_gpodder_subscribes_updates_and_downloads(tmp_path: Path, standard_profi
     out.mkdir()
     server = make_server(out, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    editions = []
     try:
         base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-        options = RenderOptions(
-            out_dir=out, day=date(2025, 3, 14), profile=standard_profile, base_url=base_url, paper="青梅日报"
-        )
-        result = render([EXAMPLE_PAGE], options, fake_synthesizer())
-        gpo(tmp_path, "subscribe", base_url + "feed.xml")
-        assert "1 new episode" in gpo(tmp_path, "update")
-        gpo(tmp_path, "download")
+        for number, day in enumerate((date(2025, 3, 14), date(2025, 3, 15))):
+            options = RenderOptions(
+                out_dir=out, day=day, profile=standard_profile, base_url=base_url, paper="青梅日报"
+            )
+            result = render([EXAMPLE_PAGE], options, fake_synthesizer(cache_dir=tmp_path / "cache"))
+            editions.append(result.edition_dir / result.manifest.audio)
+            if number == 0:
+                gpo(tmp_path, "subscribe", base_url + "feed.xml")
+            assert "1 new episode" in gpo(tmp_path, "update")
+            gpo(tmp_path, "download")
     finally:
         server.shutdown()
         server.server_close()
-    downloaded = [p for p in (tmp_path / "downloads").rglob("*") if p.is_file()]
-    assert len(downloaded) == 1, downloaded
-    assert not downloaded[0].name.endswith(".partial")
-    assert downloaded[0].read_bytes() == (result.edition_dir / "edition.mp3").read_bytes()
+    downloaded = sorted(p for p in (tmp_path / "downloads").rglob("*") if p.is_file())
+    assert len(downloaded) == 2, downloaded
+    assert not any(p.name.endswith(".partial") for p in downloaded)
+    assert sorted(p.read_bytes() for p in downloaded) == sorted(p.read_bytes() for p in editions)

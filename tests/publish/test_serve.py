@@ -101,3 +101,35 @@ def test_no_path_escapes(served: tuple[str, int, Path], path: str) -> None:
     response, body = request(served, "GET", path)
     assert response.status == 404
     assert b"secret" not in body
+
+
+def test_feed_is_rewritten_for_the_address_it_is_reached_at(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from audiopaper.publish.feed import NAMESPACES, write_feed
+    from tests.publish.test_feed import add_edition
+
+    root = tmp_path / "out"
+    add_edition(root, "2025-03-14")
+    write_feed(root, "http://127.0.0.1:8000/")
+    server = make_server(root, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        served = ("127.0.0.1", server.server_address[1], root)
+        response, body = request(served, "GET", "/feed.xml", {"Host": "192.168.1.5:8123"})
+        assert response.status == 200 and response.getheader("Content-Type").startswith("application/rss+xml")
+        assert int(response.getheader("Content-Length")) == len(body)
+        feed = ET.fromstring(body)
+        enclosure = feed.find("channel/item/enclosure")
+        assert enclosure is not None
+        assert enclosure.get("url") == "http://192.168.1.5:8123/editions/2025-03-14/edition.mp3"
+        on_disk = ET.fromstring((root / "feed.xml").read_bytes())
+        guid = "{" + NAMESPACES["podcast"] + "}guid"
+        assert feed.findtext(f"channel/{guid}") == on_disk.findtext(f"channel/{guid}")
+        response, body = request(served, "GET", "/feed.xml", {"Host": 'evil"><x'})
+        assert b"evil" not in body and f"127.0.0.1:{served[1]}".encode() in body
+        response, body = request(served, "HEAD", "/feed.xml")
+        assert response.status == 200 and body == b""
+    finally:
+        server.shutdown()
+        server.server_close()
