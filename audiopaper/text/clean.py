@@ -103,18 +103,20 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     raw = block.text
     for remnant in markup_remnants(raw):
         changes.append(Change(ChangeKind.MARKUP, f"line {block.line}: “{remnant}”", remnant))
-    text = repair_inline(fold_full_width(strip_markup_remnants(raw)))
+    folded = fold_full_width(strip_markup_remnants(raw))
+    text = repair_inline(folded)
     if not text:
         return None
+    spaced = repair_inline(folded, keep_spaces=True)  # roles read spaces: 记者 某某 校对 某某, 人 民 网
     if block.kind is BlockKind.TABLE_ROW:
-        role = LineRole.FIGURES if context_free_role(text) is LineRole.FIGURES else LineRole.BODY
+        role = LineRole.FIGURES if context_free_role(spaced) is LineRole.FIGURES else LineRole.BODY
     elif block.kind is BlockKind.CAPTION:
         role = LineRole.CAPTION
     elif block.kind is BlockKind.SUBHEAD:
-        role = context_free_role(text)
+        role = context_free_role(spaced)
         role = LineRole.SUBHEAD if role is LineRole.BODY else role
     else:
-        role = context_free_role(text)
+        role = context_free_role(spaced)
     if role in _DROPPED_ROLES:
         changes.append(Change(_DROPPED_ROLES[role], f"line {block.line}: “{text}”", text))
         return None
@@ -217,6 +219,10 @@ def _place_byline(
 MADE_TITLE_MIN_CHARS = 6
 """A made title skips leading clauses shorter than this (``1月21日下午``): they name no subject."""
 
+_TIME_ONLY = re.compile(
+    r"^[\d年月日号时点分秒前后上下午晚早中凌晨夜今昨明当天周星期一二三四五六七八九十零]+$"
+)
+
 MADE_TITLE_MAX_CHARS = 24
 """A title made from the first clause is cut to this many characters."""
 
@@ -224,7 +230,8 @@ MADE_TITLE_MAX_CHARS = 24
 def made_title(paragraph: str) -> str:
     """A title for an untitled article: its first clause of at least MADE_TITLE_MIN_CHARS characters."""
     clauses = [c for c in re.split(r"[，。！？；：,]", paragraph) if c.strip()]
-    first = next((c for c in clauses if len(c) >= MADE_TITLE_MIN_CHARS), clauses[0] if clauses else paragraph)
+    named = [c for c in clauses if len(c) >= MADE_TITLE_MIN_CHARS and not _TIME_ONLY.match(c)]
+    first = named[0] if named else (clauses[0] if clauses else paragraph)
     return first.strip()[:MADE_TITLE_MAX_CHARS]
 
 

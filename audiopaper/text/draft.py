@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from audiopaper.text.changes import Change, ChangeKind
-from audiopaper.text.line_roles import LineRole, ends_sentence, is_heading_like, is_kicker
+from audiopaper.text.line_roles import CJK, LineRole, ends_sentence, is_heading_like, is_kicker
+
+_LABEL = re.compile(r"^[" + CJK + r"]{2,4}[:：]")
+"""A kicker label opening a line: 综述：, 特写：, 短评：."""
 
 
 @dataclass
@@ -51,8 +55,9 @@ def mark_subheads(draft: Draft) -> None:
     """Find sub-heads and kickers: short unpunctuated lines standing between sentences.
 
     A line is one when it follows a finished sentence (or another sub-head, kicker or
-    caption) and text follows it; a line ending in ``——`` is a kicker wherever it stands.
-    A short unpunctuated first paragraph is not one: that is text cut by a column break.
+    caption) and text follows it; a line ending in ``——`` or opening with a label
+    (``综述：``, ``特写：``) is one wherever it stands. Otherwise a short unpunctuated first
+    paragraph is not one: that is text cut by a column break.
     """
     paragraphs, roles = draft.paragraphs, draft.roles
     for index, para in enumerate(paragraphs):
@@ -61,7 +66,7 @@ def mark_subheads(draft: Draft) -> None:
         after_sentence = index > 0 and (
             roles[index - 1] is not LineRole.BODY or ends_sentence(paragraphs[index - 1])
         )
-        if para.endswith("——") or (after_sentence and index + 1 < len(paragraphs)):
+        if para.endswith("——") or _LABEL.match(para) or (after_sentence and index + 1 < len(paragraphs)):
             roles[index] = LineRole.KICKER if is_kicker(para) else LineRole.SUBHEAD
 
 

@@ -178,7 +178,8 @@ def _cut_covered(para: str, covered: list[bool], changes: list[Change]) -> str:
         )
     text = re.sub(r"^[，、；：。]+", "", "".join(out))
     text = re.sub(r"([，、；：])[，、；：]+", r"\1", text)
-    return re.sub(r"[，、；：]+([。！？])", r"\1", text)
+    text = re.sub(r"[，、；：]+([。！？])", r"\1", text)
+    return re.sub(r"([。！？])。+", r"\1", text)
 
 
 def remove_repeated_runs(drafts: list[Draft], changes: list[Change]) -> None:
