@@ -43,6 +43,10 @@ from audiopaper.text.repair import CJK, has_cjk, parse_byline, repair_inline, re
 
 _LOGGER = logging.getLogger(__name__)
 
+ROLE_LINE_MAX_CHARS = 200
+"""Bylines, credits and furniture are short lines; longer lines skip those checks (a 4 MiB
+line would otherwise be repaired three times)."""
+
 PHOTO_CAPTION_MAX_CHARS = 400
 """A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
 
@@ -107,7 +111,8 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     text = repair_inline(folded)
     if not text:
         return None
-    spaced = repair_inline(folded, keep_spaces=True)  # roles read spaces: 记者 某某 校对 某某, 人 民 网
+    # Roles read spaces (记者 某某 校对 某某, 人 民 网); lines that long are never such roles.
+    spaced = repair_inline(folded, keep_spaces=True) if len(folded) <= ROLE_LINE_MAX_CHARS else text
     if block.kind is BlockKind.TABLE_ROW:
         role = LineRole.FIGURES if context_free_role(spaced) is LineRole.FIGURES else LineRole.BODY
     elif block.kind is BlockKind.CAPTION:
@@ -170,7 +175,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
         if line is None:
             continue
         text, role = line
-        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" ")))
+        short = len(block.text) <= ROLE_LINE_MAX_CHARS
+        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if short else None
         if byline is not None:
             current = _place_byline(byline, block, current, drafts, changes, page.source)
             continue
@@ -193,7 +199,35 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             )
             continue
         current.add(text, role)
-    return drafts, changes
+    return drafts, _merge_table_rows(changes)
+
+
+def _merge_table_rows(changes: list[Change]) -> list[Change]:
+    """Rows of figures dropped one after another are one table: one proof line, all its text."""
+    merged: list[Change] = []
+    rows: list[Change] = []
+
+    def flush() -> None:
+        if len(rows) == 1:
+            merged.append(rows[0])
+        elif rows:
+            first, last = rows[0].detail.split(":")[0], rows[-1].detail.split(":")[0]
+            text = "\n".join(row.text for row in rows)
+            merged.append(Change(ChangeKind.FIGURES, f"table of {len(rows)} rows, {first} to {last}", text))
+        rows.clear()
+
+    for change in changes:
+        if (
+            change.kind is ChangeKind.FIGURES
+            and change.detail.startswith("line ")
+            and "digits" not in change.detail
+        ):
+            rows.append(change)
+            continue
+        flush()
+        merged.append(change)
+    flush()
+    return merged
 
 
 def _place_byline(

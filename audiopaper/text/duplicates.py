@@ -99,6 +99,8 @@ def place_duplicate_paragraphs(drafts: list[Draft], changes: list[Change]) -> No
     copies when most of the shorter one's 32-character runs appear in the other. The copy
     kept is the one whose article's other paragraphs and title share most of its wording.
     """
+    if len(drafts) < 2:
+        return  # copies are looked for between articles; one article has none to place
     shingles, pairs = _candidate_pairs(drafts)
     removed: set[tuple[int, int]] = set()
     for d_a, p_a, d_b, p_b in sorted(pairs):

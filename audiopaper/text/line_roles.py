@@ -42,6 +42,7 @@ _FULL_WIDTH_FOLD = {
 FOLDABLE_RUN = re.compile("[" + "".join(re.escape(chr(code)) for code in _FULL_WIDTH_FOLD) + "]+")
 """A run of full-width ASCII that :func:`fold_full_width` turns into ASCII."""
 
+_FULL_WIDTH_ANY = re.compile("[\uff01-\uff5e\u3000]")
 _IDEOGRAPHIC_SPACE_INSIDE = re.compile(r"(?<=[" + CJK + r"A-Za-z0-9])\u3000+(?=[" + CJK + r"A-Za-z0-9])")
 
 
@@ -76,7 +77,7 @@ def fold_full_width(text: str, *, pause: str = "，") -> str:
     An ideographic space between words becomes ``pause`` (a comma in body text, a space in
     headlines, where the title speaker turns spaces into pauses); at a line's ends it goes.
     """
-    if not any("\uff01" <= ch <= "\uff5e" or ch == "\u3000" for ch in text):
+    if not _FULL_WIDTH_ANY.search(text):
         return text
     text = text.translate(_FULL_WIDTH_FOLD)
     text = _IDEOGRAPHIC_SPACE_INSIDE.sub(pause, text)
@@ -181,7 +182,7 @@ def is_figures(text: str) -> bool:
     make up at least half of it; read aloud it would be digits without meaning.
     """
     if any(mark in text for mark in "。！？"):
-        return _LONG_DIGITS.search(text) is not None and _figure_share(text) >= FIGURE_SHARE
+        return False  # prose: its long digit runs alone are cut (cut_long_digit_runs)
     if len(_NUMBER.findall(text)) < MIN_FIGURES_PER_ROW:
         return False
     return _figure_share(text) >= FIGURE_SHARE

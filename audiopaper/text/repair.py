@@ -54,7 +54,8 @@ def repair_inline(text: str, *, keep_spaces: bool = False) -> str:
     text = html.unescape(text)
     text = _TAG.sub("", text)  # entities may have hidden tags (&lt;b&gt;)
     text = _FURNITURE.sub(" ", text)
-    text = "".join(ch for ch in text if ch in "\t" or ch.isprintable())
+    if not text.isprintable():
+        text = "".join(ch for ch in text if ch in "\t" or ch.isprintable())
     text = _ASCII_PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
     text = _PARENS.sub(lambda m: f"（{m.group(1)}）" if has_cjk(m.group(1)) else m.group(0), text)
     text = _FULL_STOP_AFTER_CJK.sub("。", text)
