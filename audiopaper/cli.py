@@ -53,7 +53,11 @@ app = typer.Typer(
 )
 
 Pages = Annotated[
-    list[Path], typer.Argument(help="Page files (.md/.txt, UTF-8 or GB18030).", show_default=False)
+    list[Path],
+    typer.Argument(
+        help="Page files: printed-page markdown, plain text, saved HTML or .docx (UTF-8, GB18030, declared).",
+        show_default=False,
+    ),
 ]
 
 
@@ -234,6 +238,9 @@ def script_command(
         typer.echo("清理记录 (what cleaning changed):")
         for change in cleaning.changes:
             typer.echo(f"   [{change.kind.value}] {change.detail}")
+            if change.text and change.text not in change.detail:
+                for line in change.text.splitlines():  # the whole text: nothing goes unlisted
+                    typer.echo(f"      | {line}")
 
 
 @app.command("voices")

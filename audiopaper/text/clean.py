@@ -33,6 +33,8 @@ from audiopaper.text.line_roles import (
     context_free_role,
     cut_long_digit_runs,
     fold_full_width,
+    is_figures,
+    is_table_header,
     long_digit_runs,
     markup_remnants,
     split_photo_credit,
@@ -114,7 +116,7 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     # Roles read spaces (记者 某某 校对 某某, 人 民 网); lines that long are never such roles.
     spaced = repair_inline(folded, keep_spaces=True) if len(folded) <= ROLE_LINE_MAX_CHARS else text
     if block.kind is BlockKind.TABLE_ROW:
-        role = LineRole.FIGURES if context_free_role(spaced) is LineRole.FIGURES else LineRole.BODY
+        role = LineRole.FIGURES
     elif block.kind is BlockKind.CAPTION:
         role = LineRole.CAPTION
     elif block.kind is BlockKind.SUBHEAD:
@@ -141,7 +143,12 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
 
 
 def _text_blocks(page: Page) -> list[Block]:
-    """The page's blocks, with a paragraph holding a second 本报讯 split before it."""
+    """The page's blocks, with a paragraph holding a second 本报讯 split before it, and tables marked.
+
+    A table (rows marked by the page's form, or a header line over lines of figures) that
+    holds a row of figures is dropped whole by the table rule; a table of words is read as
+    text, row by row.
+    """
     blocks: list[Block] = []
     for block in page.blocks:
         if block.kind is BlockKind.TEXT and "本报讯" in block.text[1:]:
@@ -149,6 +156,22 @@ def _text_blocks(page: Page) -> list[Block]:
             blocks.extend(Block(block.kind, part, block.level, block.line) for part in parts)
         else:
             blocks.append(block)
+    for index, block in enumerate(blocks[:-1]):
+        if (
+            block.kind is BlockKind.TEXT
+            and is_table_header(block.text)
+            and is_figures(blocks[index + 1].text)
+        ):
+            blocks[index] = Block(BlockKind.TABLE_ROW, block.text, 0, block.line)
+    start = 0
+    while start < len(blocks):
+        end = start
+        while end < len(blocks) and blocks[end].kind is BlockKind.TABLE_ROW:
+            end += 1
+        rows = blocks[start:end]
+        if rows and not any(is_figures(fold_full_width(row.text)) for row in rows):
+            blocks[start:end] = [Block(BlockKind.TEXT, row.text, 0, row.line) for row in rows]
+        start = max(end, start + 1)
     return blocks
 
 
@@ -181,6 +204,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             current = _place_byline(byline, block, current, drafts, changes, page.source)
             continue
         dated, credits, rest = split_dateline(text)
+        if dated and credits and short:  # names keep their spaces: 记者 林一
+            credits = split_dateline(repair_title(fold_full_width(block.text, pause=" ")))[1] or credits
         if dated:
             if current is None or current.has_dateline or (current.paragraphs and not current.is_photo):
                 if current is not None:

@@ -151,9 +151,9 @@ def _epaper_article(markup: str, tree: Any) -> list[Block] | None:
         title = re.search(r"<title>([\s\S]*?)</title>", property_match.group(1))
         if title and title.group(1).strip():
             blocks.append(Block(BlockKind.HEADLINE, title.group(1).strip(), TITLE_LEVEL, 0))
-    for element in tree.iter("founder-subtitle"):
+    for element in tree.iter("founder-subtitle"):  # 副题: part of the headline, as printed
         if _text_of(element):
-            blocks.append(Block(BlockKind.SUBHEAD, _text_of(element), 0, 0))
+            blocks.append(Block(BlockKind.HEADLINE, _text_of(element), TITLE_LEVEL, 0))
     paragraphs = list(content.iter("p")) or [content]
     for number, element in enumerate(paragraphs, start=1):
         for line in "\n".join(element.itertext()).split("\n"):

@@ -47,7 +47,7 @@ _IDEOGRAPHIC_SPACE_INSIDE = re.compile(r"(?<=[" + CJK + r"A-Za-z0-9])\u3000+(?=[
 
 
 DATELINE = re.compile(
-    r"^(?P<word>本报讯|[" + CJK + r"]{2,8}(?:报|网|台|社)讯"
+    r"^(?P<word>本报讯|[" + CJK + r"]{1,8}(?:报|网|台|社)讯"
     r"|(?:新华社|中新社|新华网|中新网|人民网|央视网|[" + CJK + r"]{2,6}(?:报|网|社|台))[" + CJK + r"]{0,8}?"
     r"\d{1,2}月\d{1,2}日(?:电|讯))"
     r"\s*(?:[（(](?P<credits>[^（）()]{1,60})[）)])?"
@@ -195,6 +195,20 @@ def _figure_share(text: str) -> float:
     return sum(1 for ch in body if ch in _FIGURE_CHARS) / len(body)
 
 
+TABLE_HEADER_MAX_TOKEN_CHARS = 6
+"""A table header's cells are short words (星期 最高 最低)."""
+
+
+def is_table_header(text: str) -> bool:
+    """True for a header line of a table: three or more short words, no punctuation."""
+    cells = text.split()
+    return (
+        len(cells) >= MIN_FIGURES_PER_ROW
+        and all(len(cell) <= TABLE_HEADER_MAX_TOKEN_CHARS for cell in cells)
+        and not _INNER_PAUSE.search(text)
+    )
+
+
 def long_digit_runs(text: str) -> list[str]:
     """Runs of more than MAX_DIGIT_RUN digits inside a line of prose."""
     return _LONG_DIGITS.findall(text)
@@ -253,8 +267,10 @@ __all__ = [
     "ends_sentence",
     "fold_full_width",
     "is_caption",
+    "is_figures",
     "is_heading_like",
     "is_kicker",
+    "is_table_header",
     "long_digit_runs",
     "markup_remnants",
     "split_photo_credit",
