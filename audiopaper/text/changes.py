@@ -22,6 +22,7 @@ class ChangeKind(Enum):
     PHOTO_CREDIT = "photo credit"
     REPEATED_SENTENCE = "repeated sentence"
     FOLDED = "full-width folded"
+    DATELINE = "dateline"
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,31 @@ class Change:
 
     text: str = ""
     """The whole text dropped or changed, when ``detail`` quotes only its start."""
+
+
+def merge_table_rows(changes: list[Change]) -> list[Change]:
+    """Rows of figures dropped one after another are one table: one proof line, all its text."""
+    merged: list[Change] = []
+    rows: list[Change] = []
+
+    def flush() -> None:
+        if len(rows) == 1:
+            merged.append(rows[0])
+        elif rows:
+            first, last = rows[0].detail.split(":")[0], rows[-1].detail.split(":")[0]
+            text = "\n".join(row.text for row in rows)
+            merged.append(Change(ChangeKind.FIGURES, f"table of {len(rows)} rows, {first} to {last}", text))
+        rows.clear()
+
+    for change in changes:
+        if (
+            change.kind is ChangeKind.FIGURES
+            and change.detail.startswith("line ")
+            and "digits" not in change.detail
+        ):
+            rows.append(change)
+            continue
+        flush()
+        merged.append(change)
+    flush()
+    return merged

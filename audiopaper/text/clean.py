@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audiopaper.errors import NoArticlesError
-from audiopaper.text.changes import Change, ChangeKind
+from audiopaper.text.changes import Change, ChangeKind, merge_table_rows
 from audiopaper.text.draft import Draft, join_column_breaks, mark_subheads, read_repeated_paragraphs_once
 from audiopaper.text.duplicates import (
     fit,
@@ -207,7 +207,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
         if dated and credits and short:  # names keep their spaces: 记者 林一
             credits = split_dateline(repair_title(fold_full_width(block.text, pause=" ")))[1] or credits
         if dated:
-            if current is None or current.has_dateline or (current.paragraphs and not current.is_photo):
+            has_body = current is not None and LineRole.BODY in current.roles
+            if current is None or current.has_dateline or (has_body and not current.is_photo):
                 if current is not None:
                     changes.append(Change(ChangeKind.SPLIT, f"new article at 本报讯 (line {block.line})"))
                 current = Draft(title=None, level=2, source=page.source)
@@ -215,6 +216,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             current.has_dateline = True
             if credits and current.byline is None:
                 current.byline = credits
+            dateline = text[: len(text) - len(rest)].strip()
+            changes.append(Change(ChangeKind.DATELINE, f"line {block.line}: “{dateline}”", dateline))
             text = rest
             if not text:
                 continue
@@ -224,35 +227,7 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             )
             continue
         current.add(text, role)
-    return drafts, _merge_table_rows(changes)
-
-
-def _merge_table_rows(changes: list[Change]) -> list[Change]:
-    """Rows of figures dropped one after another are one table: one proof line, all its text."""
-    merged: list[Change] = []
-    rows: list[Change] = []
-
-    def flush() -> None:
-        if len(rows) == 1:
-            merged.append(rows[0])
-        elif rows:
-            first, last = rows[0].detail.split(":")[0], rows[-1].detail.split(":")[0]
-            text = "\n".join(row.text for row in rows)
-            merged.append(Change(ChangeKind.FIGURES, f"table of {len(rows)} rows, {first} to {last}", text))
-        rows.clear()
-
-    for change in changes:
-        if (
-            change.kind is ChangeKind.FIGURES
-            and change.detail.startswith("line ")
-            and "digits" not in change.detail
-        ):
-            rows.append(change)
-            continue
-        flush()
-        merged.append(change)
-    flush()
-    return merged
+    return drafts, merge_table_rows(changes)
 
 
 def _place_byline(

@@ -85,12 +85,13 @@ def _parse(markup: str) -> Any:
         return None
 
 
-def find_headline(tree: Any) -> str | None:
+def find_headline(tree: Any) -> tuple[str, str] | None:
     """The page's headline by our rule: ``<h1>``, else a long ``<h2>``/``<h3>``, else ``<title>``.
 
     Headings inside links, lists and navigation are menus. A heading with a source or date
     line glued on (``…调研来源：中国石化报``) is cut before it. ``<title>`` counts only without
     its site suffix (``- 【阳光易购】``) and when long enough not to be a generic page name.
+    Returns the headline and what was cut off it (the cleaner lists that as furniture).
     """
     if tree is None:
         return None
@@ -98,14 +99,15 @@ def find_headline(tree: Any) -> str | None:
         for element in tree.iter(*tags):
             if any(a.tag in ("a", "li", "nav", "header", "footer") for a in element.iterancestors()):
                 continue
-            words = [element.text or ""] if element.find(".//span") is not None else [_text_of(element)]
-            text = _FURNITURE_TAIL.sub("", re.sub(r"\s+", " ", words[0]).strip())
+            whole = _text_of(element)
+            words = (element.text or "").strip() if element.find(".//span") is not None else whole
+            text = _FURNITURE_TAIL.sub("", re.sub(r"\s+", " ", words)).strip()
             if _han(text) >= minimum:
-                return text
+                return text, whole[len(text) :].strip() if whole.startswith(text) else ""
     for element in tree.iter("title"):
         text = _SITE_SUFFIX.sub("", _text_of(element))
         if _han(text) >= MIN_SUBTITLE_HAN:
-            return text
+            return text, ""
     return None
 
 
@@ -195,8 +197,12 @@ def html_blocks(markup: str, source: str) -> tuple[tuple[Block, ...], str]:
             f"{source}: no article text found in this web page; save the article's own page, "
             "not a list, front or search page"
         )
-    headline = find_headline(_parse(cleaned))
-    return tuple(_place_headline(headline, body)), "html"
+    found = find_headline(_parse(cleaned))
+    blocks = _place_headline(found[0] if found else None, body)
+    if found and found[1] and not any(found[1] in b.text for b in blocks):
+        at = next(i for i, b in enumerate(blocks) if b.kind is BlockKind.HEADLINE) + 1
+        blocks.insert(at, Block(BlockKind.TEXT, found[1], 0, 0))  # 来源：… cut off the headline
+    return tuple(blocks), "html"
 
 
 def _squeezed(text: str) -> str:

@@ -154,7 +154,9 @@ def is_furniture(text: str) -> bool:
     """True for a web page's furniture line (source/date/editor lines, buttons, breadcrumbs)."""
     if _LETTER_SPACED.search(text):
         return True
-    return len(text) <= _FURNITURE_MAX_CHARS and _FURNITURE.search(text) is not None
+    if len(text) > _FURNITURE_MAX_CHARS or re.search(r"[，。！？；]", text):
+        return False  # a sentence (时间：下午三点，地点…) is a notice's text, not the site's
+    return _FURNITURE.search(text) is not None
 
 
 def is_source_credit(text: str) -> bool:
