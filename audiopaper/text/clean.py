@@ -28,6 +28,7 @@ from audiopaper.text.duplicates import (
     remove_repeated_runs,
 )
 from audiopaper.text.line_roles import (
+    CJK,
     FOLDABLE_RUN,
     LineRole,
     context_free_role,
@@ -41,7 +42,7 @@ from audiopaper.text.line_roles import (
     strip_markup_remnants,
 )
 from audiopaper.text.page import Block, BlockKind, Page
-from audiopaper.text.repair import CJK, has_cjk, parse_byline, repair_inline, repair_title, split_dateline
+from audiopaper.text.repair import has_cjk, parse_byline, repair_inline, repair_title, split_dateline
 
 _LOGGER = logging.getLogger(__name__)
 

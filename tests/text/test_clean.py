@@ -259,7 +259,11 @@ def test_back_to_back_repeat_read_once(text: str, kept: str, removed: list[str])
 def test_plain_lines_between_sentences_are_not_joined_but_column_breaks_are() -> None:
     page = "## 标题\n\n本报讯 镇里新建了三座\n\n口袋公园，方便居民休闲。\n\n公园分区建设\n\n每座公园都有儿童区。\n"
     result = clean_text(page)
-    assert result.articles[0].paragraphs == ("镇里新建了三座口袋公园，方便居民休闲。", "公园分区建设", "每座公园都有儿童区。")
+    assert result.articles[0].paragraphs == (
+        "镇里新建了三座口袋公园，方便居民休闲。",
+        "公园分区建设",
+        "每座公园都有儿童区。",
+    )
 
 
 def test_long_digit_run_is_cut_and_listed() -> None:

@@ -118,7 +118,7 @@ def test_caption_read_once_without_its_credit_and_kicker_apart() -> None:
 
 
 def test_full_width_is_folded_before_normalization() -> None:
-    result, script = script_of(FORMS / "html-gb2312-fullwidth.html")
+    _, script = script_of(FORMS / "html-gb2312-fullwidth.html")
     first = script.articles[0].sentences[0]
     assert "43.75%" in first.text
     assert "百分之四十三点七五" in first.spoken

@@ -57,7 +57,10 @@ def test_ideographic_space_in_a_headline_stays_a_space() -> None:
         ("600519 1688.00 +1.25%", LineRole.FIGURES),
         ("图为观鸟爱好者在湖边架起望远镜。", LineRole.CAPTION),
         ("市民在夜市品尝小吃。（吴桐 摄）", LineRole.CAPTION),
-        ("时间：下午三点，地点在文化站，欢迎居民参加这次讲座，现场还有专家答疑和免费体检，名额有限先到先得。", LineRole.BODY),
+        (
+            "时间：下午三点，地点在文化站，欢迎居民参加这次讲座，现场还有专家答疑和免费体检，名额有限先到先得。",
+            LineRole.BODY,
+        ),
         ("今年一季度新开工加装电梯128台，已有56台投入使用。", LineRole.BODY),
         ("记者了解到，首晚客流超过8000人次。", LineRole.BODY),
     ],
