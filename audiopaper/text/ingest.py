@@ -11,6 +11,7 @@ Ingest only decodes and splits; repairing damage is the clean stage's job.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 import zipfile
 from io import BytesIO
@@ -40,6 +41,10 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "an RTF file; save it as .docx or .txt"),
     (b"\x89PNG", "a binary image file, not a text page"),
     (b"\xff\xd8\xff", "a binary image file, not a text page"),
+)
+
+_SQL_DUMP = re.compile(
+    r"^\s*(?:INSERT INTO|CREATE TABLE|DROP TABLE IF EXISTS)\b", re.MULTILINE | re.IGNORECASE
 )
 
 split_blocks = markdown_blocks
@@ -101,6 +106,11 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
     if looks_like_html(text, hinted=hinted):
         blocks, form = html_blocks(text, source)
         return Page(source=source, encoding=encoding, blocks=blocks, form=form)
+    if _SQL_DUMP.search(text[:65536]):
+        raise InputError(
+            f"{source}: a database dump (SQL), not a page; "
+            "export the articles from the CMS as text, HTML or .docx"
+        )
     blocks, form = page_blocks(text)
     return Page(source=source, encoding=encoding, blocks=blocks, form=form)
 

@@ -107,6 +107,7 @@ def test_form_is_found_by_content_with_the_extension_as_a_hint(
         ("a.zip", b"PK\x05\x06" + b"\x00" * 18, "binary"),
         ("a.bin", bytes(range(256)) * 4, "binary"),
         ("a.docx", "不是压缩包".encode(), r"not a Word \.docx"),
+        ("a.sql", "-- dump\nINSERT INTO `posts` VALUES (1,'标题','正文。');\n".encode(), "database dump"),
     ],
 )
 def test_unknown_and_binary_forms_are_refused(tmp_path: Path, name: str, data: bytes, message: str) -> None:
