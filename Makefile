@@ -33,3 +33,4 @@ clean:
 ## make bench [PAGE=…] [LONG=1]: cold, warm and one-article-changed renders; prints JSON
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(PAGE) $(if $(LONG),--long)
+	$(BIN)/python scripts/bench_script.py

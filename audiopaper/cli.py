@@ -33,7 +33,7 @@ from audiopaper.pipeline import (
 from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
 from audiopaper.publish.feed import write_feed
 from audiopaper.text.lexicon import default_lexicon
-from audiopaper.text.normalize import spelled_words
+from audiopaper.text.proof import proof_lines, script_document
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import (
     ENGINE_NAMES,
@@ -99,7 +99,11 @@ def _update_show(out: Path, base_url: str, **settings: str | int | None) -> None
 
 
 Pages = Annotated[
-    list[Path], typer.Argument(help="Page files (.md/.txt, UTF-8 or GB18030).", show_default=False)
+    list[Path],
+    typer.Argument(
+        help="Page files: printed-page markdown, plain text, saved HTML or .docx (UTF-8, GB18030, declared).",
+        show_default=False,
+    ),
 ]
 
 
@@ -265,35 +269,10 @@ def script_command(
     # Shaped for the default offline voice; no model is loaded.
     script = make_script(cleaning, default_traits(), chosen_profile)
     if as_json:
-        document = {
-            "articles": [
-                {
-                    "title": item.article.title,
-                    "byline": item.article.byline,
-                    "paragraphs": list(item.article.paragraphs),
-                    "spoken": [s.spoken for s in item.sentences],
-                }
-                for item in script.articles
-            ]
-        }
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(script_document(script), ensure_ascii=False, indent=2))
         return
-    for number, item in enumerate(script.articles, start=1):
-        typer.echo(f"{number}. {item.article.title}" + ("（图片新闻）" if item.article.is_photo else ""))
-        typer.echo(f"   {item.article.byline or '（无署名）'}")
-        typer.echo(f"   标题朗读：{item.title_spoken}")
-        for sentence in item.sentences:
-            used = f"  [词典：{'、'.join(sentence.lexicon)}]" if sentence.lexicon else ""
-            typer.echo(f"   - {sentence.spoken}{used}")
-        texts = [item.article.title, *(s.text for s in item.sentences)]
-        spelled = dict.fromkeys(word for text in texts for word in spelled_words(text, default_lexicon()))
-        for word in spelled:
-            typer.echo(f"   spelled: {word} — add it to voices/lexicon.toml")
-        typer.echo("")
-    if cleaning.changes:
-        typer.echo("清理记录 (what cleaning changed):")
-        for change in cleaning.changes:
-            typer.echo(f"   [{change.kind.value}] {change.detail}")
+    for line in proof_lines(script, cleaning, default_lexicon()):
+        typer.echo(line)
 
 
 @app.command("voices")

@@ -54,6 +54,34 @@ def test_script_proof_lists_latin_words_it_had_to_spell(tmp_path: Path) -> None:
     assert "在奈飞播出" in result.stdout
 
 
+def test_script_proof_lists_what_was_dropped_with_kind_and_text() -> None:
+    page = Path(__file__).resolve().parent / "fixtures" / "forms" / "markdown-damage.md"
+    result = runner.invoke(app, ["script", str(page)])
+    assert result.exit_code == 0, result.output
+    proof = result.stdout.split("清理记录")[1]
+    assert "[web furniture] line 32: “责任编辑：李六”" in proof
+    assert "[figures] table of 4 rows, line 23 to line 26" in proof
+    assert "      | 周一 18 9 3" in proof
+    assert "[photo credit]" in proof and "[repeated sentence]" in proof and "[dateline]" in proof
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("page.bin", bytes(range(256)) * 8, "binary"),
+        ("page.docx", "这不是 Word 文件".encode(), "not a Word .docx file"),
+        ("page.html", b"<html><body><div><a href='a'>menu</a></div></body></html>", "no article"),
+    ],
+)
+def test_bad_input_ends_in_one_line(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = runner.invoke(app, ["script", str(path)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
 def test_script_on_the_sample_page(sample_page: Path) -> None:
     result = runner.invoke(app, ["script", str(sample_page), "--json"])
     assert result.exit_code == 0, result.output

@@ -162,15 +162,16 @@ def hard_wrap(text: str, max_chars: int) -> list[str]:
     Cuts fall between two Chinese characters, never inside a number or a Latin word.
     """
     pieces: list[str] = []
-    while len(text) > max_chars:
-        cut = max_chars
-        while cut > max_chars // 2 and not (
+    start = 0  # cut by position: re-slicing the rest each time would cost quadratic time
+    while len(text) - start > max_chars:
+        cut = start + max_chars
+        while cut > start + max_chars // 2 and not (
             re.match(r"[\u4e00-\u9fff]", text[cut - 1]) and re.match(r"[\u4e00-\u9fff]", text[cut])
         ):
             cut -= 1
-        pieces.append(text[:cut])
-        text = text[cut:]
-    return [*pieces, text] if text else pieces
+        pieces.append(text[start:cut])
+        start = cut
+    return [*pieces, text[start:]] if start < len(text) else pieces
 
 
 def shape_paragraph(paragraph: str, max_chars: int) -> list[str]:
@@ -197,16 +198,25 @@ def _speak(text: str, options: SpeechOptions) -> str:
     return options.lexicon.respell(spoken) if options.respell else spoken
 
 
+OVERSIZE_FACTOR = 4
+"""A sentence over this many times the engine's limit is cut before it is normalized."""
+
+
 def _fit_to_engine(text: str, options: SpeechOptions) -> list[tuple[str, str]]:
     """(display, spoken) pieces of one shaped sentence, each within the engine's limit.
 
     Normalization lengthens text (2020 → 二零二零), so the limit is checked on the spoken
     form; an over-long sentence is cut inside quotations, then hard-wrapped.
     """
-    spoken = _speak(text, options)
-    if len(spoken) <= options.engine_limit_chars:
-        return [(text, spoken)]
-    limit = options.engine_limit_chars * len(text) // max(len(spoken), 1)
+    if len(text) > OVERSIZE_FACTOR * options.engine_limit_chars:
+        # Normalizing a huge unpunctuated run whole costs more than linear time (wetext and
+        # the pre-rules are measured super-linear); cut it first at a guessed length.
+        limit = options.engine_limit_chars // 2
+    else:
+        spoken = _speak(text, options)
+        if len(spoken) <= options.engine_limit_chars:
+            return [(text, spoken)]
+        limit = options.engine_limit_chars * len(text) // max(len(spoken), 1)
     pieces = cut_long(text, max(limit, MIN_SENTENCE_CHARS), inside_quotes=True)
     if len(pieces) == 1:
         pieces = hard_wrap(text, max(limit, MIN_SENTENCE_CHARS))

@@ -243,3 +243,36 @@ def test_sample_page_speaks_no_32_character_run_twice(sample_page: Path) -> None
     paragraphs = [p for a in result.articles for p in a.paragraphs]
     assert longest_repeated_run(paragraphs) < 32
     assert longest_repeated_run(paragraphs) >= 20  # the office name printed twice, rightly, stays
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "removed"),
+    [
+        ("图为湖边的白鹭。图为湖边的白鹭。", "图为湖边的白鹭。", ["图为湖边的白鹭。"]),
+        ("一名家长情绪激动一名家长情绪激动", "一名家长情绪激动", ["一名家长情绪激动"]),
+        ("好好好好", "好好好好", []),
+        ("他说好。他说好。", "他说好。他说好。", []),  # under four characters: style, not a repeat
+        ("第一句话在这里。第二句话在这里。", "第一句话在这里。第二句话在这里。", []),
+    ],
+)
+def test_back_to_back_repeat_read_once(text: str, kept: str, removed: list[str]) -> None:
+    from audiopaper.text.duplicates import read_once
+
+    assert read_once(text) == (kept, removed)
+
+
+def test_plain_lines_between_sentences_are_not_joined_but_column_breaks_are() -> None:
+    page = "## 标题\n\n本报讯 镇里新建了三座\n\n口袋公园，方便居民休闲。\n\n公园分区建设\n\n每座公园都有儿童区。\n"
+    result = clean_text(page)
+    assert result.articles[0].paragraphs == (
+        "镇里新建了三座口袋公园，方便居民休闲。",
+        "公园分区建设",
+        "每座公园都有儿童区。",
+    )
+
+
+def test_long_digit_run_is_cut_and_listed() -> None:
+    result = clean_text("## 标题\n\n本报讯 今天的数据是" + "7" * 500 + "，请注意。\n")
+    assert result.articles[0].paragraphs == ("今天的数据是，请注意。",)
+    (figures,) = [c for c in result.changes if c.kind is ChangeKind.FIGURES]
+    assert figures.text == "7" * 500

@@ -67,3 +67,61 @@ def test_gb18030_page_reads_like_its_utf8_twin(write_page) -> None:  # type: ign
     gb = read_page(write_page(PAGE, "b.md", encoding="gb18030"))
     assert utf8.blocks == gb.blocks
     assert gb.encoding == "gb18030"
+
+
+HTML_ARTICLE = (
+    '<html><head><meta charset="{charset}"><title>站名</title></head><body>'
+    "<h1>河边新修步道</h1><p>本报讯 近日，河边新修了一条步道，居民傍晚散步的地方多了一处。</p>"
+    "<p>步道全长三公里，沿途种了桂花和樱花，还设了六处休息座椅。</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "form", "encoding"),
+    [
+        ("a.md", PAGE.encode("utf-8"), "markdown", "utf-8"),
+        ("a.txt", PAGE.encode("utf-8"), "markdown", "utf-8"),
+        ("a.txt", "河边新修步道\n\n本报讯 近日，河边新修了一条步道。\n".encode(), "plain", "utf-8"),
+        ("a.html", "河边新修步道\n\n本报讯 近日，河边新修了一条步道。\n".encode(), "plain", "utf-8"),
+        ("a.txt", HTML_ARTICLE.format(charset="utf-8").encode(), "html", "utf-8"),
+        ("a.htm", HTML_ARTICLE.format(charset="gb2312").encode("gb18030"), "html", "gb18030"),
+        ("a.jsp", HTML_ARTICLE.format(charset="GBK").encode("gbk"), "html", "gb18030"),
+        ("a.html", b"\xef\xbb\xbf" + HTML_ARTICLE.format(charset="utf-8").encode(), "html", "utf-8"),
+    ],
+)
+def test_form_is_found_by_content_with_the_extension_as_a_hint(
+    tmp_path: Path, name: str, data: bytes, form: str, encoding: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    page = read_page(path)
+    assert (page.form, page.encoding) == (form, encoding)
+    assert any(b.kind is BlockKind.HEADLINE for b in page.blocks)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("a.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+        ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, r"old Word \.doc"),
+        ("a.zip", b"PK\x05\x06" + b"\x00" * 18, "binary"),
+        ("a.bin", bytes(range(256)) * 4, "binary"),
+        ("a.docx", "不是压缩包".encode(), r"not a Word \.docx"),
+        ("a.sql", "-- dump\nINSERT INTO `posts` VALUES (1,'标题','正文。');\n".encode(), "database dump"),
+    ],
+)
+def test_unknown_and_binary_forms_are_refused(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message):
+        read_page(path)
+
+
+def test_a_zip_that_is_not_a_word_file_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "a.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    with pytest.raises(InputError, match=r"not a Word \.docx"):
+        read_page(path)

@@ -1,0 +1,102 @@
+"""Draft: an article being assembled from a page's blocks, mutable while one page is cleaned."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from audiopaper.text.changes import Change, ChangeKind
+from audiopaper.text.line_roles import CJK, LineRole, ends_sentence, is_heading_like, is_kicker
+
+_LABEL = re.compile(r"^[" + CJK + r"]{2,4}[:：]")
+"""A kicker label opening a line: 综述：, 特写：, 短评：."""
+
+
+@dataclass
+class Draft:
+    """An article being assembled from blocks (mutable while cleaning one page)."""
+
+    title: str | None
+    """The headline, or ``None`` until one is found or made."""
+
+    level: int
+    """Headline level (1 is the page's lead story)."""
+
+    byline: str | None = None
+    """Reporter credits, if the page gives them."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    """Body paragraphs so far (display text)."""
+
+    roles: list[LineRole] = field(default_factory=list)
+    """The role of each paragraph (body, sub-head, kicker, caption), parallel to ``paragraphs``."""
+
+    has_dateline: bool = False
+    """A dateline (本报讯…) opened this article."""
+
+    is_photo: bool = False
+    """A captioned photo item (a short caption under a 摄影 credit)."""
+
+    source: str = ""
+    """The page the article came from."""
+
+    def add(self, text: str, role: LineRole = LineRole.BODY) -> None:
+        """Append a paragraph with its role."""
+        self.paragraphs.append(text)
+        self.roles.append(role)
+
+    def keep(self, indexes: set[int]) -> None:
+        """Keep only the paragraphs at ``indexes`` (with their roles)."""
+        self.paragraphs = [p for i, p in enumerate(self.paragraphs) if i in indexes]
+        self.roles = [r for i, r in enumerate(self.roles) if i in indexes]
+
+
+def mark_subheads(draft: Draft) -> None:
+    """Find sub-heads and kickers: short unpunctuated lines standing between sentences.
+
+    A line is one when it follows a finished sentence (or another sub-head, kicker or
+    caption) and text follows it; a line ending in ``——`` or opening with a label
+    (``综述：``, ``特写：``) is one wherever it stands. Otherwise a short unpunctuated first
+    paragraph is not one: that is text cut by a column break.
+    """
+    paragraphs, roles = draft.paragraphs, draft.roles
+    for index, para in enumerate(paragraphs):
+        if roles[index] is not LineRole.BODY or not is_heading_like(para):
+            continue
+        after_sentence = index > 0 and (
+            roles[index - 1] is not LineRole.BODY or ends_sentence(paragraphs[index - 1])
+        )
+        if para.endswith("——") or _LABEL.match(para) or (after_sentence and index + 1 < len(paragraphs)):
+            roles[index] = LineRole.KICKER if is_kicker(para) else LineRole.SUBHEAD
+
+
+def join_column_breaks(draft: Draft, changes: list[Change]) -> None:
+    """Join body text that stops mid-sentence with the body text after it (a column break).
+
+    Only body text joins: a sub-head, kicker or caption keeps its line and is read as a
+    sentence of its own.
+    """
+    paragraphs: list[str] = []
+    roles: list[LineRole] = []
+    for para, role in zip(draft.paragraphs, draft.roles, strict=True):
+        if (
+            paragraphs
+            and roles[-1] is LineRole.BODY
+            and role is LineRole.BODY
+            and not ends_sentence(paragraphs[-1])
+        ):
+            changes.append(Change(ChangeKind.JOINED, f"“…{paragraphs[-1][-8:]}” + “{para[:8]}…”"))
+            paragraphs[-1] = paragraphs[-1] + para
+        else:
+            paragraphs.append(para)
+            roles.append(role)
+    draft.paragraphs, draft.roles = paragraphs, roles
+
+
+def read_repeated_paragraphs_once(draft: Draft, changes: list[Change]) -> None:
+    """A paragraph (often a caption) printed twice in a row is read once."""
+    keep = {i for i, p in enumerate(draft.paragraphs) if i == 0 or p != draft.paragraphs[i - 1]}
+    for i in set(range(len(draft.paragraphs))) - keep:
+        text = draft.paragraphs[i]
+        changes.append(Change(ChangeKind.REPEATED_SENTENCE, f"“{text[:16]}…” printed twice in a row", text))
+    draft.keep(keep)

@@ -1,0 +1,50 @@
+"""Page: the blocks every input form is read into, the record ingest hands to the cleaner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class BlockKind(Enum):
+    """What a block of the page is, as far as its form's markup tells."""
+
+    HEADLINE = "headline"
+    TEXT = "text"
+    SUBHEAD = "sub-head"
+    CAPTION = "caption"
+    TABLE_ROW = "table row"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
+
+    kind: BlockKind
+    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said."""
+
+    text: str
+    """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
+
+    level: int
+    """Headline level (1 for ``#``, the lead story; 2 for ``##`` and other forms' titles); 0 else."""
+
+    line: int
+    """1-based line (or paragraph) number in the source, for reports an editor can follow."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A decoded page split into blocks, in source order."""
+
+    source: str
+    """Where the page came from (its path as given), for messages."""
+
+    encoding: str
+    """The encoding the bytes were decoded with (``utf-8``, ``gb18030``…; ``docx`` for Word)."""
+
+    blocks: tuple[Block, ...]
+    """Headlines and paragraphs in page order; blank lines are dropped."""
+
+    form: str = "markdown"
+    """The input form it was read as: markdown, plain, html, epaper-article or docx."""

@@ -1,0 +1,80 @@
+"""Word files: built with python-docx at test time, read through the whole text stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from audiopaper.errors import InputError
+from audiopaper.text.changes import ChangeKind
+from audiopaper.text.clean import clean_pages
+from audiopaper.text.ingest import read_page
+from audiopaper.text.page import BlockKind
+
+
+def styled_file(path: Path) -> Path:
+    document = docx.Document()
+    document.add_heading("河畔夜市重新开张", level=1)
+    document.add_paragraph(
+        "本报讯（记者 田野）经过两个月的整修，河畔夜市前天晚上重新开张，首晚客流超过８０００人次。"
+    )
+    document.add_heading("摊位统一规划", level=2)
+    document.add_paragraph("夜市共设一百二十个摊位，小吃、手工艺品和旧书各有分区，摊主统一穿工作服。")
+    document.add_paragraph("图为市民在夜市品尝本地小吃。（吴桐 摄）", style="Caption")
+    table = document.add_table(rows=3, cols=3)
+    for row, cells in zip(
+        table.rows,
+        [("时段", "客流", "摊位"), ("18-20时", "3200", "96"), ("20-22时", "4800", "120")],
+        strict=True,
+    ):
+        for cell, value in zip(row.cells, cells, strict=True):
+            cell.text = value
+    document.add_heading("公园晨练区改造完工", level=1)
+    document.add_paragraph("本报讯 滨江公园的晨练区完成改造，新铺设的塑胶地面更适合老人活动。")
+    document.save(str(path))
+    return path
+
+
+def test_styled_word_file_gives_articles_sub_heads_and_drops_the_table(tmp_path: Path) -> None:
+    page = read_page(styled_file(tmp_path / "page.docx"))
+    assert page.form == "docx"
+    kinds = [b.kind for b in page.blocks]
+    assert kinds.count(BlockKind.HEADLINE) == 2 and BlockKind.SUBHEAD in kinds and BlockKind.CAPTION in kinds
+    result = clean_pages([page])
+    assert [a.title for a in result.articles] == ["河畔夜市重新开张", "公园晨练区改造完工"]
+    first = result.articles[0]
+    assert first.byline == "记者 田野"
+    assert "摊位统一规划" in first.paragraphs
+    assert "图为市民在夜市品尝本地小吃。" in first.paragraphs
+    assert "8000" in first.paragraphs[0]
+    assert not any("3200" in p for p in first.paragraphs)
+    assert {ChangeKind.FIGURES, ChangeKind.PHOTO_CREDIT} <= {c.kind for c in result.changes}
+
+
+def test_bold_short_lines_are_headlines_without_heading_styles(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph().add_run("社区图书角开放").bold = True
+    document.add_paragraph("本报讯 新建的社区图书角昨天开放，居民可以免费借阅。")
+    document.add_paragraph().add_run("借阅规则").bold = True
+    document.add_paragraph("每人每次可借两本，借期两周，到期可以续借一次。")
+    path = tmp_path / "bold.docx"
+    document.save(str(path))
+    result = clean_pages([read_page(path)])
+    assert [a.title for a in result.articles] == ["社区图书角开放"]
+    assert "借阅规则" in result.articles[0].paragraphs
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"this is not a zip at all", "not a Word .docx file"),
+        (b"PK\x03\x04broken", "damaged zip"),
+    ],
+)
+def test_a_docx_that_is_not_a_zip_ends_in_one_line(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "broken.docx"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message):
+        read_page(path)
