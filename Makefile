@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PAGE   ?= examples/page-2025-03-14.md
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-archive clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster]'
 	touch $(STAMP)
 
 ## make demo: install, then render the bundled example page into out/ with the offline voice
@@ -34,3 +34,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(PAGE) $(if $(LONG),--long)
 	$(BIN)/python scripts/bench_script.py
+
+## make bench-archive [EDITIONS=6]: archive throughput on a local cluster of 1 and 2 workers, and the scaling
+bench-archive: $(STAMP)
+	$(BIN)/python scripts/bench_archive.py --editions $(or $(EDITIONS),6)

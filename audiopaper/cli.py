@@ -1,3 +1,4 @@
+# long: one typer signature per command (six of them), one option per line; the work is in the stages
 """The command line: parse options, call the stages, print progress (stderr) and data (stdout).
 
 Only this module turns :class:`AudiopaperError` into exit codes: 1 for an error the user
@@ -30,7 +31,7 @@ from audiopaper.pipeline import (
     read_and_clean,
     render,
 )
-from audiopaper.profiles import DEFAULT_PROFILE, available_profiles, load_profile
+from audiopaper.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from audiopaper.publish.feed import write_feed
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
@@ -85,6 +86,13 @@ PublishHour = Annotated[
     typer.Option(help="Local hour episodes are dated at on their date (default 6); kept.", min=0, max=23),
 ]
 TimeZone = Annotated[str | None, typer.Option(help="The paper's time zone (default Asia/Shanghai); kept.")]
+Out = Annotated[Path, typer.Option("--out", help="Output directory.")]
+EngineName = Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(ENGINE_NAMES[:3])}.")]
+ProfileName = Annotated[str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")]
+BaseUrl = Annotated[str, typer.Option(help="Absolute URL where --out is published.")]
+Paper = Annotated[str, typer.Option(help="The newspaper's name, spoken in the intro.")]
+Order = Annotated[str, typer.Option(help="Article order: lead (lead story first) or source (page order).")]
+Cover = Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")]
 
 
 def _update_show(out: Path, base_url: str, **settings: str | int | None) -> None:
@@ -170,6 +178,23 @@ def choose_engine(requested: str) -> str:
     return "offline"
 
 
+def engine_specs(engine: str, profile: Profile) -> tuple[EngineSpec, EngineSpec | None]:
+    """The reader's engine for a resolved engine name, and the presenter's when the profile names one."""
+    spec = EngineSpec(
+        engine, profile.offline_speed, edge_voice=profile.edge_voice, edge_rate=profile.edge_rate
+    )
+    if spec.name == "edge" and profile.edge_presenter not in ("", profile.edge_voice):
+        return spec, dataclasses.replace(spec, edge_voice=profile.edge_presenter)
+    return spec, None
+
+
+def _check_choices(engine: str, order: str) -> None:
+    if engine not in ENGINE_NAMES:
+        raise OptionError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES[:3])}")
+    if order not in ("lead", "source"):
+        raise OptionError("--order must be 'lead' or 'source'")
+
+
 @app.command("render")
 @_user_errors
 # long: most of its length is the signature, one typer option per line
@@ -178,21 +203,17 @@ def render_command(
     day: Annotated[
         str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
-    engine: Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(ENGINE_NAMES[:3])}.")] = "auto",
-    profile: Annotated[
-        str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")
-    ] = DEFAULT_PROFILE,
-    base_url: Annotated[str, typer.Option(help="Absolute URL where --out is published.")] = DEFAULT_BASE_URL,
+    out: Out = Path("out"),
+    engine: EngineName = "auto",
+    profile: ProfileName = DEFAULT_PROFILE,
+    base_url: BaseUrl = DEFAULT_BASE_URL,
     jobs: Annotated[
         int | None,
         typer.Option(help="Worker processes for synthesis (default: one per core).", min=1, max=64),
     ] = None,
-    paper: Annotated[str, typer.Option(help="The newspaper's name, spoken in the intro.")] = DEFAULT_PAPER,
-    order: Annotated[
-        str, typer.Option(help="Article order: lead (lead story first) or source (page order).")
-    ] = "lead",
-    cover: Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")] = None,
+    paper: Paper = DEFAULT_PAPER,
+    order: Order = "lead",
+    cover: Cover = None,
     cache_dir: Annotated[
         Path | None,
         typer.Option(help="Sentence audio cache (default: $AUDIOPAPER_CACHE_DIR or the user cache)."),
@@ -204,10 +225,7 @@ def render_command(
     time_zone: TimeZone = None,
 ) -> None:
     """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
-    if engine not in ENGINE_NAMES:
-        raise OptionError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES[:3])}")
-    if order not in ("lead", "source"):
-        raise OptionError("--order must be 'lead' or 'source'")
+    _check_choices(engine, order)
     started = time.monotonic()
     chosen_profile = load_profile(profile)
     try:
@@ -221,19 +239,12 @@ def render_command(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
         publish_hour=publish_hour, time_zone=time_zone,
     )  # fmt: skip
-    spec = EngineSpec(
-        choose_engine(engine),
-        chosen_profile.offline_speed,
-        edge_voice=chosen_profile.edge_voice,
-        edge_rate=chosen_profile.edge_rate,
-    )
+    spec, presenter_spec = engine_specs(choose_engine(engine), chosen_profile)
     bar = ProgressBar() if sys.stderr.isatty() else None
-    two_voices = spec.name == "edge" and chosen_profile.edge_presenter not in ("", chosen_profile.edge_voice)
     with contextlib.ExitStack() as stack:
         synthesizer = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs))
         presenter = None
-        if two_voices:  # only when the profile asks for a second voice
-            presenter_spec = dataclasses.replace(spec, edge_voice=chosen_profile.edge_presenter)
+        if presenter_spec is not None:  # only when the profile asks for a second voice
             presenter = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=presenter_spec, jobs=jobs))
         result = render(
             pages, options, synthesizer, progress=_say, synthesis_progress=bar, presenter=presenter
@@ -252,6 +263,65 @@ def render_command(
     if manifest.skipped:
         for line in manifest.skipped:
             _say(line)
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("archive")
+@_user_errors
+# long: most of its length is the signature, one typer option per line
+def archive_command(
+    source: Annotated[
+        Path, typer.Argument(help="A folder of YYYY-MM-DD/ page folders or YYYY-MM-DD.<ext> pages.")
+    ],
+    out: Out = Path("out"),
+    cluster: Annotated[
+        str | None, typer.Option(help="Dask scheduler, tcp://HOST:PORT (default: a local cluster).")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Local worker processes (default: one per core).", min=1, max=64)
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD (inclusive).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD (inclusive).")] = None,
+    engine: EngineName = "auto",
+    profile: ProfileName = DEFAULT_PROFILE,
+    base_url: BaseUrl = DEFAULT_BASE_URL,
+    paper: Paper = DEFAULT_PAPER,
+    order: Order = "lead",
+    cover: Cover = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Sentence cache of local workers (remote ones use their own).")
+    ] = None,
+    author: Author = None,
+    owner_name: OwnerName = None,
+    owner_email: OwnerEmail = None,
+    publish_hour: PublishHour = None,
+    time_zone: TimeZone = None,
+) -> None:
+    """Render every dated edition in SOURCE into --out, here or on a Dask cluster; reruns skip the done."""
+    from audiopaper.archive import ArchiveOptions, archive, parse_day
+    from audiopaper.voice.scheduler import default_jobs
+
+    _check_choices(engine, order)
+    chosen_profile = load_profile(profile)
+    check_base_url(base_url)
+    if not paper.strip():
+        raise OptionError("--paper must not be empty")
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    _update_show(
+        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
+        publish_hour=publish_hour, time_zone=time_zone,
+    )  # fmt: skip
+    spec, presenter = engine_specs(choose_engine(engine), chosen_profile)
+    options = ArchiveOptions(
+        source=source, out_dir=out, base_url=base_url, paper=paper, profile=chosen_profile,
+        lead_first=order == "lead", engine=spec, presenter=presenter, cover=cover, since=first,
+        until=last, cluster=cluster, jobs=jobs or default_jobs(), cache_dir=cache_dir,
+    )  # fmt: skip
+    report = archive(options, progress=_say, on_published=lambda path: typer.echo(str(path)))
+    for line in report.partial:
+        _say(line)
+    _say(report.summary())
+    if report.failed or report.partial:
         raise typer.Exit(EXIT_PARTIAL)
 
 

@@ -39,3 +39,7 @@ class ServiceBudgetExceeded(EngineError):
 
 class ManifestError(AudiopaperError):
     """Raised when an edition's edition.json is unreadable, damaged or from a newer version."""
+
+
+class ClusterError(AudiopaperError):
+    """Raised when the Dask cluster of ``audiopaper archive`` cannot be reached or used."""

@@ -131,6 +131,18 @@ def make_script(cleaning: CleanResult, traits: EngineTraits, profile: Profile | 
     return build_script(cleaning.articles, speech_options_for(traits, profile))
 
 
+def spoken_frame(
+    traits: EngineTraits, profile: Profile, *, paper: str, day: date
+) -> Callable[[Sequence[str]], Frame]:
+    """The edition's spoken frame (intro, contents, announcements, outro) for its titles."""
+    speech_options = speech_options_for(traits, profile)
+
+    def frame(titles: Sequence[str]) -> Frame:
+        return edition_frame(titles, paper=paper, day=day, options=speech_options)
+
+    return frame
+
+
 def printed_frame(titles: Sequence[str], *, paper: str, day: date) -> Frame:
     """The edition's frame as a reader sees it (digits, printed titles), for captions and pages.
 
@@ -164,11 +176,7 @@ def render(
     identity = synthesizer.identity
     cleaning = read_and_clean(paths, lead_first=options.lead_first)
     script = make_script(cleaning, identity.traits, options.profile)
-    speech_options = speech_options_for(identity.traits, options.profile)
-
-    def frame(titles: Sequence[str]) -> Frame:
-        return edition_frame(titles, paper=options.paper, day=options.day, options=speech_options)
-
+    frame = spoken_frame(identity.traits, options.profile, paper=options.paper, day=options.day)
     with locked_output(options.out_dir):
         for repair in recover_output(options.out_dir):
             progress(f"repaired: {repair}")
@@ -191,39 +199,20 @@ def _publish(
     presenter: Synthesizer | None = None,
 ) -> RenderResult:
     """Assemble into a staging directory, install it, rebuild the feed and pages."""
-    identity = synthesizer.identity
     staging = staging_dir(options.out_dir, options.day)
     cover = install_cover(options.out_dir, options.cover)
     try:
-        assembled = assemble_edition(
-            script.articles,
+        manifest, segments_encoded = write_edition(
+            staging,
+            script,
             frame,
-            synthesizer,
+            edition_meta(options.paper, options.day, options.profile, synthesizer, presenter),
             options.profile,
+            synthesizer,
+            cover_jpeg=cover_for_tags(cover),
             progress=progress,
             synthesis_progress=synthesis_progress,
             presenter=presenter,
-            show_frame=lambda titles: printed_frame(titles, paper=options.paper, day=options.day),
-        )
-        meta = EditionMeta(
-            paper=options.paper,
-            day=options.day,
-            engine=identity.name,
-            voice=identity.voice,
-            profile=options.profile.name,
-            presenter_voice=presenter.identity.voice if presenter is not None else None,
-        )
-        progress("tags, chapters and transcript")
-        stats = synthesizer.stats
-        synthesis: dict[str, float] = {
-            "synthesized": stats.synthesized,
-            "from_cache": stats.from_cache,
-            "failed": stats.failed,
-            "engine_seconds": round(stats.engine_seconds, 3),
-            "segments_encoded": assembled.segments_encoded,
-        }
-        manifest = write_edition_files(
-            staging, meta, assembled, cover_jpeg=cover_for_tags(cover), synthesis=synthesis
         )
         keep_legacy_name(staging, options.out_dir / EDITIONS_DIR / options.day.isoformat(), manifest.audio)
         edition_dir = install_edition(staging, options.out_dir, options.day)
@@ -238,5 +227,61 @@ def _publish(
         manifest=manifest,
         cleaning=cleaning,
         stats=synthesizer.stats,
-        segments_encoded=assembled.segments_encoded,
+        segments_encoded=segments_encoded,
     )
+
+
+def edition_meta(
+    paper: str, day: date, profile: Profile, synthesizer: Synthesizer, presenter: Synthesizer | None
+) -> EditionMeta:
+    """What describes the edition beyond its audio: paper, date, voices and profile."""
+    return EditionMeta(
+        paper=paper,
+        day=day,
+        engine=synthesizer.identity.name,
+        voice=synthesizer.identity.voice,
+        profile=profile.name,
+        presenter_voice=presenter.identity.voice if presenter is not None else None,
+    )
+
+
+def write_edition(
+    directory: Path,
+    script: Script,
+    frame: Callable[[Sequence[str]], Frame],
+    meta: EditionMeta,
+    profile: Profile,
+    synthesizer: Synthesizer,
+    *,
+    cover_jpeg: bytes | None,
+    progress: Callable[[str], None] = lambda message: None,
+    synthesis_progress: Callable[[int, int], None] | None = None,
+    presenter: Synthesizer | None = None,
+) -> tuple[EditionManifest, int]:
+    """Synthesize, assemble and write one edition's files into ``directory``.
+
+    The seam between rendering and installing: ``render`` writes into a staging directory
+    under ``out/``; ``archive`` runs it on a worker, in a private directory, and sends
+    the files back. Returns the manifest and how many segments were encoded in this run.
+    """
+    assembled = assemble_edition(
+        script.articles,
+        frame,
+        synthesizer,
+        profile,
+        progress=progress,
+        synthesis_progress=synthesis_progress,
+        presenter=presenter,
+        show_frame=lambda titles: printed_frame(titles, paper=meta.paper, day=meta.day),
+    )
+    progress("tags, chapters and transcript")
+    stats = synthesizer.stats
+    synthesis: dict[str, float] = {
+        "synthesized": stats.synthesized,
+        "from_cache": stats.from_cache,
+        "failed": stats.failed,
+        "engine_seconds": round(stats.engine_seconds, 3),
+        "segments_encoded": assembled.segments_encoded,
+    }
+    manifest = write_edition_files(directory, meta, assembled, cover_jpeg=cover_jpeg, synthesis=synthesis)
+    return manifest, assembled.segments_encoded

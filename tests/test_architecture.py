@@ -21,7 +21,8 @@ STAGE_RANK = {
     "audio": 3,
     "publish": 4,
     "pipeline": 5,
-    "cli": 6,
+    "archive": 6,
+    "cli": 7,
 }
 """Where each top-level part sits: a module may import only parts of its own rank or lower
 (errors and profiles are leaves everyone may use)."""

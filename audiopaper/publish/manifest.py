@@ -177,6 +177,11 @@ class EditionManifest:
     version: int = MANIFEST_VERSION
     """Layout version."""
 
+    source_hash: str = ""
+    """What ``audiopaper archive`` rendered it from: a hash of the page bytes, the options, the
+    engine's identity and audiopaper's version, so a rerun skips it ("" when rendered otherwise;
+    written only when set, so other manifests are unchanged)."""
+
     @property
     def chapters(self) -> tuple[ManifestChapter, ...]:
         """Every chapter in time order: the opening, each article, the closing."""
@@ -224,7 +229,7 @@ class EditionManifest:
                 }
                 for a in self.articles
             ],
-        }
+        } | ({"source_hash": self.source_hash} if self.source_hash else {})
 
     def to_json(self) -> str:
         """edition.json's text."""
@@ -264,6 +269,7 @@ class EditionManifest:
             opening=reader.section(data, "opening"),
             closing=reader.section(data, "closing"),
             version=MANIFEST_VERSION,
+            source_hash=str(data.get("source_hash") or ""),
         )
 
     @classmethod

@@ -1,0 +1,195 @@
+"""One edition rendered on a worker: page bytes in, the edition's files out as bytes.
+
+A task is pure and idempotent: it reads nothing but its request and the installed package,
+writes only into a private temporary directory and the worker's own sentence cache, and
+returns the files. The scheduler may run it twice (a worker died, a result was lost); the
+coordinator installs each date once, whichever run's result arrives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from audiopaper import __version__
+from audiopaper.archive.source import PageFile
+from audiopaper.errors import AudiopaperError
+from audiopaper.pipeline import edition_meta, make_script, spoken_frame, write_edition
+from audiopaper.profiles import Profile
+from audiopaper.publish.manifest import MANIFEST_NAME
+from audiopaper.publish.outdir import atomic_write_text
+from audiopaper.text.clean import clean_pages
+from audiopaper.text.ingest import parse_page
+from audiopaper.voice.cache import ClipCache
+from audiopaper.voice.engine import Engine
+from audiopaper.voice.registry import EngineSpec
+from audiopaper.voice.scheduler import Synthesizer
+
+
+@dataclass(frozen=True)
+class EditionSettings:
+    """What every edition of one archive run shares; sent with each task."""
+
+    paper: str
+    """The newspaper's name."""
+
+    profile: Profile
+    """Listening profile."""
+
+    lead_first: bool
+    """Move each page's lead story to the front."""
+
+    engine: EngineSpec
+    """The reader's engine (resolved: never ``auto``)."""
+
+    presenter: EngineSpec | None
+    """A second voice for the frame when the profile asks for one, else None."""
+
+    cover_jpeg: bytes | None
+    """The cover embedded in the MP3s' tags (from the coordinator's out/)."""
+
+    version: str = __version__
+    """The coordinator's audiopaper version: a worker running another one refuses the task."""
+
+    cache_dir: str | None = None
+    """The workers' sentence cache (local workers share the coordinator's); None: each worker's
+    own default ($AUDIOPAPER_CACHE_DIR or its user cache)."""
+
+    def identity(self) -> dict[str, Any]:
+        """Everything here that changes an edition's files, for its content hash."""
+        import hashlib
+
+        def engine(spec: EngineSpec | None) -> dict[str, Any] | None:
+            return dataclasses.asdict(spec.identity()) if spec is not None else None
+
+        return {
+            "paper": self.paper,
+            "profile": dataclasses.asdict(self.profile),
+            "lead_first": self.lead_first,
+            "engine": engine(self.engine),
+            "presenter": engine(self.presenter),
+            "cover": hashlib.sha256(self.cover_jpeg or b"").hexdigest(),
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class EditionRequest:
+    """One task: a date's pages and the run's settings."""
+
+    day: date
+    """The edition's date."""
+
+    pages: tuple[PageFile, ...]
+    """Its pages, in order."""
+
+    settings: EditionSettings
+    """The run's shared settings."""
+
+    source_hash: str
+    """The content hash recorded in edition.json (see source.source_hash)."""
+
+
+@dataclass(frozen=True)
+class EditionOutcome:
+    """What a task sends back: the edition's files, or why the date could not be rendered."""
+
+    day: date
+    """The edition's date."""
+
+    files: tuple[tuple[str, bytes], ...]
+    """(path relative to the edition directory, bytes) for every file; empty on failure."""
+
+    error: str | None
+    """One line saying why the date failed, or None."""
+
+    worker: str
+    """Which worker rendered it (host:pid), for the balance figures."""
+
+    seconds: float
+    """Wall time the task took on the worker."""
+
+    synthesized: int = 0
+    """Lines the engine spoke for it (the rest came from the worker's cache)."""
+
+
+# One engine per worker thread: the offline models load once (a second or two), not per
+# task, and an engine instance is never shared between threads.
+_engines = threading.local()
+
+
+def _engine(spec: EngineSpec) -> Engine:
+    built: dict[EngineSpec, Engine] = _engines.__dict__.setdefault("built", {})
+    if spec not in built:
+        built[spec] = spec.build(threads=1)  # one inference thread per task slot
+    return built[spec]
+
+
+def _collect(directory: Path) -> tuple[tuple[str, bytes], ...]:
+    return tuple(
+        (path.relative_to(directory).as_posix(), path.read_bytes())
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    )
+
+
+def _render(request: EditionRequest, directory: Path) -> int:
+    """Render into ``directory``; returns the lines synthesized."""
+    settings = request.settings
+    pages = [parse_page(page.data, page.name, page.suffix) for page in request.pages]
+    cleaning = clean_pages(pages, lead_first=settings.lead_first)
+    cache = ClipCache(Path(settings.cache_dir) if settings.cache_dir else None)
+    synthesizer = Synthesizer(cache, engine=_engine(settings.engine), jobs=1)
+    presenter = None
+    if settings.presenter is not None:
+        presenter = Synthesizer(cache, engine=_engine(settings.presenter), jobs=1)
+    traits = synthesizer.identity.traits
+    script = make_script(cleaning, traits, settings.profile)
+    frame = spoken_frame(traits, settings.profile, paper=settings.paper, day=request.day)
+    meta = edition_meta(settings.paper, request.day, settings.profile, synthesizer, presenter)
+    manifest, _ = write_edition(
+        directory,
+        script,
+        frame,
+        meta,
+        settings.profile,
+        synthesizer,
+        cover_jpeg=settings.cover_jpeg,
+        presenter=presenter,
+    )
+    manifest = dataclasses.replace(manifest, source_hash=request.source_hash)
+    atomic_write_text(directory / MANIFEST_NAME, manifest.to_json())
+    cache.trim()
+    return synthesizer.stats.synthesized + (presenter.stats.synthesized if presenter else 0)
+
+
+def render_edition(request: EditionRequest) -> EditionOutcome:
+    """The task: render one date's edition and return its files (or one line saying why not)."""
+    started = time.perf_counter()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+
+    def failed(message: str) -> EditionOutcome:
+        return EditionOutcome(request.day, (), message, worker, time.perf_counter() - started)
+
+    if request.settings.version != __version__:
+        return failed(
+            f"the worker {worker} runs audiopaper {__version__}, the coordinator "
+            f"{request.settings.version}; install the same version on every worker"
+        )
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"audiopaper-{request.day}-") as temp:
+            synthesized = _render(request, Path(temp))
+            files = _collect(Path(temp))
+    except AudiopaperError as error:
+        return failed(str(error))
+    except OSError as error:  # the worker's own disk (its cache or temporary directory)
+        return failed(f"the worker {worker} could not write its files: {error}")
+    return EditionOutcome(request.day, files, None, worker, time.perf_counter() - started, synthesized)
