@@ -278,19 +278,21 @@ class LoopbackCluster:
                 process.kill()
 
 
-def kill_a_busy_worker(client: object, out: Path, archive: subprocess.Popen[bytes], total: int) -> int:
-    """Once the first edition is installed, SIGKILL a worker that is rendering; returns editions then."""
+def kill_a_busy_worker(client: object, out: Path, archive: subprocess.Popen[bytes]) -> tuple[int, list[str]]:
+    """Once the first edition is installed, SIGKILL a worker that is rendering.
+
+    Returns how many editions were installed then, and the dates the worker was rendering."""
     editions = out / "editions"
+    pids = client.run(os.getpid)  # type: ignore[attr-defined]  # {worker address: pid}
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and archive.poll() is None:
         done = [p for p in editions.glob("20*") if p.is_dir()] if editions.is_dir() else []
         if done:
             processing = client.processing()  # type: ignore[attr-defined]
-            workers = client.scheduler_info()["workers"]  # type: ignore[attr-defined]
             busy = [address for address, keys in processing.items() if keys]
             if busy:
-                os.kill(workers[busy[0]]["pid"], signal.SIGKILL)
-                return len(done)
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                return len(done), [str(key)[len("audiopaper-edition-") :][:10] for key in processing[busy[0]]]
         time.sleep(0.05)
     pytest.fail(f"no worker was busy after the first edition (archive exit {archive.poll()})")
 
@@ -307,10 +309,11 @@ def test_cluster_survives_a_killed_worker_and_matches_render(tmp_path: Path, eng
             command = [sys.executable, "-m", "audiopaper.cli", *archive_args(source, out, "--engine", engine,
                        "--cluster", cluster.address)]  # fmt: skip
             archive = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            installed_at_kill = kill_a_busy_worker(client, out, archive, len(DATES))
+            installed_at_kill, lost = kill_a_busy_worker(client, out, archive)
             stdout, stderr = archive.communicate(timeout=600)
         assert archive.returncode == 0, stderr.decode()
         assert installed_at_kill < len(DATES)
+        assert lost and set(lost) <= set(DATES)  # what the killed worker held was rendered elsewhere
         paths = stdout.decode().split()
         assert sorted(paths) == sorted(set(paths)) == [
             str(out / "editions" / d / f"qing-mei-ri-bao-{d}.mp3") for d in DATES
