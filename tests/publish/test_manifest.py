@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,16 @@ def test_round_trip_is_exact() -> None:
     }  # fmt: skip
     again = EditionManifest.from_dict(data)
     assert again.to_dict() == data
+
+
+def test_source_hash_is_written_only_when_set_and_read_back() -> None:
+    assert "source_hash" not in json.loads(MANIFEST.to_json())  # render's manifests are unchanged
+    assert EditionManifest.from_dict(first_release_dict()).source_hash == ""
+    hashed = dataclasses.replace(MANIFEST, source_hash="ab" * 32)
+    data = json.loads(hashed.to_json())
+    assert data["source_hash"] == "ab" * 32 and data["version"] == MANIFEST_VERSION
+    assert EditionManifest.from_dict(data).source_hash == "ab" * 32
+    assert EditionManifest.from_dict(data).to_dict() == data
 
 
 def test_a_first_release_manifest_is_read() -> None:
