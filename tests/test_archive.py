@@ -104,7 +104,37 @@ def test_source_hash_changes_with_any_input() -> None:
     assert base != source_hash(day, pages, {**settings, "version": "0.2.0"})
     # lengths go in before bytes: moving bytes from one page to the next changes the hash
     split = (PageFile("a", b"xy"), PageFile("b", b"z"))
-    assert source_hash(day, split, settings) != source_hash(day, (PageFile("a", b"x"), PageFile("b", b"yz")), settings)
+    assert source_hash(day, split, settings) != source_hash(
+        day, (PageFile("a", b"x"), PageFile("b", b"yz")), settings
+    )
+
+
+def test_each_worker_thread_gets_its_own_cache_slot(tmp_path: Path) -> None:
+    import threading
+
+    from audiopaper.archive.task import _worker_cache
+
+    taken = tmp_path / "archive-worker-0"
+    taken.mkdir()
+    holder = subprocess.Popen(  # another worker process holds slot 0
+        [sys.executable, "-c", "import fcntl,sys,time; f=open(sys.argv[1],'a+b'); "
+         "fcntl.lockf(f.fileno(), fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)", str(taken / ".lock")],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        found: list[Path] = []
+        threads = [
+            threading.Thread(target=lambda: found.append(_worker_cache(tmp_path).directory)) for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(p.name for p in found) == ["archive-worker-1", "archive-worker-2"]
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 # --- one machine: a local cluster through the CLI ----------------------------------------
@@ -154,7 +184,9 @@ def test_local_archive_matches_render_and_a_rerun_does_nothing(tmp_path: Path) -
     source, out = write_source(tmp_path, pages), tmp_path / "out"
     dates = sorted({name[:10] for name in pages})
     cache = tmp_path / "archive-cache"
-    result = runner.invoke(app, archive_args(source, out, "--engine", "fake", "--jobs", "2", "--cache-dir", str(cache)))
+    result = runner.invoke(
+        app, archive_args(source, out, "--engine", "fake", "--jobs", "2", "--cache-dir", str(cache))
+    )
     assert result.exit_code == 0, result.output
     assert sorted(result.stdout.split()) == [
         str(out / "editions" / d / f"qing-mei-ri-bao-{d}.mp3") for d in dates
@@ -182,12 +214,16 @@ def test_changed_page_or_option_renders_only_what_changed(tmp_path: Path) -> Non
     source, out = write_source(tmp_path, pages), tmp_path / "out"
     first = runner.invoke(app, archive_args(source, out, "--engine", "fake", "--jobs", "1"))
     assert first.exit_code == 0, first.output
-    (source / "2025-04-02.txt").write_text(PAGES["2025-04-02.txt"] + "\n食堂还提供送餐服务。\n", encoding="utf-8")
+    (source / "2025-04-02.txt").write_text(
+        PAGES["2025-04-02.txt"] + "\n食堂还提供送餐服务。\n", encoding="utf-8"
+    )
     second = runner.invoke(app, archive_args(source, out, "--engine", "fake", "--jobs", "1"))
     assert second.exit_code == 0, second.output
     assert second.stdout.split() == [str(out / "editions" / "2025-04-02" / "qing-mei-ri-bao-2025-04-02.mp3")]
     assert "1 published, 1 already published" in second.stderr
-    third = runner.invoke(app, archive_args(source, out, "--engine", "fake", "--jobs", "1", "--order", "source"))
+    third = runner.invoke(
+        app, archive_args(source, out, "--engine", "fake", "--jobs", "1", "--order", "source")
+    )
     assert "2 published, 0 already published" in third.stderr, third.output
 
 
@@ -250,7 +286,9 @@ class LoopbackCluster:
         self.logs.mkdir()
         self.caches = [root / "worker-cache-1", root / "worker-cache-2"]
         host, port = self.address[len("tcp://") :].split(":")
-        self.start(["distributed.cli.dask_scheduler", "--host", host, "--port", port, "--no-dashboard"], "scheduler")
+        self.start(
+            ["distributed.cli.dask_scheduler", "--host", host, "--port", port, "--no-dashboard"], "scheduler"
+        )
         for number, cache in enumerate(self.caches, 1):
             self.start(
                 ["distributed.cli.dask_worker", self.address, "--nthreads", "1", "--no-nanny",
@@ -315,9 +353,11 @@ def test_cluster_survives_a_killed_worker_and_matches_render(tmp_path: Path, eng
         assert installed_at_kill < len(DATES)
         assert lost and set(lost) <= set(DATES)  # what the killed worker held was rendered elsewhere
         paths = stdout.decode().split()
-        assert sorted(paths) == sorted(set(paths)) == [
-            str(out / "editions" / d / f"qing-mei-ri-bao-{d}.mp3") for d in DATES
-        ]  # each edition installed exactly once
+        assert (
+            sorted(paths)
+            == sorted(set(paths))
+            == [str(out / "editions" / d / f"qing-mei-ri-bao-{d}.mp3") for d in DATES]
+        )  # each edition installed exactly once
         assert sorted(p.name for p in (out / "editions").iterdir()) == DATES  # no staging or aside left
         feed = ET.parse(out / "feed.xml").getroot()
         guids = [item.findtext("guid") for item in feed.findall("./channel/item")]

@@ -148,6 +148,9 @@ class ArchiveReport:
     worker_busy_s: dict[str, float] = field(default_factory=dict)
     """Task seconds per worker (host:pid), for the balance figures."""
 
+    edition_s: dict[date, float] = field(default_factory=dict)
+    """Task seconds per published edition (on its worker), for choosing the task size."""
+
     @property
     def done(self) -> int:
         """Dates settled: published, already published or failed."""
@@ -317,6 +320,7 @@ class _Coordinator:
             self.fail(str(error))
             return
         self.report.published.append(day)
+        self.report.edition_s[day] = outcome.seconds
         self.report.audio_s += manifest.duration
         self.report.partial.extend(f"{day}: {line}" for line in manifest.skipped)
         self.on_published(self.options.out_dir / EDITIONS_DIR / day.isoformat() / manifest.audio)

@@ -9,6 +9,7 @@ coordinator installs each date once, whichever run's result arrives.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import os
 import socket
 import tempfile
@@ -17,18 +18,18 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from audiopaper import __version__
 from audiopaper.archive.source import PageFile
-from audiopaper.errors import AudiopaperError
+from audiopaper.errors import AudiopaperError, OutputError
 from audiopaper.pipeline import edition_meta, make_script, spoken_frame, write_edition
 from audiopaper.profiles import Profile
 from audiopaper.publish.manifest import MANIFEST_NAME
 from audiopaper.publish.outdir import atomic_write_text
 from audiopaper.text.clean import clean_pages
 from audiopaper.text.ingest import parse_page
-from audiopaper.voice.cache import ClipCache
+from audiopaper.voice.cache import ClipCache, default_cache_dir
 from audiopaper.voice.engine import Engine
 from audiopaper.voice.registry import EngineSpec
 from audiopaper.voice.scheduler import Synthesizer
@@ -121,8 +122,8 @@ class EditionOutcome:
     """Lines the engine spoke for it (the rest came from the worker's cache)."""
 
 
-# One engine per worker thread: the offline models load once (a second or two), not per
-# task, and an engine instance is never shared between threads.
+# One engine and one cache per worker thread: the offline models load once (a second or
+# two), not per task, and neither is shared between threads.
 _engines = threading.local()
 
 
@@ -131,6 +132,44 @@ def _engine(spec: EngineSpec) -> Engine:
     if spec not in built:
         built[spec] = spec.build(threads=1)  # one inference thread per task slot
     return built[spec]
+
+
+WORKER_SLOTS = 256
+"""Most task slots (worker threads) on one machine sharing one cache directory."""
+
+_slots_lock = threading.Lock()
+_slots_held: dict[Path, IO[bytes]] = {}
+
+
+def _worker_cache(base: Path | None) -> ClipCache:
+    """This thread's own cache: a slot directory under ``base`` that no other task slot uses.
+
+    Worker processes on one machine would otherwise share one cache, and one worker's trim
+    (after its edition) could delete a segment another is still joining. Each slot is
+    claimed with a POSIX lock held for the worker's life and released by the kernel when it
+    dies, so a restarted worker reuses a free slot and its audio: slots stay few and stable.
+    """
+    held: ClipCache | None = _engines.__dict__.get("cache")
+    if held is not None:
+        return held
+    base = base or default_cache_dir()
+    with _slots_lock:
+        for number in range(WORKER_SLOTS):
+            slot = base / f"archive-worker-{number}"
+            if slot in _slots_held:
+                continue  # POSIX locks belong to the process: another thread of ours holds it
+            slot.mkdir(parents=True, exist_ok=True)
+            handle = open(slot / ".lock", "a+b")  # noqa: SIM115 - held for the worker's life
+            try:
+                fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                continue
+            _slots_held[slot] = handle
+            cache = ClipCache(slot)
+            _engines.cache = cache
+            return cache
+    raise OutputError(f"all {WORKER_SLOTS} cache slots under {base} are in use; start fewer workers")
 
 
 def _collect(directory: Path) -> tuple[tuple[str, bytes], ...]:
@@ -146,7 +185,7 @@ def _render(request: EditionRequest, directory: Path) -> int:
     settings = request.settings
     pages = [parse_page(page.data, page.name, page.suffix) for page in request.pages]
     cleaning = clean_pages(pages, lead_first=settings.lead_first)
-    cache = ClipCache(Path(settings.cache_dir) if settings.cache_dir else None)
+    cache = _worker_cache(Path(settings.cache_dir) if settings.cache_dir else None)
     synthesizer = Synthesizer(cache, engine=_engine(settings.engine), jobs=1)
     presenter = None
     if settings.presenter is not None:
