@@ -8,7 +8,8 @@ cost what a new day's paper costs, so the workers' sentence cache is bounded at 
 (AUDIOPAPER_CACHE_MB): it is trimmed after each edition, and no edition reuses another's
 audio. Prints one JSON object: per worker count, wall time (cluster start-up included),
 hours of audio per hour, the real-time factor, each edition's task time, the workers'
-busy share; then the scaling factor, the measured overhead of one Dask task, and the
+busy share, and the CPU time the workers spent per edition (what an unshared core would
+take); then the scaling factor, the measured overhead of one Dask task, and the
 load average before and after. Not a test: the machine is shared, figures are noisy.
 """
 
@@ -75,6 +76,7 @@ def run(source: Path, root: Path, workers: int) -> dict[str, object]:
     if report.failed or len(report.published) != report.total:
         raise SystemExit(f"the archive failed: {report.failed}")
     seconds = sorted(report.edition_s.values())
+    cpu = sum(report.edition_cpu_s.values())
     busy = sum(report.worker_busy_s.values())
     return {
         "workers": workers,
@@ -89,6 +91,8 @@ def run(source: Path, root: Path, workers: int) -> dict[str, object]:
             "max": round(seconds[-1], 1),
         },
         "workers_busy_share": round(busy / (workers * report.elapsed_s), 3),
+        "edition_cpu_s_mean": round(cpu / len(report.published), 1),
+        "audio_hours_per_cpu_hour": round(report.audio_s / cpu, 2),
         "summary": report.summary(),
     }
 

@@ -151,6 +151,9 @@ class ArchiveReport:
     edition_s: dict[date, float] = field(default_factory=dict)
     """Task seconds per published edition (on its worker), for choosing the task size."""
 
+    edition_cpu_s: dict[date, float] = field(default_factory=dict)
+    """CPU seconds per published edition on its worker (see EditionOutcome.cpu_seconds)."""
+
     @property
     def done(self) -> int:
         """Dates settled: published, already published or failed."""
@@ -321,6 +324,7 @@ class _Coordinator:
             return
         self.report.published.append(day)
         self.report.edition_s[day] = outcome.seconds
+        self.report.edition_cpu_s[day] = outcome.cpu_seconds
         self.report.audio_s += manifest.duration
         self.report.partial.extend(f"{day}: {line}" for line in manifest.skipped)
         self.on_published(self.options.out_dir / EDITIONS_DIR / day.isoformat() / manifest.audio)

@@ -121,6 +121,10 @@ class EditionOutcome:
     synthesized: int = 0
     """Lines the engine spoke for it (the rest came from the worker's cache)."""
 
+    cpu_seconds: float = 0.0
+    """CPU time of the worker process during the task (all its threads): the edition's cost
+    on a core of its own, whatever else the machine was doing."""
+
 
 # One engine and one cache per worker thread: the offline models load once (a second or
 # two), not per task, and neither is shared between threads.
@@ -212,7 +216,7 @@ def _render(request: EditionRequest, directory: Path) -> int:
 
 def render_edition(request: EditionRequest) -> EditionOutcome:
     """The task: render one date's edition and return its files (or one line saying why not)."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
     def failed(message: str) -> EditionOutcome:
@@ -231,4 +235,12 @@ def render_edition(request: EditionRequest) -> EditionOutcome:
         return failed(str(error))
     except OSError as error:  # the worker's own disk (its cache or temporary directory)
         return failed(f"the worker {worker} could not write its files: {error}")
-    return EditionOutcome(request.day, files, None, worker, time.perf_counter() - started, synthesized)
+    return EditionOutcome(
+        request.day,
+        files,
+        None,
+        worker,
+        time.perf_counter() - started,
+        synthesized,
+        cpu_seconds=time.process_time() - cpu_started,
+    )
