@@ -9,7 +9,6 @@ whole archive's pages and workers that join later get work.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import shutil
@@ -20,9 +19,10 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from audiopaper.archive.cluster import connect
 from audiopaper.archive.source import DatedEntry, parse_day, scan_source, source_hash
 from audiopaper.archive.task import EditionOutcome, EditionRequest, EditionSettings, render_edition
-from audiopaper.errors import ClusterError, InputError, ManifestError, OutputError
+from audiopaper.errors import InputError, ManifestError, OutputError
 from audiopaper.profiles import Profile
 from audiopaper.publish.cover import install_cover
 from audiopaper.publish.edition_files import keep_legacy_name
@@ -53,9 +53,6 @@ FEED_EVERY_EDITIONS = 20
 
 FEED_EVERY_S = 300.0
 """…and at most this often (seconds): rebuilding the pages costs more as the archive grows."""
-
-CONNECT_TIMEOUT_S = 30
-"""How long to wait for a remote scheduler to answer."""
 
 
 @dataclass(frozen=True)
@@ -171,39 +168,6 @@ class ArchiveReport:
         )
 
 
-@contextlib.contextmanager
-def connect(cluster: str | None, jobs: int) -> Iterator[Client]:
-    """A client of the scheduler at ``cluster``, or of a local cluster of ``jobs`` processes."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as error:
-        raise ClusterError("the archive command needs Dask: pip install 'audiopaper[cluster]'") from error
-    # Dask reports every connection at INFO; only its warnings (a worker lost…) belong on stderr.
-    logging.getLogger("distributed").setLevel(logging.WARNING)
-    if cluster is None:
-        with (
-            LocalCluster(
-                n_workers=jobs,
-                threads_per_worker=1,  # one inference thread per process beats two threads (scheduler.py)
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            ) as local,
-            Client(local) as client,
-        ):
-            yield client
-        return
-    try:
-        client = Client(cluster, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise ClusterError(
-            f"cannot reach the Dask scheduler at {cluster} ({error}); start one with "
-            "'dask scheduler' or check --cluster"
-        ) from error
-    with client:
-        yield client
-
-
 def install_files(out_dir: Path, day: date, files: tuple[tuple[str, bytes], ...]) -> EditionManifest:
     """Write an edition's files into a staging directory and install it (with the lock held)."""
     staging = staging_dir(out_dir, day)
@@ -282,6 +246,8 @@ class _Coordinator:
 
         in_flight = as_completed()
         self.report.workers = threads()
+        if not self.report.workers:
+            self.progress("the scheduler has no workers yet; waiting for some to join")
 
         def top_up() -> None:
             window = max(2, 2 * threads())
@@ -306,7 +272,7 @@ class _Coordinator:
         try:
             outcome: EditionOutcome = future.result()
         except Exception as error:  # the task died on every worker it was given, or was lost
-            self.fail(f"{day}: lost on the cluster ({type(error).__name__}: {error}); run again to retry")
+            self.fail(f"{day}: failed on the cluster ({type(error).__name__}: {error}); run again to retry")
             return
         self.report.worker_busy_s[outcome.worker] = (
             self.report.worker_busy_s.get(outcome.worker, 0.0) + outcome.seconds
