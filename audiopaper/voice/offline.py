@@ -57,6 +57,10 @@ SEEDED_DROPOUT = False
 """Keep the models' dropout, with masks seeded from each chunk's text, instead of inert.
 Chosen by measurement (README, "The offline voice"): see ``_dropout_masks``."""
 
+TONE_SANDHI = False
+"""Apply pypinyin's tone sandhi (不 before a fourth tone, third tone before third) in the
+front end. Chosen by measurement (README, "The offline voice")."""
+
 DROPOUT_KEEP = 0.5
 """Keep probability of the two dropout layers as trained (the converted graph's ratio)."""
 
@@ -72,12 +76,13 @@ def model_dir() -> Path:
 def offline_identity(speed: float) -> EngineIdentity:
     """The offline voice's identity at ``speed``, known without loading the models."""
     dropout = "seeded" if SEEDED_DROPOUT else "inert"
+    sandhi = ";sandhi" if TONE_SANDHI else ""
     return EngineIdentity(
         name="offline",
         voice=VOICE,
         sample_rate_hz=SAMPLE_RATE_HZ,
         traits=OFFLINE_TRAITS,
-        settings=f"speed={speed:.3f};frontend={FRONTEND_VERSION};dropout={dropout}",
+        settings=f"speed={speed:.3f};frontend={FRONTEND_VERSION}{sandhi};dropout={dropout}",
     )
 
 
@@ -138,7 +143,7 @@ class OfflineEngine:
             raise EngineError(str(error)) from error
         self.threads = threads or min(2, os.cpu_count() or 1)
         words = tuple(entry.word for entry in lexicon.entries) if lexicon is not None else ()
-        self._phonemizer = Phonemizer(model_dir() / SYMBOL_MAP, words)
+        self._phonemizer = Phonemizer(model_dir() / SYMBOL_MAP, words, tone_sandhi=TONE_SANDHI)
         if lexicon is not None and lexicon.entries:
             from pypinyin import load_phrases_dict
 
