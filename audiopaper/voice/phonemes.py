@@ -35,19 +35,25 @@ class Phonemizer:
     letters in Chinese.
     """
 
-    def __init__(self, mapper_path: Path, lexicon_words: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, mapper_path: Path, lexicon_words: tuple[str, ...] = (), *, tone_sandhi: bool = False
+    ) -> None:
         from pypinyin import Style
         from pypinyin.contrib.neutral_tone import NeutralToneWith5Mixin
+        from pypinyin.contrib.tone_sandhi import ToneSandhiMixin
         from pypinyin.converter import DefaultConverter
         from pypinyin.core import Pinyin
 
         class _Converter(NeutralToneWith5Mixin, DefaultConverter):
             """Writes the neutral tone as 5, as the Baker labels do."""
 
+        class _SandhiConverter(ToneSandhiMixin, _Converter):
+            """Also applies the tone changes of 不 and of a third tone before another."""
+
         mapper = json.loads(mapper_path.read_text(encoding="utf-8"))
         self._symbol_to_id: dict[str, int] = mapper["symbol_to_id"]
         self._pinyin_dict: dict[str, list[str]] = mapper["pinyin_dict"]
-        self._pinyin = Pinyin(_Converter())
+        self._pinyin = Pinyin(_SandhiConverter() if tone_sandhi else _Converter())
         self._style = Style.TONE3
         self.words: Callable[[str], list[str]] = _segmenter(lexicon_words)
         """Splits a run of Chinese characters into words."""

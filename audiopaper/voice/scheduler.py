@@ -6,7 +6,7 @@ offline engine (each loads the models once and runs one inference thread, which 
 kind of machine beats one process with two threads), and stored in the cache as they
 arrive. Assembly then reads clips back from the cache in order, one article at a time,
 so memory does not grow with the edition. Nothing heavy is imported unless a text is
-actually missing: a fully cached render never loads TensorFlow.
+actually missing: a fully cached render never loads the voice models.
 """
 
 from __future__ import annotations
@@ -276,7 +276,7 @@ class Synthesizer:
 
     def _new_pool(self, size: int) -> ProcessPoolExecutor:
         assert self._spec is not None
-        # fork is cheap and safe here: this process has not loaded TensorFlow.
+        # fork is cheap and safe here: this process has not loaded onnxruntime.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         return ProcessPoolExecutor(
             max_workers=size,

@@ -22,3 +22,11 @@ def test_phonemizer_marks_words_and_breaks() -> None:
     assert symbols[1:4] == ["zh", "a4", "#0"]  # 乍浦 is one word: #0 inside it
     assert "#3" in symbols  # the comma
     assert "#1" in symbols  # between words
+
+
+def test_tone_sandhi_is_applied_only_when_asked() -> None:
+    plain = Phonemizer(model_dir() / SYMBOL_MAP)
+    sandhi = Phonemizer(model_dir() / SYMBOL_MAP, tone_sandhi=True)
+    assert plain.syllables("不断") == ["bu4", "duan4"]
+    assert sandhi.syllables("不断") == ["bu2", "duan4"]
+    assert sandhi.syllables("你好") == ["ni2", "hao3"]
