@@ -61,9 +61,10 @@ GRAPH_OPTIMIZATION = "all"
 """onnxruntime's graph optimization level; it changes the samples slightly, so it is part
 of the engine's identity (and of cache keys)."""
 
-TONE_SANDHI = False
+TONE_SANDHI = True
 """Apply pypinyin's tone sandhi (不 before a fourth tone, third tone before third) in the
-front end. Chosen by measurement (README, "The offline voice")."""
+front end. Chosen by measurement on the sample page (README, "The offline voice"): judge
+CER 0.138 with it against 0.145 without (60 sentences, seed 7), 0.156 against 0.157 (seed 1)."""
 
 DROPOUT_KEEP = 0.5
 """Keep probability of the two dropout layers as trained (the converted graph's ratio)."""
