@@ -1,4 +1,3 @@
-# long: 503 lines of one copy editor's rules; to be split by line role with the input forms (issue 15)
 """Clean: repair the print and extraction damage of a page and find its articles.
 
 Works like a copy editor on the blocks ingest found: strips markup and print furniture,
