@@ -55,7 +55,7 @@ def split_lines(text: str, width: int = LINE_CHARS) -> list[str]:
             current = ""
     if current:
         lines.append(current)
-    return lines
+    return [line.strip() for line in lines if line.strip()]  # a break at a space: no leading blank
 
 
 def split_cue(cue: Cue, spoken_length: Callable[[str], int]) -> list[Cue]:

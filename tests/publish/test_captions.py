@@ -16,11 +16,12 @@ from audiopaper.publish.captions import LINE_CHARS, split_cue, split_lines, tran
      ("咨询电话0573-85120000，欢迎来电。", ["咨询电话0573-85120000，", "欢迎来电。"]),
      ("今年以来，全区共发放消费券一千二百万元，带动消费增长百分之十。",
       ["今年以来，全区共发放消费券一千二", "百万元，带动消费增长百分之十。"]),
-     ("增长12.6%，高于全省平均水平。", ["增长12.6%，高于全省平均水平。"])],
+     ("增长12.6%，高于全省平均水平。", ["增长12.6%，高于全省平均水平。"]),
+     ("第3篇，春季植树正当时 千余名志愿者添新绿。", ["第3篇，春季植树正当时", "千余名志愿者添新绿。"])],
 )  # fmt: skip
 def test_lines_are_short_balanced_and_keep_numbers_whole(text: str, lines: list[str]) -> None:
     assert split_lines(text) == lines
-    assert "".join(lines) == text
+    assert "".join(lines) == text.replace(" ", "")  # a space where a line breaks is dropped
 
 
 def test_long_sentence_becomes_cues_of_two_lines_timed_by_spoken_length() -> None:
