@@ -44,14 +44,23 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+def candidates(version: str) -> list[str]:
+    """Where a Python of ``version`` may be: on PATH, or among pyenv's versions (whose PATH
+    shims refuse versions that are not selected)."""
+    found = [path for path in [shutil.which(f"python{version}")] if path]
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found += [str(path) for path in sorted(root.glob(f"{version}.*/bin/python{version}"))]
+    return found
+
+
 def other_python() -> str | None:
     """An interpreter of another supported minor version than this one, if the machine has one."""
     mine = f"{sys.version_info.major}.{sys.version_info.minor}"
     for version in SUPPORTED:
-        if version != mine and (found := shutil.which(f"python{version}")):
-            probe = subprocess.run(
-                [found, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True
-            )
+        if version == mine:
+            continue
+        for found in candidates(version):
+            probe = subprocess.run([found, "-c", "import sys"], capture_output=True)
             if probe.returncode == 0:
                 return found
     return None
