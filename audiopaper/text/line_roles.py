@@ -34,12 +34,11 @@ MIN_FIGURES_PER_ROW = 3
 _KEEP_FULL_WIDTH = set("！＂＇（），：；？～")
 """Full-width marks that are Chinese punctuation in Chinese text: left as they are."""
 
-_FULL_WIDTH_FOLD = {
-    code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULL_WIDTH
-}
-"""U+FF01–FF5E (full-width ASCII) to ASCII, except Chinese punctuation."""
+FULL_WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULL_WIDTH}
+"""U+FF01–FF5E (full-width ASCII) to ASCII, except Chinese punctuation: the one table for
+cleaning (:func:`fold_full_width`) and for normalization (``numbers.fold_fullwidth``)."""
 
-FOLDABLE_RUN = re.compile("[" + "".join(re.escape(chr(code)) for code in _FULL_WIDTH_FOLD) + "]+")
+FOLDABLE_RUN = re.compile("[" + "".join(re.escape(chr(code)) for code in FULL_WIDTH_FOLD) + "]+")
 """A run of full-width ASCII that :func:`fold_full_width` turns into ASCII."""
 
 _FULL_WIDTH_ANY = re.compile("[\uff01-\uff5e\u3000]")
@@ -79,7 +78,7 @@ def fold_full_width(text: str, *, pause: str = "，") -> str:
     """
     if not _FULL_WIDTH_ANY.search(text):
         return text
-    text = text.translate(_FULL_WIDTH_FOLD)
+    text = text.translate(FULL_WIDTH_FOLD)
     text = _IDEOGRAPHIC_SPACE_INSIDE.sub(pause, text)
     return text.replace("\u3000", " ").strip()
 

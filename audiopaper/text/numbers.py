@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from audiopaper.text.line_roles import FULL_WIDTH_FOLD
+
 HAN = "\u4e00-\u9fff"
 """Character class of the common CJK ideographs."""
 
@@ -39,12 +41,6 @@ _NOT_A_COUNT = rf"(?![\d.]|\s*[{MEASURE_CHARS}%‰℃]|\s*[A-Za-z])"
 _RANGE_OF_COUNTS = "个人名位元万亿千百米吨户家辆台件次项条座所株棵亩份只头张本套克斤升度岁倍批包种余多"
 _NOT_A_RANGE_OF_COUNTS = rf"(?![\d.]|\s*[{_RANGE_OF_COUNTS}%‰℃]|\s*[A-Za-z])"
 
-_FULLWIDTH = str.maketrans(
-    {chr(0xFF10 + i): str(i) for i in range(10)}
-    | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
-    | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
-    | {"－": "-", "／": "/", "．": ".", "％": "%", "＋": "+", "＝": "="}
-)
 _FULLWIDTH_COLON = re.compile(r"(?<=\d)[：∶](?=\d)")
 _SPACE_AROUND_NUMBER_OR_LATIN = re.compile(
     rf"(?<=[{HAN}])[^\S\n]+(?=[0-9A-Za-z¥￥])|(?<=[0-9A-Za-z%℃])[^\S\n]+(?=[{HAN}])"
@@ -102,7 +98,7 @@ def read_plain(digits: str) -> str:
 
 def fold_fullwidth(text: str) -> str:
     """Full-width digits, letters and number marks as ASCII (２０１１－０８－２３ → 2011-08-23)."""
-    return _FULLWIDTH_COLON.sub(":", text.translate(_FULLWIDTH))
+    return _FULLWIDTH_COLON.sub(":", text.translate(FULL_WIDTH_FOLD))
 
 
 def _code(m: re.Match[str]) -> str:
