@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from audiopaper.audio.assemble import assemble_edition
 from audiopaper.errors import OptionError, OutputError
+from audiopaper.memo import remembering
 from audiopaper.profiles import Profile
 from audiopaper.publish.cover import install_cover, validate_cover
 from audiopaper.publish.edition_files import keep_legacy_name, write_edition_files
@@ -174,18 +175,20 @@ def render(
     when the profile asks for one; articles are always in ``synthesizer``'s voice.
     """
     identity = synthesizer.identity
-    cleaning = read_and_clean(paths, lead_first=options.lead_first)
-    script = make_script(cleaning, identity.traits, options.profile)
-    frame = spoken_frame(identity.traits, options.profile, paper=options.paper, day=options.day)
-    with locked_output(options.out_dir):
-        for repair in recover_output(options.out_dir):
-            progress(f"repaired: {repair}")
-        try:
-            return _publish(
-                cleaning, script, frame, options, synthesizer, progress, synthesis_progress, presenter
-            )
-        except OSError as error:
-            raise OutputError(describe_os_error(error, options.out_dir)) from error
+    # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither.
+    with remembering(synthesizer.cache.directory):
+        cleaning = read_and_clean(paths, lead_first=options.lead_first)
+        script = make_script(cleaning, identity.traits, options.profile)
+        frame = spoken_frame(identity.traits, options.profile, paper=options.paper, day=options.day)
+        with locked_output(options.out_dir):
+            for repair in recover_output(options.out_dir):
+                progress(f"repaired: {repair}")
+            try:
+                return _publish(
+                    cleaning, script, frame, options, synthesizer, progress, synthesis_progress, presenter
+                )
+            except OSError as error:
+                raise OutputError(describe_os_error(error, options.out_dir)) from error
 
 
 def _publish(

@@ -40,7 +40,7 @@ CHIME_S = 1.6
 """Length of the chime that opens and closes the edition."""
 
 _MIN_LOUDNESS_S = 0.4
-"""pyloudnorm needs at least one 400 ms gating block."""
+"""BS.1770 needs at least one 400 ms gating block to measure anything."""
 
 
 def chime(sample_rate_hz: int) -> Samples:
@@ -79,20 +79,51 @@ def soft_limit(samples: Samples, ceiling: float) -> Samples:
     return shaped
 
 
+def _ffmpeg() -> str:
+    """The ffmpeg executable shipped in the imageio-ffmpeg wheel."""
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _summary_figure(stderr: str, label: str, unit: str) -> float | None:
+    """One figure (``I`` or ``Peak``) from the Summary block ffmpeg's ebur128 prints last."""
+    summary = stderr[stderr.rfind("Summary:") :]
+    found = re.search(rf"{label}:\s+(-?[\d.]+|-inf) {unit}", summary)
+    return float(found.group(1)) if found else None
+
+
+def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
+    """Integrated loudness (LUFS, ITU-R BS.1770) of ``samples``, by ffmpeg's ebur128 filter.
+
+    ffmpeg is already the encoder; measuring with it too spares the install pyloudnorm's
+    filter library (scipy, 143 MB), and it is faster: 0.09 s against 0.13 s for a minute.
+    """
+    result = subprocess.run(
+        [_ffmpeg(), "-hide_banner", "-nostats", "-nostdin",
+         "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
+         "-af", "ebur128=peak=none", "-f", "null", "-"],
+        input=np.ascontiguousarray(samples, dtype="<f4").tobytes(),
+        capture_output=True, check=False,
+    )  # fmt: skip
+    stderr = result.stderr.decode(errors="replace")
+    loudness = _summary_figure(stderr, "I", "LUFS")
+    if result.returncode != 0 or loudness is None:
+        raise EncodeError(f"ffmpeg could not measure loudness: {stderr.strip()[-200:]}")
+    return loudness
+
+
 def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
-    """Bring a segment to TARGET_LUFS (BS.1770 via pyloudnorm) with peaks under the ceiling.
+    """Bring a segment to TARGET_LUFS (BS.1770, measured by ffmpeg) with peaks under the ceiling.
 
     Limiting lowers loudness a little, so gain and limiting alternate until they agree.
     """
-    import pyloudnorm
-
     if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
         return samples
-    meter = pyloudnorm.Meter(sample_rate_hz)
     ceiling = 10 ** (LIMIT_DBFS / 20)
     result = samples
     for _ in range(3):
-        loudness = meter.integrated_loudness(result.astype(np.float64))
+        loudness = integrated_loudness(result, sample_rate_hz)
         if not math.isfinite(loudness) or abs(loudness - TARGET_LUFS) < 0.2:
             break
         gain = min(10 ** ((TARGET_LUFS - loudness) / 20), 10 ** (30 / 20))
@@ -115,14 +146,12 @@ class Mp3Writer:
         bitrate_kbps: int = MP3_BITRATE_KBPS,
         mp3_sample_rate_hz: int = MP3_SAMPLE_RATE_HZ,
     ) -> None:
-        import imageio_ffmpeg
-
         self.path = path
         self.samples_written = 0
         limit = 10 ** (LIMIT_DBFS / 20)
         # fmt: off
         command = [
-            imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin",
+            _ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin",
             "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
             "-af", f"alimiter=limit={limit:.4f}:attack=5:release=50:level=disabled",
             "-ar", str(mp3_sample_rate_hz), "-ac", "1",
@@ -167,18 +196,15 @@ class Mp3Writer:
 
 def measure_loudness(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of a decoded file, by ffmpeg's ebur128."""
-    import imageio_ffmpeg
-
     result = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
+        [_ffmpeg(), "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
          "-af", "ebur128=peak=true", "-f", "null", "-"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
         raise EncodeError(f"ffmpeg could not measure {path.name}: {result.stderr.strip()[-200:]}")
-    summary = result.stderr[result.stderr.rfind("Summary:") :]
-    integrated = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if not integrated or not peak:
+    integrated = _summary_figure(result.stderr, "I", "LUFS")
+    peak = _summary_figure(result.stderr, "Peak", "dBFS")
+    if integrated is None or peak is None:
         raise EncodeError(f"could not read ffmpeg's loudness summary for {path.name}")
-    return float(integrated.group(1)), float(peak.group(1))
+    return integrated, peak

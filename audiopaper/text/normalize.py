@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
+from audiopaper.memo import recall
 from audiopaper.text.latin import spell_latin, words_to_spell
 from audiopaper.text.lexicon import EMPTY_LEXICON, Lexicon
 from audiopaper.text.numbers import (
@@ -101,6 +102,22 @@ def _wetext() -> _Normalizer:
     return normalizer
 
 
+@lru_cache(maxsize=1)
+def _wetext_namespace() -> str:
+    """The memo namespace of wetext's readings: they change only with wetext's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"wetext-zh-tn-{version('wetext')}"
+    except PackageNotFoundError:
+        return "wetext-zh-tn-unknown"
+
+
+def _wetext_reading(text: str) -> str:
+    """wetext's reading of ``text``, remembered between renders (audiopaper.memo)."""
+    return recall(_wetext_namespace(), text, lambda key: _wetext().normalize(key))
+
+
 def read_digits(digits: str, *, phone: bool = True) -> str:
     """Digit by digit: 12345 → 幺二三四五 (or 一二三四五 with ``phone=False``)."""
     return digits.translate(PHONE_DIGITS if phone else PLAIN_DIGITS)
@@ -118,7 +135,7 @@ def _landline(m: re.Match[str]) -> str:
 
 
 def _cardinal(number: str) -> str:
-    return _wetext().normalize(number)
+    return _wetext_reading(number)
 
 
 PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
@@ -191,7 +208,7 @@ def normalize(text: str, *, spell_letters: bool, lexicon: Lexicon = EMPTY_LEXICO
     are read as it says and the rest are spelled; otherwise they go through as written.
     """
     text = pre_normalize(text, lexicon if spell_letters else None)
-    return _final_pass(_wetext().normalize(text), spell_letters=spell_letters)
+    return _final_pass(_wetext_reading(text), spell_letters=spell_letters)
 
 
 def spelled_words(text: str, lexicon: Lexicon = EMPTY_LEXICON) -> tuple[str, ...]:

@@ -1,12 +1,14 @@
-"""Tests for audiopaper.audio.encode's writer and the frame counter, against mutagen's reading."""
+"""Tests for audiopaper.audio.encode: the writer and frame counter against mutagen, loudness against BS.1770."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from mutagen.mp3 import MP3
 
+from audiopaper.audio import encode
 from audiopaper.audio.encode import Mp3Writer, silence
 from audiopaper.audio.xing import SAMPLES_PER_FRAME, count_frames, split_info_frame
 from audiopaper.errors import EncodeError
@@ -37,3 +39,29 @@ def test_truncated_and_foreign_data_are_refused(tmp_path: Path) -> None:
         count_frames(data[:-10])
     with pytest.raises(EncodeError):
         count_frames(b"ID3" + data)
+
+
+def test_integrated_loudness_of_a_reference_sine() -> None:
+    # BS.1770: a 997 Hz sine with 0 dBFS peaks reads -3.01 LUFS; at 0.1 peak, 20 dB lower.
+    rate = 24_000
+    t = np.arange(5 * rate) / rate
+    sine = (0.1 * np.sin(2 * np.pi * 997 * t)).astype(np.float32)
+    assert encode.integrated_loudness(sine, rate) == pytest.approx(-23.0, abs=0.15)
+
+
+@pytest.mark.parametrize("level", [0.01, 0.3, 0.9])
+def test_normalize_loudness_reaches_the_target_under_the_ceiling(level: float) -> None:
+    rate = 24_000
+    rng = np.random.default_rng(3)
+    burst = np.repeat(rng.random(40) > 0.3, rate // 4)  # speech-like on/off envelope
+    samples = (level * rng.standard_normal(len(burst)) * burst).astype(np.float32)
+    result = encode.normalize_loudness(samples, rate)
+    assert encode.integrated_loudness(result, rate) == pytest.approx(encode.TARGET_LUFS, abs=0.5)
+    assert float(np.abs(result).max()) <= 10 ** (encode.LIMIT_DBFS / 20) + 1e-6
+
+
+def test_too_short_or_silent_segments_are_left_alone() -> None:
+    short = np.full(100, 0.5, dtype=np.float32)
+    silent = np.zeros(24_000, dtype=np.float32)
+    assert encode.normalize_loudness(short, 24_000) is short
+    assert encode.normalize_loudness(silent, 24_000) is silent
