@@ -6,6 +6,7 @@ tests can drive a whole render with an injected engine.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from collections.abc import Callable, Sequence
@@ -31,11 +32,12 @@ from audiopaper.publish.outdir import (
     recover_output,
     staging_dir,
 )
-from audiopaper.publish.tags import EditionMeta, cover_for_tags
+from audiopaper.publish.tags import APIC_SIZE_PX, EditionMeta, cover_for_tags
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import read_page
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
@@ -212,7 +214,7 @@ def _publish(
             edition_meta(options.paper, options.day, options.profile, synthesizer, presenter),
             options.profile,
             synthesizer,
-            cover_jpeg=cover_for_tags(cover),
+            cover_jpeg=_small_cover(cover, synthesizer.cache),
             progress=progress,
             synthesis_progress=synthesis_progress,
             presenter=presenter,
@@ -232,6 +234,17 @@ def _publish(
         stats=synthesizer.stats,
         segments_encoded=segments_encoded,
     )
+
+
+def _small_cover(cover: Path, cache: ClipCache) -> bytes:
+    """The cover for the MP3s' tags, scaled once per cover image and kept in the cache."""
+    original = cover.read_bytes()
+    key = hashlib.sha256(b"apic-%d\0" % APIC_SIZE_PX + original).hexdigest()
+    small = cache.get_file(key, ".jpg")
+    if small is None:
+        small = cover_for_tags(cover)
+        cache.put_file(key, ".jpg", small)
+    return small
 
 
 def edition_meta(

@@ -181,3 +181,32 @@ def test_re_rendering_an_edition_published_as_edition_mp3_keeps_that_url(
     new = result.edition_dir / result.manifest.audio
     assert result.manifest.audio == "jin-ri-xin-wen-2025-03-14.mp3"
     assert (result.edition_dir / "edition.mp3").read_bytes() == new.read_bytes()
+
+
+def test_a_re_render_loads_neither_wetext_nor_pypinyin(tmp_path: Path) -> None:
+    """Their answers are remembered in the cache (audiopaper.memo); loading them costs 0.8 s."""
+    import subprocess
+    import sys
+
+    page = Path(__file__).resolve().parent.parent / "examples" / "page-2025-03-14.md"
+    probe = (
+        "import sys\n"
+        "from audiopaper.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print(sorted(m for m in ('wetext', 'pypinyin') if m in sys.modules))\n"
+    )
+    arguments = [str(page), "--date", "2025-03-14", "--out", str(tmp_path / "out"),
+                 "--cache-dir", str(tmp_path / "cache"), "--engine", "fake"]  # fmt: skip
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, "render", *arguments], capture_output=True, text=True, check=False
+        )
+        for _ in range(2)
+    ]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout.splitlines()[-1] == "['pypinyin', 'wetext']"
+    assert runs[1].returncode == 0, runs[1].stderr
+    assert runs[1].stdout.splitlines()[-1] == "[]"

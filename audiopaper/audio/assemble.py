@@ -31,6 +31,9 @@ from audiopaper.voice.scheduler import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
+FRAME_ENCODERS = 2
+"""Threads encoding the intro, contents, announcements and outro once synthesis is over."""
+
 
 @dataclass(frozen=True)
 class AssembledEdition:
@@ -170,16 +173,25 @@ def _join(builder: SegmentBuilder, frame: Frame, shown: Frame, encoded: EncodedA
     ``frame`` is what is spoken; ``shown`` the same frame as printed, for captions.
     """
     profile = builder.profile
-    opening = [
-        (builder.build(parts), builder.texts(parts), builder.texts(printed))
-        for parts, printed in zip(opening_parts(frame, profile), opening_parts(shown, profile), strict=True)
-    ]
-    announcements = [
-        (builder.build(announcement_parts(line, profile)), [line], [printed])
-        for line, printed in zip(frame.announcements, shown.announcements, strict=True)
-    ]
+    opening_list = list(zip(opening_parts(frame, profile), opening_parts(shown, profile), strict=True))
+    announced_list = list(zip(frame.announcements, shown.announcements, strict=True))
     closing_list = closing_parts(frame, profile)
-    closing = (builder.build(closing_list), builder.texts(closing_list), [shown.outro])
+    # Synthesis is over, so both cores are free: the frame's segments are encoded two at a time.
+    with ThreadPoolExecutor(max_workers=FRAME_ENCODERS) as encoders:
+        opening_built = [encoders.submit(builder.build, parts) for parts, _ in opening_list]
+        announced_built = [
+            encoders.submit(builder.build, announcement_parts(line, profile)) for line, _ in announced_list
+        ]
+        closing_built = encoders.submit(builder.build, closing_list)
+        opening = [
+            (built.result(), builder.texts(parts), builder.texts(printed))
+            for built, (parts, printed) in zip(opening_built, opening_list, strict=True)
+        ]
+        announcements = [
+            (built.result(), [line], [printed])
+            for built, (line, printed) in zip(announced_built, announced_list, strict=True)
+        ]
+        closing = (closing_built.result(), builder.texts(closing_list), [shown.outro])
     bodies = [
         (
             script,

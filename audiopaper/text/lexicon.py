@@ -26,6 +26,8 @@ LEXICON_FILE = "lexicon.toml"
 
 _SYLLABLE = re.compile(r"^[a-zü]+[1-5]$")
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z .&'’-]*[A-Za-z]$|^[A-Za-z]$")
+_ANY_LATIN = re.compile(r"[A-Za-z]")
+"""Any Latin letter: texts without one need no Latin lookups."""
 _CHINESE_READING = re.compile(r"^[\u4e00-\u9fff·]+$")
 
 
@@ -68,8 +70,14 @@ class LatinEntry:
 
     def pattern(self) -> re.Pattern[str]:
         """The word as a whole word; case-insensitive unless it is written in capitals."""
-        flags = 0 if self.word.isupper() else re.IGNORECASE
-        return re.compile(rf"(?<![A-Za-z]){re.escape(self.word)}(?![A-Za-z])", flags)
+        return _whole_word(self.word)
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(word: str) -> re.Pattern[str]:
+    """Compiled once per word: re's own cache (512 patterns) is too small for every rule and word."""
+    flags = 0 if word.isupper() else re.IGNORECASE
+    return re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", flags)
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,14 @@ class Lexicon:
     def find(self, text: str) -> tuple[str, ...]:
         """The lexicon words that occur in ``text``, in the order of the entries."""
         chinese = tuple(entry.word for entry in self.entries if entry.word in text)
+        if not _ANY_LATIN.search(text):
+            return chinese
         return chinese + tuple(entry.word for entry in self.latin if entry.pattern().search(text))
 
     def read_latin(self, text: str) -> str:
         """Replace the Latin words the lexicon knows by their Chinese readings."""
+        if not _ANY_LATIN.search(text):
+            return text
         for entry in self.latin:
             text = entry.pattern().sub(entry.say, text)
         return text

@@ -38,8 +38,9 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 _MAGIC = b"APC1"
 _HEADER = struct.Struct("<4sIII")  # magic, sample rate (Hz), sample count, crc32 of the samples
 ENTRY_SUFFIX = ".clip"
-FILE_SUFFIXES = (".mp3", ".json")
-"""Suffixes of file entries: encoded segments and their metadata (see audio.segments)."""
+FILE_SUFFIXES = (".mp3", ".json", ".jpg")
+"""Suffixes of file entries: encoded segments, their metadata (see audio.segments), and the
+small cover embedded in tags (pipeline.py)."""
 ENTRY_SUFFIXES = (ENTRY_SUFFIX, *FILE_SUFFIXES)
 
 
