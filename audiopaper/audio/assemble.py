@@ -84,8 +84,11 @@ def encode_articles(
     profile = builder.profile
     article_texts = [builder.texts(article_parts(s, profile)) for s in scripts]
     # Article by article (longest line first within each), so each article's segment can
-    # be levelled and encoded in a thread while the workers speak the next articles.
-    ordered = list(frame_texts) + [t for texts in article_texts for t in sorted(texts, key=len, reverse=True)]
+    # be levelled and encoded in a thread while the workers speak the next articles; the
+    # frame's short lines last, so the workers share them evenly while the last article
+    # is encoded, instead of waiting for it.
+    articles = [t for texts in article_texts for t in sorted(texts, key=len, reverse=True)]
+    ordered = articles + list(frame_texts)
     waiting = {index: set(texts) for index, texts in enumerate(article_texts)}
     readers: dict[str, list[int]] = {}
     for index, texts in enumerate(article_texts):

@@ -68,7 +68,8 @@ def soft_limit(samples: Samples, ceiling: float) -> Samples:
     """Bend peaks above half the ceiling smoothly (tanh) so none exceeds ``ceiling``.
 
     Speech has rare, short peaks well above its loudness; bending just those keeps the
-    loudness target reachable without clipping. ffmpeg's limiter stays as a safety net.
+    loudness target reachable without clipping; every segment goes through it last, so the
+    encoder needs no limiter of its own.
     """
     knee = ceiling / 2
     magnitude = np.abs(samples)
@@ -121,9 +122,9 @@ def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
 
     Limiting lowers loudness a little, so gain and limiting alternate until they agree.
     """
-    if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
-        return samples
     ceiling = 10 ** (LIMIT_DBFS / 20)
+    if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
+        return soft_limit(samples, ceiling)  # too short to measure: only its peaks are held
     result = samples
     loudness = integrated_loudness(result, sample_rate_hz)
     for _ in range(3):
@@ -138,7 +139,7 @@ def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
         loudness += 20 * math.log10(gain) + _energy_change_db(amplified, result)
         if abs(loudness - TARGET_LUFS) >= _LOUDNESS_TOLERANCE_LU / 2:
             loudness = integrated_loudness(result, sample_rate_hz)
-    return result
+    return soft_limit(result, ceiling)  # already on target: its peaks still must not pass
 
 
 def _energy_change_db(before: Samples, after: Samples) -> float:
@@ -153,7 +154,7 @@ def _energy_change_db(before: Samples, after: Samples) -> float:
 class Mp3Writer:
     """Streams float32 samples into ffmpeg (from the imageio-ffmpeg wheel) to make a CBR MP3.
 
-    A lookahead limiter keeps peaks under LIMIT_DBFS; ffmpeg resamples to 44.1 kHz. The
+    Peaks are already under LIMIT_DBFS (normalize_loudness); ffmpeg resamples to 44.1 kHz. The
     file starts with ffmpeg's Info frame (xing.split_info_frame reads and removes it).
     """
 
@@ -167,12 +168,10 @@ class Mp3Writer:
     ) -> None:
         self.path = path
         self.samples_written = 0
-        limit = 10 ** (LIMIT_DBFS / 20)
         # fmt: off
         command = [
             _ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin",
             "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
-            "-af", f"alimiter=limit={limit:.4f}:attack=5:release=50:level=disabled",
             "-ar", str(mp3_sample_rate_hz), "-ac", "1",
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(LAME_QUALITY),
             "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "1",

@@ -60,8 +60,10 @@ def test_normalize_loudness_reaches_the_target_under_the_ceiling(level: float) -
     assert float(np.abs(result).max()) <= 10 ** (encode.LIMIT_DBFS / 20) + 1e-6
 
 
-def test_too_short_or_silent_segments_are_left_alone() -> None:
-    short = np.full(100, 0.5, dtype=np.float32)
+def test_too_short_or_silent_segments_keep_their_level_with_peaks_held() -> None:
+    quiet = np.full(100, 0.2, dtype=np.float32)
+    loud = np.full(100, 0.99, dtype=np.float32)
     silent = np.zeros(24_000, dtype=np.float32)
-    assert encode.normalize_loudness(short, 24_000) is short
-    assert encode.normalize_loudness(silent, 24_000) is silent
+    assert np.array_equal(encode.normalize_loudness(quiet, 24_000), quiet)
+    assert float(encode.normalize_loudness(loud, 24_000).max()) <= 10 ** (encode.LIMIT_DBFS / 20)
+    assert np.array_equal(encode.normalize_loudness(silent, 24_000), silent)
