@@ -178,7 +178,7 @@ def pre_normalize(text: str, latin: Lexicon | None = None) -> str:
     """
     text = join_spaced(fold_fullwidth(text))
     if latin is not None:
-        text = latin.read_latin(text)
+        text = join_spaced(latin.read_latin(text))  # iPhone 15 → 艾疯15: one phrase, no pause
     for pattern, replacement in PRE_RULES:
         text = pattern.sub(replacement, text)
     for mark, word in _SUPERSCRIPT_UNITS.items():  # 2万平方米 from m² handled above; 米² is rare
