@@ -66,6 +66,17 @@ class EngineSpec:
 
         return OfflineEngine(speed=self.speed, threads=threads, lexicon=default_lexicon())
 
+    def load_shared_parts(self) -> None:
+        """Load what worker processes can share by being forked after it (the offline front end).
+
+        Never the inference sessions: onnxruntime's threads do not survive a fork.
+        """
+        if self.name == "offline":
+            from audiopaper.text.lexicon import default_lexicon
+            from audiopaper.voice.offline import front_end
+
+            front_end(default_lexicon())
+
     def edge_settings(self) -> EdgeSettings:
         """The online engine's settings (validated when built)."""
         from audiopaper.voice.edge import EdgeSettings
