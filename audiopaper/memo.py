@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +68,7 @@ class _Namespace:
 
 _directory: Path | None = None
 _namespaces: dict[str, _Namespace] = {}
+_lock = threading.Lock()  # segments are encoded in threads; captions may ask from any of them
 
 
 @contextmanager
@@ -77,10 +79,12 @@ def remembering(cache_dir: Path | None) -> Iterator[None]:
     _directory = cache_dir / MEMO_DIR if cache_dir is not None else None
     try:
         yield
-        for namespace in _namespaces.values():
-            namespace.save()
+        with _lock:
+            for namespace in list(_namespaces.values()):
+                namespace.save()
     finally:
-        _namespaces.clear()
+        with _lock:
+            _namespaces.clear()
         _directory = previous
 
 
@@ -90,17 +94,19 @@ def recall(namespace: str, key: str, compute: Callable[[str], str]) -> str:
     ``namespace`` must change whenever ``compute`` could answer differently (put the
     library's version in it).
     """
-    if _directory is None:
+    directory = _directory
+    if directory is None:
         return compute(key)
-    memo = _namespaces.get(namespace)
-    if memo is None:
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", namespace)
-        memo = _namespaces[namespace] = _Namespace(_directory / f"{safe}.json")
-    answer = memo.used.get(key)
+    with _lock:
+        memo = _namespaces.get(namespace)
+        if memo is None:
+            safe = re.sub(r"[^A-Za-z0-9._-]+", "_", namespace)
+            memo = _namespaces[namespace] = _Namespace(directory / f"{safe}.json")
+        answer = memo.used.get(key) or memo.stored.get(key)
     if answer is None:
-        answer = memo.stored.get(key)
-        if answer is None:
-            answer = compute(key)
+        answer = compute(key)  # outside the lock: it may load a library for a second or two
+        with _lock:
             memo.changed = True
+    with _lock:
         memo.used[key] = answer
     return answer

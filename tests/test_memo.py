@@ -79,3 +79,16 @@ def test_a_failed_run_keeps_nothing_new(tmp_path: Path) -> None:
         recall("ns", "k", Counter())
         raise RuntimeError("render failed")
     assert not (tmp_path / memo.MEMO_DIR / "ns.json").exists()
+
+
+def test_threads_may_recall_at_once(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = [f"k{n}" for n in range(400)]
+    with remembering(tmp_path), ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda key: recall(f"ns{int(key[1:]) % 3}", key, str.upper), keys))
+    assert answers == [key.upper() for key in keys]
+    kept = {}
+    for n in range(3):
+        kept |= json.loads((tmp_path / memo.MEMO_DIR / f"ns{n}.json").read_text(encoding="utf-8"))
+    assert kept == {key: key.upper() for key in keys}
