@@ -303,19 +303,16 @@ def archive_command(
 
     _check_choices(engine, order)
     chosen_profile = load_profile(profile)
-    check_base_url(base_url)
-    if not paper.strip():
-        raise OptionError("--paper must not be empty")
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
-    _update_show(
-        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone,
-    )  # fmt: skip
     spec, presenter = engine_specs(choose_engine(engine), chosen_profile)
     options = ArchiveOptions(
         source=source, out_dir=out, base_url=base_url, paper=paper, profile=chosen_profile,
         lead_first=order == "lead", engine=spec, presenter=presenter, cover=cover, since=first,
         until=last, cluster=cluster, jobs=jobs or default_jobs(), cache_dir=cache_dir,
+    )  # fmt: skip
+    _update_show(
+        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
+        publish_hour=publish_hour, time_zone=time_zone,
     )  # fmt: skip
     report = archive(options, progress=_say, on_published=lambda path: typer.echo(str(path)))
     for line in report.partial:

@@ -20,6 +20,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 _LOGGER = logging.getLogger(__name__)
@@ -88,6 +89,17 @@ def remembering(cache_dir: Path | None) -> Iterator[None]:
         _directory = previous
 
 
+@lru_cache(maxsize=8)
+def library_namespace(purpose: str, distribution: str) -> str:
+    """A namespace for answers that change only with ``distribution``'s installed version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{purpose}-{version(distribution)}"
+    except PackageNotFoundError:
+        return f"{purpose}-unknown"
+
+
 def recall(namespace: str, key: str, compute: Callable[[str], str]) -> str:
     """``compute(key)``, or its answer remembered from an earlier run.
 
@@ -102,11 +114,11 @@ def recall(namespace: str, key: str, compute: Callable[[str], str]) -> str:
         if memo is None:
             safe = re.sub(r"[^A-Za-z0-9._-]+", "_", namespace)
             memo = _namespaces[namespace] = _Namespace(directory / f"{safe}.json")
-        answer = memo.used.get(key) or memo.stored.get(key)
+        answer = memo.used.get(key, memo.stored.get(key))
+    computed = answer is None
     if answer is None:
         answer = compute(key)  # outside the lock: it may load a library for a second or two
-        with _lock:
-            memo.changed = True
     with _lock:
+        memo.changed |= computed
         memo.used[key] = answer
     return answer

@@ -255,6 +255,8 @@ def test_a_bad_date_is_reported_and_the_rest_published(tmp_path: Path) -> None:
         (["--since", "April"], "--since 'April' is not a date"),
         (["--engine", "loud"], "unknown engine 'loud'"),
         (["--cluster", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler at tcp://127.0.0.1:9"),
+        (["--base-url", "ftp://example.org/"], "--base-url must be an absolute http(s) URL"),
+        (["--paper", "  "], "--paper must not be empty"),
     ],
 )
 def test_archive_user_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
@@ -264,6 +266,8 @@ def test_archive_user_errors_are_one_line(tmp_path: Path, args: list[str], messa
     assert result.exit_code == 1, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
+    if "--cluster" not in args:  # refused while the options are built, before anything is written
+        assert not (tmp_path / "out" / "show.json").exists()
 
 
 # --- a cluster on loopback that loses a worker -------------------------------------------

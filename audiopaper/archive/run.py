@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from audiopaper.archive.cluster import connect
 from audiopaper.archive.source import DatedEntry, parse_day, scan_source, source_hash
 from audiopaper.archive.task import EditionOutcome, EditionRequest, EditionSettings, render_edition
-from audiopaper.errors import InputError, ManifestError, OutputError
+from audiopaper.errors import InputError, ManifestError, OptionError, OutputError
+from audiopaper.pipeline import check_base_url
 from audiopaper.profiles import Profile
 from audiopaper.publish.cover import install_cover
 from audiopaper.publish.edition_files import keep_legacy_name
@@ -106,6 +107,11 @@ class ArchiveOptions:
 
     feed_every_s: float = FEED_EVERY_S
     """…but not more often than this."""
+
+    def __post_init__(self) -> None:
+        check_base_url(self.base_url)
+        if not self.paper.strip():
+            raise OptionError("--paper must not be empty")
 
 
 @dataclass

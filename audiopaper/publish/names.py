@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 
-from audiopaper.memo import recall
-
-
-@lru_cache(maxsize=1)
-def _pinyin_namespace() -> str:
-    """The memo namespace of titles' pinyin: it changes only with pypinyin's version."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"pypinyin-slug-{version('pypinyin')}"
-    except PackageNotFoundError:
-        return "pypinyin-slug-unknown"
+from audiopaper.memo import library_namespace, recall
 
 
 def _pinyin_words(title: str) -> str:
@@ -29,7 +17,7 @@ def _pinyin_words(title: str) -> str:
 
 def ascii_slug(title: str, *, max_chars: int = 40) -> str:
     """An ASCII file-name slug for a Chinese title, from its pinyin (a-z, 0-9 and '-')."""
-    words = recall(_pinyin_namespace(), title, _pinyin_words)
+    words = recall(library_namespace("pypinyin-slug", "pypinyin"), title, _pinyin_words)
     slug = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")
     slug = slug[:max_chars].rstrip("-")
     return slug or "article"

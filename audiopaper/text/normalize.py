@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
-from audiopaper.memo import recall
+from audiopaper.memo import library_namespace, recall
 from audiopaper.text.latin import spell_latin, words_to_spell
 from audiopaper.text.lexicon import EMPTY_LEXICON, Lexicon
 from audiopaper.text.numbers import (
@@ -102,20 +102,9 @@ def _wetext() -> _Normalizer:
     return normalizer
 
 
-@lru_cache(maxsize=1)
-def _wetext_namespace() -> str:
-    """The memo namespace of wetext's readings: they change only with wetext's version."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"wetext-zh-tn-{version('wetext')}"
-    except PackageNotFoundError:
-        return "wetext-zh-tn-unknown"
-
-
 def _wetext_reading(text: str) -> str:
     """wetext's reading of ``text``, remembered between renders (audiopaper.memo)."""
-    return recall(_wetext_namespace(), text, lambda key: _wetext().normalize(key))
+    return recall(library_namespace("wetext-zh-tn", "wetext"), text, lambda key: _wetext().normalize(key))
 
 
 def read_digits(digits: str, *, phone: bool = True) -> str:
