@@ -280,6 +280,12 @@ def test_opening_closing_and_next_after_the_last_article(site: tuple[str, Path],
     page.click("#next", force=True)  # a listener may still press it: nothing happens
     page.wait_for_timeout(300)
     assert page.evaluate("window.audiopaper.current()") == last + 1
+    # Hold playback on the closing line: a short line may have ended during the wait above.
+    closing_line = data["closing"]["lines"][0]
+    page.evaluate(
+        f"window.audiopaper.audio.pause(); window.audiopaper.audio.currentTime = {closing_line['start'] + 0.05}"
+    )
+    page.wait_for_function("document.querySelector('#text span.now') !== null")
     mark = page.evaluate(RGB, {"sel": "#text span.now", "prop": "backgroundColor"})
     ink = page.evaluate(RGB, {"sel": "#text span.now", "prop": "color"})
     paper = page.evaluate(RGB, {"sel": "body", "prop": "backgroundColor"})
