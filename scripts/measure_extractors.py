@@ -107,9 +107,7 @@ def main() -> None:
     print("| extractor | body clauses kept | furniture clauses kept | titles right | total s |")
     print("|---|---|---|---|---|")
     for name, (kept, furniture, right, seconds) in totals.items():
-        print(
-            f"| {name} | {kept}/{wanted} | {furniture}/{furniture_all} | {right}/{pages} | {seconds:.1f} |"
-        )
+        print(f"| {name} | {kept}/{wanted} | {furniture}/{furniture_all} | {right}/{pages} | {seconds:.1f} |")
 
 
 if __name__ == "__main__":
