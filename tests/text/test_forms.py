@@ -17,6 +17,7 @@ from audiopaper.text.changes import ChangeKind
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import read_page
 from audiopaper.text.script import Script, SpeechOptions, build_script
+from tests.conftest import assert_user_error
 
 FORMS = Path(__file__).resolve().parent.parent / "fixtures" / "forms"
 
@@ -142,8 +143,4 @@ def test_pages_with_no_article_text_end_in_one_line(name: str, message: str) -> 
 
     from audiopaper.cli import app
 
-    result = CliRunner().invoke(app, ["script", str(FORMS / name)])
-    assert result.exit_code == 1
-    assert message in result.output
-    assert len(result.output.strip().splitlines()) == 1
-    assert "Traceback" not in result.output
+    assert_user_error(CliRunner().invoke(app, ["script", str(FORMS / name)]), message)
