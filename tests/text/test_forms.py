@@ -133,7 +133,10 @@ def test_byline_from_a_dateline_keeps_its_spaces() -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("epaper-layout.html", "e-paper layout page"), ("html-no-article.html", "no articles found")],
+    [
+        ("epaper-layout.html", "e-paper layout page"),
+        ("html-no-article.html", "this web page holds no article text: save the article's own page"),
+    ],
 )
 def test_pages_with_no_article_text_end_in_one_line(name: str, message: str) -> None:
     from typer.testing import CliRunner
