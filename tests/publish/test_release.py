@@ -48,7 +48,9 @@ class Site:
         return items[0]
 
     def enclosure(self) -> str:
-        return self.item().find("enclosure").get("url")  # type: ignore[union-attr]
+        enclosure = self.item().find("enclosure")
+        assert enclosure is not None
+        return enclosure.get("url", "")
 
 
 @pytest.fixture
