@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from audiopaper.text.changes import Change
+
 
 class BlockKind(Enum):
     """What a block of the page is, as far as its form's markup tells."""
@@ -47,4 +49,9 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, epaper-article or docx."""
+    """The input form it was read as: markdown, plain, post (markdown with front matter),
+    html, epaper-article, docx, feed, json or news-corpus."""
+
+    repairs: tuple[Change, ...] = ()
+    """What reading the page repaired or left out (damaged bytes, a feed's repeated items…),
+    for the proof; the cleaner lists these before its own changes."""
