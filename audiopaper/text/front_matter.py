@@ -28,6 +28,7 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_STRUCK = re.compile(r"~~[\s\S]*?~~")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_THEMATIC_BREAK = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 _FIGCAPTION = re.compile(r"^\s*<figcaption[^>]*>([\s\S]*?)</figcaption>\s*$", re.IGNORECASE)
 
 
@@ -77,7 +78,10 @@ def _load_toml(source: str) -> dict[str, Any] | None:
 
 
 def strip_markdown_inline(line: str) -> str:
-    """A markdown line's words: images go, links keep their text, struck text goes, emphasis marks go."""
+    """A markdown line's words: images and rules go, links keep their text, struck text goes,
+    emphasis marks go."""
+    if _THEMATIC_BREAK.match(line):
+        return ""
     line = _MD_IMAGE.sub("", line)
     line = _MD_STRUCK.sub("", line)
     line = _MD_LINK.sub(lambda m: m.group(1), line)

@@ -9,7 +9,7 @@ Two kinds are repaired, each listed in the proof:
   我宣布 reads ``?；泼鳎合衷谖倚?布``) until the next ``?``, where the lost byte realigns it.
   Such a run is decoded again one byte on, and kept when its characters are far more
   common Chinese than the run's (jieba's dictionary gives the frequencies). The character
-  cut in two at the run's end is lost; the proof says so.
+  cut in two at the run's end is lost; the proof says so. The paragraph break comes back.
 
 No library undoes the second kind (ftfy handles UTF-8/Latin-1 mix-ups, not shifted
 double-byte text); the C1 mapping is the standard library's cp1252 codec.
@@ -113,7 +113,9 @@ def repair_shifted_gbk(text: str) -> tuple[str, list[tuple[str, str]]]:
             and (_commonness(fixed) > before or not fixed)
         ):
             repairs.append((run, fixed))
-            out.append(fixed + pieces[index + 1])  # the closing ? was the lost byte
+            out.append(
+                "\n" + fixed + pieces[index + 1]
+            )  # the break comes back; the closing ? was the lost byte
             index += 2
             continue
         out.append("?" + run)
