@@ -26,6 +26,7 @@ class ChangeKind(Enum):
     REPAIRED = "repaired characters"
     TITLE_ONLY = "title only"
     ORIGINAL_NAME = "original name"
+    READING = "reading"
 
 
 @dataclass(frozen=True)

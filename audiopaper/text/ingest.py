@@ -111,7 +111,7 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
             )
         repairs: list[Change] = []
         blocks = docx_blocks(data, source, repairs)
-        return Page(source=source, encoding="docx", blocks=blocks, form="docx", repairs=tuple(repairs))
+        return Page(source=source, encoding="docx", blocks=blocks, form="docx", notes=tuple(repairs))
     _refuse_binary(data, source, suffix)
     hinted = suffix in HTML_EXTENSIONS
     text, encoding = decode_page_bytes(data, source, declared=declared_charset(data))
@@ -123,7 +123,8 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
     if looks_like_news_corpus(text):
         return _page(source, encoding, news_corpus_blocks(text, repairs), "news-corpus", repairs)
     if looks_like_html(text, hinted=hinted):
-        blocks, form = html_blocks(text, source)
+        blocks, form, notes = html_blocks(text, source)
+        repairs.extend(Change(ChangeKind.READING, f"{source}: {note}") for note in notes)
         return _page(source, encoding, blocks, form, repairs)
     if _SQL_DUMP.search(text[:65536]):
         raise InputError(
@@ -139,7 +140,7 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
 
 
 def _page(source: str, encoding: str, blocks: tuple[Block, ...], form: str, repairs: list[Change]) -> Page:
-    return Page(source=source, encoding=encoding, blocks=blocks, form=form, repairs=tuple(repairs))
+    return Page(source=source, encoding=encoding, blocks=blocks, form=form, notes=tuple(repairs))
 
 
 def _repair_decoding(text: str, encoding: str, source: str) -> tuple[str, list[Change]]:

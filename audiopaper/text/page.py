@@ -16,6 +16,8 @@ class BlockKind(Enum):
     SUBHEAD = "sub-head"
     CAPTION = "caption"
     TABLE_ROW = "table row"
+    BYLINE = "byline"
+    CODE = "code"
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,8 @@ class Block:
     """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
 
     kind: BlockKind
-    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said."""
+    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said:
+    a byline the form names (a WeChat account, a feed's author), a code block (``<pre>``)."""
 
     text: str
     """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
@@ -50,8 +53,9 @@ class Page:
 
     form: str = "markdown"
     """The input form it was read as: markdown, plain, post (markdown with front matter),
-    html, epaper-article, docx, feed, json or news-corpus."""
+    html, wechat, epaper-article, docx, feed, json or news-corpus."""
 
-    repairs: tuple[Change, ...] = ()
-    """What reading the page repaired or left out (damaged bytes, a feed's repeated items…),
-    for the proof; the cleaner lists these before its own changes."""
+    notes: tuple[Change, ...] = ()
+    """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
+    items, a WeChat page with no body…): the cleaner lists each in the proof before its own
+    changes, so nothing is lost silently."""

@@ -131,6 +131,6 @@ def test_a_link_to_a_missing_part_is_dropped_and_listed(tmp_path: Path) -> None:
                 data = data.replace(b"</Relationships>", link + b"</Relationships>")
             bad.writestr(info, data)
     page = read_page(broken)
-    repaired = [c.detail for c in page.repairs if c.kind is ChangeKind.REPAIRED]
+    repaired = [c.detail for c in page.notes if c.kind is ChangeKind.REPAIRED]
     assert len(repaired) == 1 and "../NULL" in repaired[0]
     assert len(clean_pages([page]).articles) == 2
