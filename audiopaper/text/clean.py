@@ -36,9 +36,11 @@ from audiopaper.text.duplicates import (
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
+    SUBHEAD_MAX_CHARS,
     LineRole,
     context_free_role,
     cut_long_digit_runs,
+    ends_sentence,
     fold_full_width,
     is_figures,
     is_table_header,
@@ -190,9 +192,8 @@ def _text_blocks(page: Page) -> list[Block]:
 def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     """Group a page's blocks into draft articles at headlines, bylines and datelines."""
     drafts: list[Draft] = []
-    changes: list[Change] = []
+    changes: list[Change] = list(page.notes)
     _note_folded(page, changes)
-    changes.extend(Change(ChangeKind.READING, f"{page.source}: {note}") for note in page.notes)
     current: Draft | None = None
     for block in _text_blocks(page):
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
@@ -215,7 +216,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         text, role = line
         short = len(block.text) <= ROLE_LINE_MAX_CHARS
-        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if short else None
+        credited = short and block.kind is not BlockKind.CAPTION  # a caption's credit is not a byline
+        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if credited else None
         if byline is not None:
             current = _place_byline(byline, block, current, drafts, changes, page.source)
             continue
@@ -237,7 +239,10 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             text = rest
             if not text:
                 continue
-        if current is None and page.form in ONE_ARTICLE_FORMS:
+        if current is None and (
+            page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and _is_prose(text, role))
+        ):
+            # A web page is one article; plain text, Word files and items need no headline either.
             current = Draft(title=None, level=2, source=page.source)  # its title is made below
             drafts.append(current)
         if current is None:
@@ -247,6 +252,11 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         current.add(text, role)
     return drafts, merge_table_rows(changes)
+
+
+def _is_prose(text: str, role: LineRole) -> bool:
+    """Body text that is an article's, not a section heading or kicker above the headlines."""
+    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
 
 
 def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:
