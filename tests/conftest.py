@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Protocol
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from audiopaper.profiles import Profile, load_profile
 from audiopaper.voice.cache import ClipCache
@@ -101,8 +102,14 @@ def sample_page() -> Path:
     return SAMPLE_PAGE
 
 
+class WritePage(Protocol):
+    """The ``write_page`` fixture: write ``text`` as ``name`` in ``encoding``, return its path."""
+
+    def __call__(self, text: str, name: str = "page.md", encoding: str = "utf-8") -> Path: ...
+
+
 @pytest.fixture
-def write_page(tmp_path: Path):  # type: ignore[no-untyped-def]
+def write_page(tmp_path: Path) -> WritePage:
     """Write a page of our own into tmp_path and return its path."""
 
     def write(text: str, name: str = "page.md", encoding: str = "utf-8") -> Path:

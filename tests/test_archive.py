@@ -148,7 +148,7 @@ def archive_args(source: Path, out: Path, *extra: str) -> list[str]:
 
 def comparable_manifest(path: Path) -> dict[str, object]:
     """edition.json without what differs between runs: when, at what cost, from which hash."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
     for key in ("published", "synthesis", "source_hash"):
         data.pop(key, None)
     return data

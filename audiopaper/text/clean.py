@@ -37,10 +37,12 @@ from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
+    SUBHEAD_MAX_CHARS,
     LineRole,
     context_free_role,
     cut_long_digit_runs,
     dropping_rule,
+    ends_sentence,
     fold_full_width,
     is_figures,
     is_table_header,
@@ -196,9 +198,8 @@ def _text_blocks(page: Page) -> list[Block]:
 def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     """Group a page's blocks into draft articles at headlines, bylines and datelines."""
     drafts: list[Draft] = []
-    changes: list[Change] = []
+    changes: list[Change] = list(page.notes)
     _note_folded(page, changes)
-    changes.extend(Change(ChangeKind.READING, f"{page.source}: {note}") for note in page.notes)
     current: Draft | None = None
     for block in drop_furniture_blocks(_text_blocks(page), changes):
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
@@ -221,7 +222,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         text, role = line
         short = len(block.text) <= ROLE_LINE_MAX_CHARS
-        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if short else None
+        credited = short and block.kind is not BlockKind.CAPTION  # a caption's credit is not a byline
+        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if credited else None
         if byline is not None:
             current = _place_byline(byline, block, current, drafts, changes, page.source)
             continue
@@ -243,7 +245,10 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             text = rest
             if not text:
                 continue
-        if current is None and page.form in ONE_ARTICLE_FORMS:
+        if current is None and (
+            page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and _is_prose(text, role))
+        ):
+            # A web page is one article; plain text, Word files and items need no headline either.
             current = Draft(title=None, level=2, source=page.source)  # its title is made below
             drafts.append(current)
         if current is None:
@@ -253,6 +258,11 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         current.add(text, role)
     return drafts, merge_table_rows(changes)
+
+
+def _is_prose(text: str, role: LineRole) -> bool:
+    """Body text that is an article's, not a section heading or kicker above the headlines."""
+    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
 
 
 def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:

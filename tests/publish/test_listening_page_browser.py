@@ -82,7 +82,12 @@ def open_page(browser: Any, url: str, width: int = 390, *, wait_audio: bool = Tr
     context = browser.new_context(viewport={"width": width, "height": PHONE["height"]})
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def record_and_dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record_and_dismiss)
     page.dialogs = dialogs
     page.goto(url)
     if wait_audio:

@@ -84,7 +84,7 @@ def test_podget_keeps_both_editions(site: Site) -> None:
     assert_kept_every_edition(downloaded, editions)
 
 
-def run_podboat(home: Path, config: Path, queue: Path, expected: list[Path]) -> None:
+def run_podboat(home: Path, config: Path, queue: Path, expected: list[tuple[Path, int]]) -> None:
     """podboat is a full-screen program: run it on a pseudo-terminal until the files are in, then quit."""
     env = {**os.environ, "HOME": str(home), "TERM": "xterm"}
     master, slave = pty.openpty()
