@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import sqlite3
 import subprocess
 import threading
@@ -24,8 +23,10 @@ from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.release import changed_articles, revised_name
 from audiopaper.publish.serve import make_server
 from audiopaper.watch.loop import Watcher, WatchOptions
+from tests.conftest import oracle
 from tests.publish.test_manifest import MANIFEST
 from tests.publish.test_podcast_client import gpo
+from tests.publish.test_podcast_clients import podget_config
 from tests.watch.helpers import PAGE, SECOND, FakeClock, at, drop, fake_render
 
 DAY = "2025-03-14"
@@ -136,7 +137,7 @@ def test_revised_names() -> None:
     assert revised_name("paper-2025-03-14.mp3", 2) == "paper-2025-03-14-r2.mp3"
 
 
-@pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's gpo is not installed")
+@oracle("gpo")
 def test_gpodder_subscribed_before_sees_one_episode_with_the_new_file(site: Site) -> None:
     gpo(site.home, "subscribe", site.base + "feed.xml")
     correct(site)
@@ -152,19 +153,9 @@ def test_gpodder_subscribed_before_sees_one_episode_with_the_new_file(site: Site
     ]
 
 
-@pytest.mark.skipif(shutil.which("podget") is None, reason="podget is not installed")
+@oracle("podget")
 def test_podget_downloads_the_corrected_file_on_its_next_run(site: Site) -> None:
-    config, library = site.home / "podget", site.home / "library"
-    config.mkdir()
-    subprocess.run(
-        ["podget", "-d", str(config), "--create-config", "podgetrc"], check=True, capture_output=True
-    )
-    rc = config / "podgetrc"
-    lines = rc.read_text().splitlines()
-    rc.write_text(
-        "\n".join(f"DIR_LIBRARY={library}" if x.startswith("DIR_LIBRARY=") else x for x in lines) + "\n"
-    )
-    (config / "serverlist").write_text(f"{site.base}feed.xml News Qingmei\n")
+    config, library = podget_config(site.home, site.base)
 
     def run_podget() -> set[str]:
         result = subprocess.run(
