@@ -14,6 +14,8 @@ class BlockKind(Enum):
     SUBHEAD = "sub-head"
     CAPTION = "caption"
     TABLE_ROW = "table row"
+    BRIEF = "brief"
+    """One item of a box of briefs (简讯): an untitled short article of its own."""
 
 
 @dataclass(frozen=True)
