@@ -23,6 +23,9 @@ class ChangeKind(Enum):
     REPEATED_SENTENCE = "repeated sentence"
     FOLDED = "full-width folded"
     DATELINE = "dateline"
+    PAGE_FURNITURE = "page furniture"
+    ADVERT = "advertisement"
+    JUMP = "continued on another page"
 
 
 @dataclass(frozen=True)

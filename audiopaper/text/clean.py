@@ -181,8 +181,12 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     drafts: list[Draft] = []
     changes: list[Change] = []
     _note_folded(page, changes)
+    changes.extend(page.dropped)
     current: Draft | None = None
     for block in _text_blocks(page):
+        if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
+            current = Draft(title=None, level=2, source=page.source)
+            drafts.append(current)
         if block.kind is BlockKind.HEADLINE:
             title = repair_title(fold_full_width(strip_markup_remnants(block.text), pause=" "))
             if not title:

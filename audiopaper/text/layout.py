@@ -28,7 +28,7 @@ from importlib import resources
 from audiopaper.text.changes import Change, ChangeKind
 from audiopaper.text.line_roles import ends_sentence
 from audiopaper.text.page import Block, BlockKind
-from audiopaper.text.page_lines import Box, Line, PageLines
+from audiopaper.text.page_lines import Box, Line, PageLines, turned
 
 HEADLINE_SIZE_RATIO = 1.35
 """A line set at least this many times the body size is a headline."""
@@ -159,6 +159,8 @@ def is_headline(line: Line, body: float) -> bool:
     text = line.text.replace(" ", "")
     if len(text) > HEADLINE_MAX_CHARS or not text:
         return False
+    if "。" in text[-2:]:
+        return False  # a sentence's end, set large or boxed tall by OCR
     if line.size >= HEADLINE_SIZE_RATIO * body:
         return True
     return line.bold and line.size >= BOLD_HEADLINE_RATIO * body and not ends_sentence(text)
@@ -176,25 +178,59 @@ def _strip_furniture(reader: _Reader, lines: list[Line]) -> list[Line]:
     kept = []
     for line in lines:
         text = line.text.replace(" ", "")
-        in_strip = line.box.bottom <= strip_bottom + 0.5 * reader.body
+        in_strip = line.box.top < strip_bottom and (line in marked or line.box.bottom <= strip_bottom)
         in_footer = line.box.top >= (1 - STRIP_SHARE) * page.height and matches(found, text)
         if (in_strip and (line in marked or not _starts_story(line, lines, reader.body))) or in_footer:
-            reader.drop(ChangeKind.FURNITURE, "page furniture", line.text)
+            reader.drop(ChangeKind.PAGE_FURNITURE, "masthead or header", line.text)
         else:
             kept.append(line)
     return kept
 
 
+def _below(line: Line, lines: Sequence[Line]) -> Line | None:
+    """The nearest line under ``line`` that overlaps it horizontally."""
+    under = [
+        o
+        for o in lines
+        if o is not line and o.box.top >= line.box.bottom - 0.3 * line.size and o.box.overlap_x(line.box) > 0
+    ]
+    return min(under, key=lambda o: o.box.top, default=None)
+
+
 def _starts_story(line: Line, lines: Sequence[Line], body: float) -> bool:
     """True when body text stands right under a line: it is a story's first line, not furniture."""
-    below = [
-        other
-        for other in lines
-        if other.size <= body * 1.1
-        and 0 <= other.box.top - line.box.bottom <= 3 * max(line.size, body)
-        and other.box.overlap_x(line.box) > 0
-    ]
-    return len(below) >= 2
+    below = _below(line, lines)
+    return (
+        below is not None
+        and not is_headline(below, body)
+        and below.box.top - line.box.bottom <= 3 * max(line.size, body)
+    )
+
+
+def _drop_loose_headlines(reader: _Reader, lines: list[Line]) -> list[Line]:
+    """Drop headline-sized lines with no story under them (a label, a picture's own lettering).
+
+    A headline line is anchored when the nearest line under it is body text, or an anchored
+    headline line, close enough (a kicker over its title, a title over its first lines).
+    """
+    anchored: set[int] = set()
+    loose: list[Line] = []
+    for line in sorted(lines, key=lambda ln: -ln.box.bottom):
+        if not is_headline(line, reader.body):
+            continue
+        below = _below(line, lines)
+        reach = max(3 * reader.body, 1.2 * line.size)
+        if (
+            below is not None
+            and below.box.top - line.box.bottom <= reach
+            and (not is_headline(below, reader.body) or id(below) in anchored)
+        ):
+            anchored.add(id(line))
+        else:
+            loose.append(line)
+    for line in loose:
+        reader.drop(ChangeKind.PAGE_FURNITURE, "headline-sized line with no story under it", line.text)
+    return [line for line in lines if line not in loose]
 
 
 def _gaps(spans: list[tuple[float, float]], low: float, high: float) -> list[tuple[float, float]]:
@@ -208,17 +244,27 @@ def _gaps(spans: list[tuple[float, float]], low: float, high: float) -> list[tup
 
 
 def _column_cut(items: list[_Item], body: float) -> tuple[float, bool] | None:
-    """The widest gutter through a region, and whether headlines stand on both sides of it or neither."""
+    """The widest gutter through a region, and whether it can be trusted to part stories.
+
+    It can when both sides open with a headline (their topmost line), or neither holds one.
+    A side with no headline beside one with a headline, or a side that opens with text and
+    holds a headline further down, is a story's last columns beside the next story: a band
+    across must part them first.
+    """
     x0, x1 = min(i.box.x0 for i in items), max(i.box.x1 for i in items)
     for start, end in _gaps([(i.box.x0, i.box.x1) for i in items], x0, x1):
         if end - start < COLUMN_GUTTER_EMS * body:
             break
         cut = (start + end) / 2
-        sides = [
-            any(i.line is not None and is_headline(i.line, body) for i in items if (i.box.x1 <= cut) == left)
-            for left in (True, False)
-        ]
-        return cut, sides[0] == sides[1]
+        opens, holds = [], []
+        for left in (True, False):
+            side = sorted(
+                (i.line for i in items if i.line is not None and (i.box.x1 <= cut) == left),
+                key=lambda ln: ln.box.top,
+            )
+            holds.append(any(is_headline(line, body) for line in side))
+            opens.append(bool(side) and is_headline(side[0], body))
+        return cut, all(opens) or not any(holds)
     return None
 
 
@@ -234,6 +280,24 @@ def _row_cut(items: list[_Item], body: float) -> float | None:
     return None
 
 
+def _headline_cut(items: list[_Item], body: float) -> float | None:
+    """Where a region's headline ends and its text begins, when no whitespace band divides them.
+
+    OCR pads a big headline's box, so the band under it can be thinner than a row gap.
+    """
+    lines = sorted((i.line for i in items if i.line is not None), key=lambda ln: ln.box.top)
+    heads = [is_headline(line, body) for line in lines]
+    if all(heads) or not any(heads):
+        return None
+    if heads[0]:
+        run = lines[: heads.index(False)]
+        cut = max(line.box.bottom for line in run)
+        return cut if any(ln.box.top >= cut - 0.5 * body for ln in lines[len(run) :]) else None
+    first = lines[heads.index(True)]
+    above = [ln for ln in lines if ln.box.bottom <= first.box.top + 0.5 * body]
+    return max(ln.box.bottom for ln in above) if above else None
+
+
 def _xy_cut(items: list[_Item], body: float, *, once: bool = False) -> Iterator[list[_Item]]:
     """The page's items in reading order, one region (column, headline, picture) at a time.
 
@@ -246,11 +310,16 @@ def _xy_cut(items: list[_Item], body: float, *, once: bool = False) -> Iterator[
         return
     column = _column_cut(items, body)
     row = None if column and column[1] else _row_cut(items, body)
+    if row is None and column is None:
+        row = _headline_cut(items, body)
     if row is not None:
         halves = [i for i in items if i.box.bottom <= row], [i for i in items if i.box.bottom > row]
     elif column is not None:
         halves = [i for i in items if i.box.x1 <= column[0]], [i for i in items if i.box.x1 > column[0]]
     else:
+        yield items
+        return
+    if not halves[0] or not halves[1]:
         yield items
         return
     for half in halves:
@@ -270,7 +339,9 @@ def _rows(lines: list[Line]) -> list[Line]:
         group.sort(key=lambda ln: ln.box.x0)
         row = group[0]
         for piece in group[1:]:
-            row = Line(f"{row.text} {piece.text}", row.box.union(piece.box), row.size, row.bold and piece.bold)
+            row = Line(
+                f"{row.text} {piece.text}", row.box.union(piece.box), row.size, row.bold and piece.bold
+            )
         rows.append(row)
     return rows
 
@@ -309,7 +380,7 @@ def _headline(reader: _Reader, lines: list[Line]) -> None:
     plain = text.replace(" ", "")
     if matches(rules().briefs, plain):
         reader.in_briefs = True
-        reader.drop(ChangeKind.FURNITURE, "briefs heading", text)
+        reader.drop(ChangeKind.PAGE_FURNITURE, "heading of a box of briefs", text)
         return
     reader.in_briefs = False
     reader.open_paragraph = False
@@ -352,7 +423,13 @@ def _body(reader: _Reader, rows: list[Line]) -> None:
     reader.last_picture = None
     for number, (text, indented, ended, bold) in enumerate(_paragraphs(kept, reader.body)):
         last = reader.blocks[-1] if reader.blocks else None
-        if number == 0 and reader.open_paragraph and not indented and last and last.kind is not BlockKind.HEADLINE:
+        if (
+            number == 0
+            and reader.open_paragraph
+            and not indented
+            and last
+            and last.kind is not BlockKind.HEADLINE
+        ):
             reader.blocks[-1] = Block(last.kind, last.text + text, last.level, last.line)
         elif is_caption:
             reader.add(BlockKind.CAPTION, text)
@@ -368,7 +445,9 @@ def _body(reader: _Reader, rows: list[Line]) -> None:
 def _is_advert(lines: Sequence[Line]) -> bool:
     """A region of ad words (phone numbers, 地址, 优惠…) with no dateline, byline or briefs heading."""
     text = "".join(line.text.replace(" ", "") for line in lines)
-    if _DATELINE_OR_BYLINE.search(text) or any(matches(rules().briefs, ln.text.replace(" ", "")) for ln in lines):
+    if _DATELINE_OR_BYLINE.search(text) or any(
+        matches(rules().briefs, ln.text.replace(" ", "")) for ln in lines
+    ):
         return False
     hits = sum(len(p.findall(text)) for p in rules().advert)
     return hits >= ADVERT_MIN_HITS and text.count("。") < hits
@@ -378,7 +457,7 @@ def _regions(items: list[_Item], reader: _Reader) -> Iterator[list[_Item]]:
     """The XY cut's regions, with advertisement regions dropped whole (the biggest first)."""
     lines = [i.line for i in items if i.line is not None]
     if lines and len(lines) < len(reader.page.lines) and _is_advert(lines):
-        reader.drop(ChangeKind.FURNITURE, "advertisement", " ".join(ln.text for ln in lines))
+        reader.drop(ChangeKind.ADVERT, "advertisement", " ".join(ln.text for ln in lines))
         return
     regions = list(_xy_cut(items, reader.body, once=True))
     if len(regions) == 1:
@@ -411,9 +490,11 @@ def _read_region(reader: _Reader, items: list[_Item]) -> None:
 
 def read_layout(page: PageLines, first_line: int = 1) -> PageReading:
     """Read one printed page into blocks in reading order, listing what was left out."""
+    if page.vertical:
+        page = turned(page)
     lines = [line for line in page.lines if line.text.strip()]
     reader = _Reader(page, body_size(lines), first_line)
-    lines = _strip_furniture(reader, lines)
+    lines = _drop_loose_headlines(reader, _strip_furniture(reader, lines))
     sizes = sorted({round(ln.size, 1) for ln in lines if is_headline(ln, reader.body)}, reverse=True)
     if len(sizes) >= 2 and sizes[0] >= 1.15 * sizes[1]:
         reader.lead_size = sizes[0] * 0.97

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from audiopaper.text.changes import Change
+
 
 class BlockKind(Enum):
     """What a block of the page is, as far as its form's markup tells."""
@@ -49,4 +51,8 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, epaper-article or docx."""
+    """The input form it was read as: markdown, plain, html, epaper-article, docx, pdf or scan."""
+
+    dropped: tuple[Change, ...] = ()
+    """What reading the form left out before the cleaner saw it (a printed page's masthead,
+    page numbers, ads and photo credits), for the proof."""

@@ -48,7 +48,10 @@ class Box:
     def union(self, other: Box) -> Box:
         """The smallest box holding both."""
         return Box(
-            min(self.x0, other.x0), min(self.top, other.top), max(self.x1, other.x1), max(self.bottom, other.bottom)
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
         )
 
     def contains(self, other: Box, slack: float = 0.0) -> bool:
@@ -99,3 +102,26 @@ class PageLines:
 
     number: int = 1
     """1-based page number inside its file, for messages."""
+
+    vertical: bool = False
+    """True for a page set vertically: columns of characters read top to bottom, right to left."""
+
+
+def turned(page: PageLines) -> PageLines:
+    """A vertically set page turned a quarter so its columns read as rows, the rightmost first.
+
+    Each line's text is already in reading order (top to bottom); only the boxes move.
+    """
+
+    def turn(box: Box) -> Box:
+        return Box(box.top, page.width - box.x1, box.bottom, page.width - box.x0)
+
+    lines = tuple(Line(line.text, turn(line.box), line.size, line.bold) for line in page.lines)
+    return PageLines(
+        page.height,
+        page.width,
+        lines,
+        tuple(map(turn, page.pictures)),
+        tuple(map(turn, page.frames)),
+        page.number,
+    )

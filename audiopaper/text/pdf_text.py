@@ -14,6 +14,7 @@ it when it stands on the same baseline, in about the same size, close to its rig
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ def _same_line(line: list[_Glyph], glyph: _Glyph) -> bool:
 
 def _line_text(glyphs: list[_Glyph]) -> str:
     parts = [glyphs[0].char]
-    for before, glyph in zip(glyphs, glyphs[1:], strict=False):
+    for before, glyph in itertools.pairwise(glyphs):
         squeezed = before.char in _CLOSING_MARKS or glyph.char in _OPENING_MARKS
         if not squeezed and glyph.box.x0 - before.box.x1 > SPACE_GAP_EMS * glyph.size:
             parts.append(" ")
@@ -159,7 +160,11 @@ def set_lines(glyphs: list[_Glyph]) -> list[Line]:
             line for key in range(baseline - reach, baseline + reach + 1) for line in by_baseline.get(key, ())
         )
         line = next((line for line in candidates if _same_line(line, glyph)), None)
-        if line is not None and line[-1].char == glyph.char and glyph.box.x0 - line[-1].box.x0 < REPEAT_EMS * glyph.size:
+        if (
+            line is not None
+            and line[-1].char == glyph.char
+            and glyph.box.x0 - line[-1].box.x0 < REPEAT_EMS * glyph.size
+        ):
             continue
         if line is None:
             line = []
