@@ -26,6 +26,10 @@ class ChangeKind(Enum):
     PAGE_FURNITURE = "page furniture"
     ADVERT = "advertisement"
     JUMP = "continued on another page"
+    REPAIRED = "repaired characters"
+    TITLE_ONLY = "title only"
+    ORIGINAL_NAME = "original name"
+    READING = "reading"
 
 
 @dataclass(frozen=True)

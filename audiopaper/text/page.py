@@ -18,6 +18,8 @@ class BlockKind(Enum):
     TABLE_ROW = "table row"
     BRIEF = "brief"
     """One item of a box of briefs (简讯): an untitled short article of its own."""
+    BYLINE = "byline"
+    CODE = "code"
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class Block:
     """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
 
     kind: BlockKind
-    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said."""
+    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said:
+    a byline the form names (a WeChat account, a feed's author), a code block (``<pre>``)."""
 
     text: str
     """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
@@ -51,8 +54,10 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, epaper-article, docx, pdf or scan."""
+    """The input form it was read as: markdown, plain, post (markdown with front matter),
+    html, wechat, epaper-article, docx, feed, json, news-corpus, pdf or scan."""
 
-    dropped: tuple[Change, ...] = ()
-    """What reading the form left out before the cleaner saw it (a printed page's masthead,
-    page numbers, ads and photo credits), for the proof."""
+    notes: tuple[Change, ...] = ()
+    """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
+    items, a WeChat page with no body, a printed page's masthead, ads and photo credits…):
+    the cleaner lists each in the proof before its own changes, so nothing is lost silently."""

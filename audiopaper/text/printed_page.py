@@ -127,7 +127,7 @@ def _blocks(readings: list[PageLines], source: str) -> Page:
         dropped.extend(reading.dropped)
     if not blocks:
         raise InputError(f"{source}: no text found on the page")
-    return Page(source=source, encoding="pdf", blocks=tuple(blocks), form="pdf", dropped=tuple(dropped))
+    return Page(source=source, encoding="pdf", blocks=tuple(blocks), form="pdf", notes=tuple(dropped))
 
 
 def read_printed_page(data: bytes, source: str) -> Page:
@@ -136,7 +136,7 @@ def read_printed_page(data: bytes, source: str) -> Page:
 
     if data.startswith(SCAN_SIGNATURES):
         page = _blocks(ocr_page.read_scan(data, source), source)
-        return Page(page.source, "ocr", page.blocks, "scan", page.dropped)
+        return Page(page.source, "ocr", page.blocks, "scan", page.notes)
     layers = run_bounded(
         _read_text_layers, (data, source), source=source, memory_bytes=TEXT_MEMORY_BYTES, seconds=TEXT_SECONDS
     )
