@@ -50,7 +50,7 @@ def _outcome(memory_bytes: int, work: Callable[..., Any], args: tuple[Any, ...])
 def _collect(read_end: int, seconds: float) -> bytes | None:
     """All the child writes before it closes the pipe, or ``None`` when time runs out."""
     deadline = time.monotonic() + seconds
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([read_end], [], [], left)[0]:

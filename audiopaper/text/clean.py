@@ -197,8 +197,7 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     current: Draft | None = None
     for block in _text_blocks(page):
         if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
-            current = Draft(title=None, level=2, source=page.source)
-            drafts.append(current)
+            drafts.append(current := Draft(title=None, level=2, source=page.source))
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
             current = _give_byline(block.text, current, drafts, page.source)
             continue

@@ -1,16 +1,13 @@
 """Layout: a printed page's lines grouped into articles, in reading order, as blocks.
 
 Both readers of printed pages (a PDF's text layer, OCR of a scan) hand over the same
-:class:`PageLines`. The page's masthead strip, page numbers and header lines go first.
-Reading order then comes from a recursive XY cut: a region is split at the widest gutter
-that runs through it from top to bottom (columns, side-by-side stories), else at a
-whitespace band that runs across it (between stories, under a headline), until each piece
-is one column of text, a headline or a picture. Newspaper pages are set on such a grid
-(Manhattan layouts), so the pieces come out in the order an editor reads them: each
-headline, then its columns left to right. Headlines are found by type size (and weight):
-lines well above the body size; a smaller line just above the main title is its kicker
-(引题). Under a briefs headline (简讯) every paragraph is its own item. Regions full of ad
-words and without a dateline are ads. Everything dropped is listed for the proof.
+:class:`PageLines`. The page's masthead strip, page numbers and header lines go first, and
+so does headline-sized lettering with no story under it. Reading order comes from the XY
+cut (:mod:`audiopaper.text.xy_cut`): each headline, then its columns left to right.
+Headlines are found by type size (and weight): lines well above the body size; a smaller
+line just above the main title is its kicker (引题), one under it its subtitle (副题).
+Under a briefs headline (简讯) every paragraph is its own item. Regions full of ad words
+and without a dateline are ads. Everything dropped is listed for the proof.
 
 No library does this grouping: pdfminer's layout analysis and OCR engines give lines or
 paragraphs, not stories; so it is written here, from the rules of newspaper typesetting.
@@ -29,6 +26,7 @@ from audiopaper.text.changes import Change, ChangeKind
 from audiopaper.text.line_roles import ends_sentence
 from audiopaper.text.page import Block, BlockKind
 from audiopaper.text.page_lines import Box, Line, PageLines, turned
+from audiopaper.text.xy_cut import Item, xy_cut
 
 HEADLINE_SIZE_RATIO = 1.35
 """A line set at least this many times the body size is a headline."""
@@ -44,15 +42,6 @@ MASTHEAD_SHARE = 0.3
 
 STRIP_SHARE = 0.045
 """Lines in this top or bottom share of the page, above or below all stories, are its header or footer."""
-
-COLUMN_GUTTER_EMS = 0.4
-"""A gap at least this many body ems wide, from top to bottom of a region, divides columns."""
-
-ROW_GAP_EMS = 0.8
-"""A gap at least this many body ems high, right across a region, divides stories or parts."""
-
-PICTURE_GAP_EMS = 0.25
-"""Under or over a picture a band this many ems high is enough (a caption sits close)."""
 
 INDENT_EMS = 0.8
 """A row starting this many ems right of its column opens a paragraph (Chinese indents two)."""
@@ -116,14 +105,6 @@ class PageReading:
 
     dropped: tuple[Change, ...]
     """Masthead, header, page numbers, ads and photo credits left out, for the proof."""
-
-
-@dataclass
-class _Item:
-    """A line or a picture placed on the page, as the XY cut sees it."""
-
-    box: Box
-    line: Line | None = None
 
 
 @dataclass
@@ -231,99 +212,6 @@ def _drop_loose_headlines(reader: _Reader, lines: list[Line]) -> list[Line]:
     for line in loose:
         reader.drop(ChangeKind.PAGE_FURNITURE, "headline-sized line with no story under it", line.text)
     return [line for line in lines if line not in loose]
-
-
-def _gaps(spans: list[tuple[float, float]], low: float, high: float) -> list[tuple[float, float]]:
-    """Free intervals between ``low`` and ``high`` not covered by any span, widest first."""
-    free, edge = [], low
-    for start, end in sorted(spans):
-        if start > edge:
-            free.append((edge, start))
-        edge = max(edge, end)
-    return sorted(free, key=lambda gap: gap[0] - gap[1])
-
-
-def _column_cut(items: list[_Item], body: float) -> tuple[float, bool] | None:
-    """The widest gutter through a region, and whether it can be trusted to part stories.
-
-    It can when both sides open with a headline (their topmost line), or neither holds one.
-    A side with no headline beside one with a headline, or a side that opens with text and
-    holds a headline further down, is a story's last columns beside the next story: a band
-    across must part them first.
-    """
-    x0, x1 = min(i.box.x0 for i in items), max(i.box.x1 for i in items)
-    for start, end in _gaps([(i.box.x0, i.box.x1) for i in items], x0, x1):
-        if end - start < COLUMN_GUTTER_EMS * body:
-            break
-        cut = (start + end) / 2
-        opens, holds = [], []
-        for left in (True, False):
-            side = sorted(
-                (i.line for i in items if i.line is not None and (i.box.x1 <= cut) == left),
-                key=lambda ln: ln.box.top,
-            )
-            holds.append(any(is_headline(line, body) for line in side))
-            opens.append(bool(side) and is_headline(side[0], body))
-        return cut, all(opens) or not any(holds)
-    return None
-
-
-def _row_cut(items: list[_Item], body: float) -> float | None:
-    """The widest whitespace band right across a region; under or over a picture a thin one will do."""
-    top, bottom = min(i.box.top for i in items), max(i.box.bottom for i in items)
-    for start, end in _gaps([(i.box.top, i.box.bottom) for i in items], top, bottom):
-        near_picture = any(
-            i.line is None and (abs(i.box.bottom - start) < 1 or abs(i.box.top - end) < 1) for i in items
-        )
-        if end - start >= (PICTURE_GAP_EMS if near_picture else ROW_GAP_EMS) * body:
-            return (start + end) / 2
-    return None
-
-
-def _headline_cut(items: list[_Item], body: float) -> float | None:
-    """Where a region's headline ends and its text begins, when no whitespace band divides them.
-
-    OCR pads a big headline's box, so the band under it can be thinner than a row gap.
-    """
-    lines = sorted((i.line for i in items if i.line is not None), key=lambda ln: ln.box.top)
-    heads = [is_headline(line, body) for line in lines]
-    if all(heads) or not any(heads):
-        return None
-    if heads[0]:
-        run = lines[: heads.index(False)]
-        cut = max(line.box.bottom for line in run)
-        return cut if any(ln.box.top >= cut - 0.5 * body for ln in lines[len(run) :]) else None
-    first = lines[heads.index(True)]
-    above = [ln for ln in lines if ln.box.bottom <= first.box.top + 0.5 * body]
-    return max(ln.box.bottom for ln in above) if above else None
-
-
-def _xy_cut(items: list[_Item], body: float, *, once: bool = False) -> Iterator[list[_Item]]:
-    """The page's items in reading order, one region (column, headline, picture) at a time.
-
-    A gutter with a story's headline on one side only is a story's last columns beside the
-    next story's headline: a band across goes first there. With ``once`` only the first
-    cut is made and the two halves come back uncut.
-    """
-    if len(items) <= 1:
-        yield items
-        return
-    column = _column_cut(items, body)
-    row = None if column and column[1] else _row_cut(items, body)
-    if row is None and column is None:
-        row = _headline_cut(items, body)
-    if row is not None:
-        halves = [i for i in items if i.box.bottom <= row], [i for i in items if i.box.bottom > row]
-    elif column is not None:
-        halves = [i for i in items if i.box.x1 <= column[0]], [i for i in items if i.box.x1 > column[0]]
-    else:
-        yield items
-        return
-    if not halves[0] or not halves[1]:
-        yield items
-        return
-    for half in halves:
-        yield from ([half] if once else _xy_cut(half, body))
 
 
 def _rows(lines: list[Line]) -> list[Line]:
@@ -453,13 +341,13 @@ def _is_advert(lines: Sequence[Line]) -> bool:
     return hits >= ADVERT_MIN_HITS and text.count("。") < hits
 
 
-def _regions(items: list[_Item], reader: _Reader) -> Iterator[list[_Item]]:
+def _regions(items: list[Item], reader: _Reader) -> Iterator[list[Item]]:
     """The XY cut's regions, with advertisement regions dropped whole (the biggest first)."""
     lines = [i.line for i in items if i.line is not None]
     if lines and len(lines) < len(reader.page.lines) and _is_advert(lines):
         reader.drop(ChangeKind.ADVERT, "advertisement", " ".join(ln.text for ln in lines))
         return
-    regions = list(_xy_cut(items, reader.body, once=True))
+    regions = list(xy_cut(items, reader.body, lambda line: is_headline(line, reader.body), once=True))
     if len(regions) == 1:
         yield regions[0]
         return
@@ -467,7 +355,7 @@ def _regions(items: list[_Item], reader: _Reader) -> Iterator[list[_Item]]:
         yield from _regions(region, reader)
 
 
-def _read_region(reader: _Reader, items: list[_Item]) -> None:
+def _read_region(reader: _Reader, items: list[Item]) -> None:
     pictures = [i.box for i in items if i.line is None]
     lines = [i.line for i in items if i.line is not None]
     if not lines:
@@ -498,7 +386,7 @@ def read_layout(page: PageLines, first_line: int = 1) -> PageReading:
     sizes = sorted({round(ln.size, 1) for ln in lines if is_headline(ln, reader.body)}, reverse=True)
     if len(sizes) >= 2 and sizes[0] >= 1.15 * sizes[1]:
         reader.lead_size = sizes[0] * 0.97
-    items = [_Item(line.box, line) for line in lines] + [_Item(box) for box in page.pictures]
+    items = [Item(line.box, line) for line in lines] + [Item(box) for box in page.pictures]
     for region in _regions(items, reader):
         _read_region(reader, region)
     return PageReading(tuple(reader.blocks), tuple(reader.dropped))

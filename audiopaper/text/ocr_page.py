@@ -173,7 +173,7 @@ def render_page(pdf: Any, index: int, dpi: float = OCR_DPI) -> tuple[Any, float]
 
 
 def _read_pdf_pages_here(data: bytes, source: str, numbers: list[int]) -> list[PageLines]:
-    from audiopaper.text.printed_page import open_pdf
+    from audiopaper.text.pdf_text import open_pdf
 
     pdf = open_pdf(data, source)
     try:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from audiopaper.errors import InputError
 from audiopaper.text.page_lines import Box, Line, PageLines
 
 LINE_GAP_EMS = 0.9
@@ -197,3 +198,17 @@ def page_lines(page: Any, number: int) -> PageLines:
     lines = set_lines(_glyphs(page, height))
     pictures, frames = _objects(page, height)
     return PageLines(width, height, tuple(lines), tuple(pictures), tuple(frames), number)
+
+
+def open_pdf(data: bytes, source: str) -> Any:
+    """Open PDF bytes with pypdfium2; encrypted or damaged files give a one-line error."""
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise InputError(
+                f"{source}: the PDF is encrypted with a password; save an unprotected copy and try again"
+            ) from error
+        raise InputError(f"{source}: a damaged or truncated PDF ({error}); export the page again") from error

@@ -14,7 +14,6 @@ Limits, each form its own (a page PDF is 1–5 MB, a 200 dpi colour scan of a br
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from audiopaper.errors import InputError
 from audiopaper.text.bounded import run_bounded
@@ -80,23 +79,9 @@ def garbled(text: str) -> bool:
     return len(han) >= 200 and sum(1 for ch in han if ch in _COMMON_HAN) < COMMON_HAN_MIN_SHARE * len(han)
 
 
-def open_pdf(data: bytes, source: str) -> Any:
-    """Open PDF bytes with pypdfium2; encrypted or damaged files give a one-line error."""
-    import pypdfium2 as pdfium
-
-    try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        if "password" in str(error).lower():
-            raise InputError(
-                f"{source}: the PDF is encrypted with a password; save an unprotected copy and try again"
-            ) from error
-        raise InputError(f"{source}: a damaged or truncated PDF ({error}); export the page again") from error
-
-
 def _read_text_layers(data: bytes, source: str) -> list[PageLines | int]:
     """Each page's lines, or its number where the text layer is missing or garbled (runs in the child)."""
-    from audiopaper.text.pdf_text import page_lines
+    from audiopaper.text.pdf_text import open_pdf, page_lines
 
     pdf = open_pdf(data, source)
     try:

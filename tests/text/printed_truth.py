@@ -21,13 +21,14 @@ SHARED_PDF = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / 
 SANMEN = SHARED_PDF / "sanmen_2011-05-24_p02.pdf"
 SANMEN_TRUTH = SHARED_PDF / "sanmen_2011-05-24_p02.truth.json"
 
+_QUOTES = str.maketrans("“”‘’（）", "\"\"''()")
 _DATELINE = re.compile(r"^本报讯[（(][^）)]*[）)]")
 
 
 def norm(text: str) -> str:
     """Text compared without spaces, in NFKC (full-width ASCII folded), quotes made one kind."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "（": "(", "）": ")"}))
+    text = text.translate(_QUOTES)
     return re.sub(r"\s+", "", text)
 
 
@@ -60,7 +61,9 @@ def _body(article: Article) -> str:
 def score(articles: tuple[Article, ...], truth_file: Path, max_cer: float) -> Score:
     """Match each truth item to the read article with its title (or text, for briefs)."""
     truth = json.loads(truth_file.read_text("utf-8"))
-    found, missed, errors, chars = [], [], 0.0, 0
+    found: list[str] = []
+    missed: list[str] = []
+    errors, chars = 0.0, 0
     for item in truth["articles"]:
         if item["kind"] == "briefs":
             ok = True

@@ -32,7 +32,9 @@ def headline(text: str, x: float, top: float, size: float = 22.0, bold: bool = T
     return Line(text, Box(x, top, x + len(text) * size, top + size), size, bold)
 
 
-def story(title: str, text: str, x: float, top: float, columns: int = 1, chars: int = 16) -> tuple[list[Line], float]:
+def story(
+    title: str, text: str, x: float, top: float, columns: int = 1, chars: int = 16
+) -> tuple[list[Line], float]:
     """A headline over ``columns`` columns of text, split evenly."""
     lines = [headline(title, x, top)]
     parts = [text[i::columns] for i in range(columns)] if columns > 1 else [text]
@@ -78,11 +80,17 @@ def test_a_story_over_three_columns_is_read_column_by_column_before_the_stories_
     read = blocks(lines + under_left + under_right)
     assert read[0] == ("headline", "跨三栏的头条新闻")
     assert read[1][0] == "text" and read[1][1].replace(" ", "") == words
-    assert [b for b in read if b[0] == "headline"][1:] == [("headline", "下面左边一条"), ("headline", "下面右边一条")]
+    assert [b for b in read if b[0] == "headline"][1:] == [
+        ("headline", "下面左边一条"),
+        ("headline", "下面右边一条"),
+    ]
 
 
 def test_a_kicker_over_the_title_comes_first_and_the_lead_is_level_one() -> None:
-    lines = [headline("引题写在主标题上方", 20, 40, size=14, bold=False), headline("主标题字号最大", 20, 58, size=36)]
+    lines = [
+        headline("引题写在主标题上方", 20, 40, size=14, bold=False),
+        headline("主标题字号最大", 20, 58, size=36),
+    ]
     body, _ = column(A, 20, 110)
     second, _ = story("第二条新闻", B, 20, 400)
     reading = read_layout(PageLines(680, 1000, tuple(lines + body + second)))
@@ -92,7 +100,9 @@ def test_a_kicker_over_the_title_comes_first_and_the_lead_is_level_one() -> None
 
 def test_briefs_are_items_of_their_own_and_their_heading_is_dropped() -> None:
     lines = [headline("简讯", 60, 40, size=18, bold=False)]
-    body, _ = column("近日，某局检查了电梯安全。（记者甲）|日前，某校举行了疏散演练。（乙丙）", 20, 70, chars=16)
+    body, _ = column(
+        "近日，某局检查了电梯安全。（记者甲）|日前，某校举行了疏散演练。（乙丙）", 20, 70, chars=16
+    )
     reading = read_layout(PageLines(400, 600, tuple(lines + body)))
     assert [(b.kind, b.text) for b in reading.blocks] == [
         (BlockKind.BRIEF, "近日，某局检查了电梯安全。（记者甲）"),
@@ -133,8 +143,13 @@ def test_a_vertical_page_reads_its_columns_right_to_left() -> None:
 
 @pytest.mark.parametrize(
     ("size", "bold", "text", "expected"),
-    [(22.0, False, "标题", True), (11.0, True, "加粗的小标题", True), (11.0, False, "不加粗", False),
-     (22.0, False, "一句话说完了。", False), (9.0, True, "正文字号的粗体", False)],
+    [
+        (22.0, False, "标题", True),
+        (11.0, True, "加粗的小标题", True),
+        (11.0, False, "不加粗", False),
+        (22.0, False, "一句话说完了。", False),
+        (9.0, True, "正文字号的粗体", False),
+    ],
 )
 def test_headlines_are_told_by_size_and_weight(size: float, bold: bool, text: str, expected: bool) -> None:
     assert is_headline(Line(text, Box(0, 0, 100, size), size, bold), BODY) is expected

@@ -6,7 +6,7 @@ import pytest
 
 from audiopaper.text import ocr_page
 from audiopaper.text.clean import clean_pages
-from audiopaper.text.printed_page import open_pdf
+from audiopaper.text.pdf_text import open_pdf
 from tests.text.printed_truth import SANMEN, SANMEN_TRUTH, score
 
 pytestmark = [

@@ -97,5 +97,7 @@ def test_garbled_text_layers_are_told_from_text(text: str, bad: bool) -> None:
 
 
 def test_printed_forms_are_told_by_their_signature() -> None:
-    assert is_printed_page(b"%PDF-1.7") and is_printed_page(b"\x89PNG\r\n\x1a\n") and is_printed_page(b"II*\x00")
+    assert (
+        is_printed_page(b"%PDF-1.7") and is_printed_page(b"\x89PNG\r\n\x1a\n") and is_printed_page(b"II*\x00")
+    )
     assert not is_printed_page("# 标题\n正文".encode())
