@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from audiopaper.text.changes import Change
+
 
 class BlockKind(Enum):
     """What a block of the page is, as far as its form's markup tells."""
@@ -50,8 +52,10 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, wechat, epaper-article or docx."""
+    """The input form it was read as: markdown, plain, post (markdown with front matter),
+    html, wechat, epaper-article, docx, feed, json or news-corpus."""
 
-    notes: tuple[str, ...] = ()
-    """What reading set aside or could not find (a WeChat page with no body…): the cleaner
-    lists each in the proof, so nothing is lost silently."""
+    notes: tuple[Change, ...] = ()
+    """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
+    items, a WeChat page with no body…): the cleaner lists each in the proof before its own
+    changes, so nothing is lost silently."""
