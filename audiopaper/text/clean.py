@@ -34,6 +34,7 @@ from audiopaper.text.duplicates import (
     remove_repeated_runs,
 )
 from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
@@ -150,6 +151,11 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     for run in long_digit_runs(text):
         changes.append(Change(ChangeKind.FIGURES, f"line {block.line}: {len(run)} digits “{run[:24]}…”", run))
     text = cut_long_digit_runs(text)
+    text, originals = drop_bracketed_originals(text)
+    for original in originals:
+        changes.append(
+            Change(ChangeKind.ORIGINAL_NAME, f"line {block.line}: “（{original}）” not read", original)
+        )
     text, repeats = read_once(text)
     for repeat in repeats:
         changes.append(
