@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiopaper.text.clean import Article
+from tests.conftest import SHARED
 
-SHARED_PDF = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pdf"
+SHARED_PDF = SHARED / "corpus" / "pdf"
 """The shared corpus of real pages (../shared/corpus/pdf from the repository root)."""
 
 SANMEN = SHARED_PDF / "sanmen_2011-05-24_p02.pdf"
