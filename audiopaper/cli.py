@@ -32,7 +32,7 @@ from audiopaper.pipeline import (
     render,
 )
 from audiopaper.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
-from audiopaper.publish.feed import write_feed
+from audiopaper.publish.publisher import publishing
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
 from audiopaper.voice.cache import ClipCache
@@ -386,8 +386,6 @@ def feed_command(
     time_zone: TimeZone = None,
 ) -> None:
     """Rebuild feed.xml, the listening pages, out/latest/ and the playlists from the editions in --out."""
-    from audiopaper.publish.listening_page import write_pages
-
     if not (out / "editions").is_dir():
         raise OptionError(f"{out} has no editions/; render an edition first")
     check_base_url(base_url)
@@ -395,8 +393,10 @@ def feed_command(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
         publish_hour=publish_hour, time_zone=time_zone,
     )  # fmt: skip
-    typer.echo(str(write_feed(out, base_url, paper=paper, cover=cover)))
-    for page in write_pages(out):
+    with publishing(out, base_url, paper=paper, cover=cover, progress=_say) as publisher:
+        indexes = publisher.rebuild_indexes()
+    typer.echo(str(indexes.feed))
+    for page in indexes.pages:
         _say(f"page: {page}")
 
 

@@ -22,6 +22,7 @@ STAGE_RANK = {
     "audio": 3,
     "publish": 4,
     "pipeline": 5,
+    "recipe": 5,
     "archive": 6,
     "cli": 7,
 }

@@ -20,7 +20,7 @@ from pathlib import Path
 from audiopaper.errors import InputError
 from audiopaper.text.docx_page import docx_blocks
 from audiopaper.text.html_page import declared_charset, html_blocks, looks_like_html
-from audiopaper.text.page import Block, BlockKind, Page
+from audiopaper.text.page import Block, BlockKind, Page, PageFile
 from audiopaper.text.plain_page import markdown_blocks, page_blocks
 
 _LOGGER = logging.getLogger(__name__)
@@ -115,9 +115,9 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
     return Page(source=source, encoding=encoding, blocks=blocks, form=form)
 
 
-def read_page(path: Path) -> Page:
-    """Read one page file and split it into blocks, whatever its form."""
-    source = str(path)
+def read_page_file(path: Path, name: str | None = None) -> PageFile:
+    """A page file's bytes (``name``: how messages call it, default its path); one-line errors."""
+    source = name or str(path)
     if not path.exists():
         raise InputError(f"{source}: no such file; check the path of the page")
     if path.is_dir():
@@ -126,12 +126,32 @@ def read_page(path: Path) -> Page:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
             raise InputError(f"{source}: {size} bytes is too large for a page (limit {MAX_PAGE_BYTES})")
-        data = path.read_bytes()
+        return PageFile(source, path.read_bytes())
     except OSError as error:
         raise InputError(f"{source}: cannot read the page ({error.strerror})") from error
-    page = parse_page(data, source, path.suffix)
-    _LOGGER.debug("read %s as %s, %s (%d bytes)", source, page.form, page.encoding, len(data))
-    return page
 
 
-__all__ = ["Block", "BlockKind", "Page", "decode_page_bytes", "parse_page", "read_page", "split_blocks"]
+def parse_page_file(page: PageFile) -> Page:
+    """Split a page file's bytes into blocks, whatever its form."""
+    parsed = parse_page(page.data, page.name, page.suffix)
+    _LOGGER.debug("read %s as %s, %s (%d bytes)", page.name, parsed.form, parsed.encoding, len(page.data))
+    return parsed
+
+
+def read_page(path: Path) -> Page:
+    """Read one page file and split it into blocks, whatever its form."""
+    return parse_page_file(read_page_file(path))
+
+
+__all__ = [
+    "Block",
+    "BlockKind",
+    "Page",
+    "PageFile",
+    "decode_page_bytes",
+    "parse_page",
+    "parse_page_file",
+    "read_page",
+    "read_page_file",
+    "split_blocks",
+]
