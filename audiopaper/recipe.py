@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from audiopaper import __version__
@@ -22,8 +23,8 @@ from audiopaper.voice.engine import EngineIdentity
 
 HASH_SCHEME = "audiopaper-edition-v2"
 """Changes whenever what goes into :func:`source_hash` changes, so older hashes never match.
-v2: pages are hashed by their extension and bytes, not their path, so ``render`` and
-``archive`` give one page the same hash."""
+v2: pages are hashed by their file name (not the folders above it) and bytes, so ``render``
+and ``archive`` give one page the same hash."""
 
 
 def settings_identity(
@@ -49,14 +50,14 @@ def settings_identity(
 
 
 def source_hash(day: date, pages: Sequence[PageFile], settings: dict[str, Any]) -> str:
-    """A content hash of the date, the pages (extension and bytes, in order) and ``settings``."""
+    """A content hash of the date, the pages (file name and bytes, in order) and ``settings``."""
     digest = hashlib.sha256()
     header = json.dumps(
         {"scheme": HASH_SCHEME, "day": day.isoformat(), "settings": settings}, sort_keys=True, default=str
     )
     digest.update(header.encode("utf-8"))
     for page in pages:
-        for part in (page.suffix.lower().encode("utf-8"), page.data):
+        for part in (Path(page.name).name.encode("utf-8"), page.data):
             digest.update(len(part).to_bytes(8, "big"))  # lengths first: no two inputs give one stream
             digest.update(part)
     return digest.hexdigest()

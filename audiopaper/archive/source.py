@@ -19,6 +19,12 @@ from audiopaper.text.page import PageFile
 _DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 """A date as entries are named: YYYY-MM-DD."""
 
+READY_FILE = "READY"
+"""A date folder's marker that its pages are complete (``watch`` renders it at once); never a page."""
+
+RECORDINGS_DIR = "recordings"
+"""A date folder's sub-folder of recorded pieces (``03.mp3`` stands in for article 3); not pages."""
+
 
 @dataclass(frozen=True)
 class DatedEntry:
@@ -62,7 +68,7 @@ def parse_day(value: str | None, option: str) -> date | None:
 def _page_files(folder: Path, ignored: list[str]) -> tuple[Path, ...]:
     pages = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or path.name in (READY_FILE, RECORDINGS_DIR):
             continue
         if path.is_file():
             pages.append(path)
