@@ -36,7 +36,7 @@ from audiopaper.pipeline import (
 )
 from audiopaper.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from audiopaper.publish.manifest import EditionManifest
-from audiopaper.publish.outdir import EDITIONS_DIR, locked_output
+from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import publishing
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
@@ -432,8 +432,8 @@ def approve_command(day: DayArgument, out: Out = Path("out")) -> None:
     from audiopaper.publish.status import DateStatus, update_date
 
     when, base_url, now = _released_now(out, day, "approve")
-    with locked_output(out):
-        release = release_pending(out, when, base_url, now=now)
+    with publishing(out, base_url, progress=_say) as publisher:
+        release = release_pending(publisher, when, now=now)
     ping = announce(out, base_url) if release.kind != "unchanged" else None
     if ping is not None and not ping.ok:
         _say(f"warning: the WebSub ping {ping.detail}; 'audiopaper watch' tries again")
@@ -459,8 +459,8 @@ def withdraw_command(day: DayArgument, out: Out = Path("out")) -> None:
     from audiopaper.publish.status import DateStatus, read_status, update_date
 
     when, base_url, now = _released_now(out, day, "withdraw")
-    with locked_output(out):
-        changed = withdraw(out, when, base_url, now=now)
+    with publishing(out, base_url, progress=_say) as publisher:
+        changed = withdraw(publisher, when, now=now)
     if not changed:
         _say(f"{when} was already withdrawn")
         return

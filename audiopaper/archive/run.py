@@ -309,14 +309,9 @@ def archive(
         report.failed.append(line)
         progress(line)
     policy = RebuildPolicy(every_editions=options.feed_every_editions, every_s=options.feed_every_s)
+    out, paper = options.out_dir, options.paper
     with publishing(
-        options.out_dir,
-        options.base_url,
-        paper=options.paper,
-        cover=options.cover,
-        progress=progress,
-        clock=clock,
-        policy=policy,
+        out, options.base_url, paper=paper, cover=options.cover, progress=progress, clock=clock, policy=policy
     ) as publisher:
         settings = EditionSettings(
             paper=options.paper,

@@ -153,9 +153,11 @@ class Publisher:
         ]
         if missing:
             raise ManifestError(f"{day}: the edition lacks {', '.join(missing)}; not installed")
-        manifest = dataclasses.replace(manifest, published=self.clock().isoformat())
+        if not manifest.published:  # a held edition keeps the time it was first published
+            manifest = dataclasses.replace(manifest, published=self.clock().isoformat())
         atomic_write_text(staging / MANIFEST_NAME, manifest.to_json())
         final = self.out_dir / EDITIONS_DIR / day.isoformat()
+        final.parent.mkdir(parents=True, exist_ok=True)
         keep_legacy_name(staging, final, manifest.audio)
         install_edition(staging, self.out_dir, day)
         self.installed.append(manifest)

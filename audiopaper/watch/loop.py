@@ -34,6 +34,7 @@ from audiopaper.publish.outdir import (
     locked_output,
     recover_output,
 )
+from audiopaper.publish.publisher import publishing
 from audiopaper.publish.release import (
     announce,
     hold_edition,
@@ -275,8 +276,8 @@ class Watcher:
                          release_at=due.isoformat())  # fmt: skip
             return
         try:
-            with locked_output(self.out):
-                release = release_pending(self.out, day, self.options.base_url, now=now.astimezone(show.zone))
+            with publishing(self.out, self.options.base_url, progress=self.progress) as publisher:
+                release = release_pending(publisher, day, now=now.astimezone(show.zone))
         except OutputError as error:  # another run holds out/: the next pass tries again
             self._record(day, "scheduled", error=str(error), release_at=due.isoformat())
             return
