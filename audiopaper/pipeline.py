@@ -28,6 +28,7 @@ from audiopaper.recipe import settings_identity, source_hash
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
+from audiopaper.text.page import PageFile
 from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
@@ -181,14 +182,6 @@ def render(
             clock=clock,
         ) as publisher:
             cover_jpeg = publisher.tag_cover(synthesizer.cache)
-            settings = settings_identity(
-                paper=options.paper,
-                profile=options.profile,
-                lead_first=options.lead_first,
-                engine=synthesizer.identity,
-                presenter=presenter.identity if presenter is not None else None,
-                cover_jpeg=cover_jpeg,
-            )
             with publisher.staging(options.day) as staging:
                 manifest, segments_encoded = write_edition(
                     staging,
@@ -201,9 +194,8 @@ def render(
                     synthesis_progress=synthesis_progress,
                     presenter=presenter,
                 )
-                manifest = dataclasses.replace(
-                    manifest, source_hash=source_hash(options.day, files, settings)
-                )
+                digest = _content_hash(options, files, synthesizer, presenter, cover_jpeg)
+                manifest = dataclasses.replace(manifest, source_hash=digest)
                 installed = publisher.install(staging, manifest)
     synthesizer.cache.trim()
     return RenderResult(
@@ -214,6 +206,25 @@ def render(
         stats=synthesizer.stats,
         segments_encoded=segments_encoded,
     )
+
+
+def _content_hash(
+    options: RenderOptions,
+    files: Sequence[PageFile],
+    synthesizer: Synthesizer,
+    presenter: Synthesizer | None,
+    cover_jpeg: bytes,
+) -> str:
+    """The edition's source_hash, as ``archive`` computes it for the same pages and options."""
+    settings = settings_identity(
+        paper=options.paper,
+        profile=options.profile,
+        lead_first=options.lead_first,
+        engine=synthesizer.identity,
+        presenter=presenter.identity if presenter is not None else None,
+        cover_jpeg=cover_jpeg,
+    )
+    return source_hash(options.day, files, settings)
 
 
 def edition_meta(

@@ -24,6 +24,7 @@ STAGE_RANK = {
     "pipeline": 5,
     "recipe": 5,
     "archive": 6,
+    "watch": 6,
     "cli": 7,
 }
 """Where each top-level part sits: a module may import only parts of its own rank or lower
