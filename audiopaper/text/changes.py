@@ -23,6 +23,10 @@ class ChangeKind(Enum):
     REPEATED_SENTENCE = "repeated sentence"
     FOLDED = "full-width folded"
     DATELINE = "dateline"
+    REPAIRED = "repaired characters"
+    TITLE_ONLY = "title only"
+    ORIGINAL_NAME = "original name"
+    READING = "reading"
 
 
 @dataclass(frozen=True)

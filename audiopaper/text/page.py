@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from audiopaper.text.changes import Change
+
 
 class BlockKind(Enum):
     """What a block of the page is, as far as its form's markup tells."""
@@ -15,6 +17,8 @@ class BlockKind(Enum):
     SUBHEAD = "sub-head"
     CAPTION = "caption"
     TABLE_ROW = "table row"
+    BYLINE = "byline"
+    CODE = "code"
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,8 @@ class Block:
     """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
 
     kind: BlockKind
-    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said."""
+    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said:
+    a byline the form names (a WeChat account, a feed's author), a code block (``<pre>``)."""
 
     text: str
     """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
@@ -48,7 +53,13 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, epaper-article or docx."""
+    """The input form it was read as: markdown, plain, post (markdown with front matter),
+    html, wechat, epaper-article, docx, feed, json or news-corpus."""
+
+    notes: tuple[Change, ...] = ()
+    """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
+    items, a WeChat page with no body…): the cleaner lists each in the proof before its own
+    changes, so nothing is lost silently."""
 
 
 @dataclass(frozen=True)

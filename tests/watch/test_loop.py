@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from audiopaper.archive.source import DatedEntry
 from audiopaper.cli import app
+from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.status import read_status
 from audiopaper.watch.loop import Watcher, WatchOptions
 from tests.watch.helpers import BASE_URL, PAGE, SECOND, FakeClock, Hub, at, drop, fake_render
@@ -146,7 +148,12 @@ def test_a_restart_releases_what_the_last_run_rendered_without_rendering_again(t
     first.pass_once()
     renders: list[str] = []
     render = fake_render(tmp_path / "cache")
-    second = Watcher(first.options, lambda e, w: renders.append(str(e.day)) or render(e, w), clock=clock)
+
+    def recording_render(entry: DatedEntry, private_out: Path) -> EditionManifest:
+        renders.append(str(entry.day))
+        return render(entry, private_out)
+
+    second = Watcher(first.options, recording_render, clock=clock)
     clock.set(6)
     second.run(once=True)
     assert renders == [] and feed_days(out) == [DAY]
