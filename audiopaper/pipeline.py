@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from audiopaper.audio.assemble import assemble_edition
+from audiopaper.audio.recording import recording_number, recordings_by_article
 from audiopaper.errors import OptionError
 from audiopaper.memo import remembering
 from audiopaper.profiles import Profile
@@ -74,7 +75,12 @@ class RenderOptions:
     cover: Path | None = None
     """A square JPEG/PNG cover to publish; None keeps the current one or generates one."""
 
+    recordings: tuple[Path, ...] = ()
+    """Recorded pieces (``03.mp3`` stands in for article 3's synthesis), MP3 or WAV."""
+
     def __post_init__(self) -> None:
+        for recording in self.recordings:
+            recording_number(recording)
         check_base_url(self.base_url)
         if not self.paper.strip():
             raise ValueError("the paper's name must not be empty")
@@ -193,6 +199,7 @@ def render(
                     progress=progress,
                     synthesis_progress=synthesis_progress,
                     presenter=presenter,
+                    recordings=options.recordings,
                 )
                 digest = _content_hash(options, files, synthesizer, presenter, cover_jpeg)
                 manifest = dataclasses.replace(manifest, source_hash=digest)
@@ -224,7 +231,8 @@ def _content_hash(
         presenter=presenter.identity if presenter is not None else None,
         cover_jpeg=cover_jpeg,
     )
-    return source_hash(options.day, files, settings)
+    recorded = tuple(PageFile(f"recordings/{path.name}", path.read_bytes()) for path in options.recordings)
+    return source_hash(options.day, (*files, *recorded), settings)
 
 
 def edition_meta(
@@ -252,16 +260,21 @@ def write_edition(
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
+    recordings: Sequence[Path] = (),
 ) -> tuple[EditionManifest, int]:
     """Speak, assemble and write one edition's files (all but edition.json) into ``directory``.
 
     The seam between rendering and publishing, the same for ``render`` (into a staging
     directory under ``out/``) and ``archive`` (on a worker, in a private directory whose
     files are sent back). Returns the manifest for the publisher to write and install, and
-    how many segments were encoded in this run.
+    how many segments were encoded in this run. ``recordings`` (``03.mp3`` for article 3)
+    stand in for synthesis.
     """
     traits = synthesizer.identity.traits
     script = make_script(cleaning, traits, profile)
+    recorded = recordings_by_article(recordings, len(script.articles))
+    for index, path in sorted(recorded.items()):
+        progress(f"article {index + 1} is recorded: {path.name} stands in for its synthesis")
     assembled = assemble_edition(
         script.articles,
         spoken_frame(traits, profile, paper=meta.paper, day=meta.day),
@@ -271,6 +284,7 @@ def write_edition(
         synthesis_progress=synthesis_progress,
         presenter=presenter,
         show_frame=lambda titles: printed_frame(titles, paper=meta.paper, day=meta.day),
+        recordings=recorded,
     )
     progress("tags, chapters and transcript")
     stats = synthesizer.stats

@@ -33,6 +33,8 @@ from audiopaper.text.duplicates import (
     read_once,
     remove_repeated_runs,
 )
+from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
@@ -40,6 +42,7 @@ from audiopaper.text.line_roles import (
     LineRole,
     context_free_role,
     cut_long_digit_runs,
+    dropping_rule,
     ends_sentence,
     fold_full_width,
     is_figures,
@@ -121,7 +124,9 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     raw = block.text
     for remnant in markup_remnants(raw):
         changes.append(Change(ChangeKind.MARKUP, f"line {block.line}: “{remnant}”", remnant))
-    folded = fold_full_width(strip_markup_remnants(raw))
+    folded, marks = furniture_rules().cut_marks(fold_full_width(strip_markup_remnants(raw)))
+    for rule, mark in marks:
+        changes.append(Change(ChangeKind.FURNITURE, f"line {block.line} ({rule}): “{mark}”", mark))
     text = repair_inline(folded)
     if not text:
         return None
@@ -139,11 +144,18 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     else:
         role = context_free_role(spaced)
     if role in _DROPPED_ROLES:
-        changes.append(Change(_DROPPED_ROLES[role], f"line {block.line}: “{text}”", text))
+        rule = dropping_rule(spaced) if role in (LineRole.FURNITURE, LineRole.SOURCE_CREDIT) else ""
+        where = f"line {block.line} ({rule})" if rule else f"line {block.line}"
+        changes.append(Change(_DROPPED_ROLES[role], f"{where}: “{text}”", text))
         return None
     for run in long_digit_runs(text):
         changes.append(Change(ChangeKind.FIGURES, f"line {block.line}: {len(run)} digits “{run[:24]}…”", run))
     text = cut_long_digit_runs(text)
+    text, originals = drop_bracketed_originals(text)
+    for original in originals:
+        changes.append(
+            Change(ChangeKind.ORIGINAL_NAME, f"line {block.line}: “（{original}）” not read", original)
+        )
     text, repeats = read_once(text)
     for repeat in repeats:
         changes.append(
@@ -195,7 +207,9 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     changes: list[Change] = list(page.notes)
     _note_folded(page, changes)
     current: Draft | None = None
-    for block in _text_blocks(page):
+    for block in drop_furniture_blocks(_text_blocks(page), changes):
+        if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
+            drafts.append(current := Draft(title=None, level=2, source=page.source))
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
             current = _give_byline(block.text, current, drafts, page.source)
             continue

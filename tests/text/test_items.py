@@ -80,6 +80,13 @@ CASES = [
     ("post-toml.md", "post", ["河道清淤工程进入收尾阶段"], set(), ["水利", "+++"]),
     ("plain-no-headline.txt", "plain", ["城东敬老院迎来了一群特别的客人"], {K.UNTITLED}, []),
     ("plain-c1-quotes.txt", "plain", ["社区图书角开放"], {K.REPAIRED}, ["\x93", "\x94"]),
+    (
+        "plain-latin-originals.txt",
+        "plain",
+        ["登月老人回母校演讲"],
+        {K.ORIGINAL_NAME},
+        ["Buzz", "Aldrin", "New York", "NASA"],
+    ),
 ]
 
 
