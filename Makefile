@@ -1,5 +1,5 @@
 # audiopaper — two entry points: `make demo` and `make test`. Everything else is a helper
-# (`make check` is the fast tier of `make test`, `make docs` regenerates docs/cli.md).
+# (`make check` is the fast tier of `make test`, `make docs` regenerates the generated docs).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -53,9 +53,10 @@ lint: $(DEV)
 	$(BIN)/mypy || status=1; \
 	exit $$status
 
-## make docs: regenerate the command-line reference in docs/cli.md from --help (cog)
+## make docs: regenerate what docs/ generates from the code with cog: the command-line
+## reference (docs/cli.md, from --help) and the module map (docs/development.md)
 docs: $(DEV)
-	$(BIN)/cog -r -I scripts docs/cli.md
+	$(BIN)/cog -r -I scripts $$(grep -l '\[\[\[cog' docs/*.md)
 
 clean:
 	rm -rf $(VENV) out/editions out/feed.xml
