@@ -208,6 +208,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     _note_folded(page, changes)
     current: Draft | None = None
     for block in drop_furniture_blocks(_text_blocks(page), changes):
+        if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
+            drafts.append(current := Draft(title=None, level=2, source=page.source))
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
             current = _give_byline(block.text, current, drafts, page.source)
             continue
