@@ -9,8 +9,8 @@ PAGE   ?= examples/page-2025-03-14.md
 
 .PHONY: demo test check lint docs bench bench-archive clean
 
-# The runtime alone for `make demo` (what a user gets from pipx); the dev and cluster
-# extras (linters, test oracles, Dask) on top of it for `make test` and the benches.
+# The runtime alone for `make demo` (what a user gets from pipx); the dev, cluster and ocr
+# extras (linters, test oracles, Dask, rapidocr) on top of it for `make test` and the benches.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(DEV): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,cluster]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster,ocr]'
 	touch $(DEV)
 
 ## make demo: install, then render the bundled example page into out/ with the offline voice

@@ -21,8 +21,6 @@ from audiopaper.voice.scheduler import Synthesizer
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_PAGE = PROJECT / "examples" / "page-2025-03-14.md"
 SHARED = Path(os.environ.get("AUDIOPAPER_SHARED", PROJECT.parent / "shared"))
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared")  # where a clone outside the workspace can still find it
 SAMPLE_PAGE = SHARED / "samples" / "000_3724ce12bd541468.txt"
 
 CI_ENV = "AUDIOPAPER_CI"
