@@ -12,6 +12,7 @@ from typing import Any
 from audiopaper.text.clean import CleanResult
 from audiopaper.text.lexicon import Lexicon
 from audiopaper.text.normalize import spelled_words
+from audiopaper.text.readings import undecided_readings
 from audiopaper.text.script import Script
 
 
@@ -52,6 +53,8 @@ def proof_lines(
         texts = [item.article.title, *(s.text for s in item.sentences)]
         spelled = dict.fromkeys(word for text in texts for word in spelled_words(text, lexicon))
         lines.extend(f"   spelled: {word} — add it to voices/lexicon.toml" for word in spelled)
+        undecided = dict.fromkeys(item for text in texts for item in undecided_readings(text))
+        lines.extend(f"   undecided: {item}" for item in undecided)
         lines.append("")
     if recorded:
         lines.append(
