@@ -75,7 +75,7 @@ CASES = [
         "post",
         ["古镇老街的第一家书店开张了"],
         set(),
-        ["layout", "image_feature", "img.example.org", "---", "**", "figcaption"],
+        ["layout", "image_feature", "img.example.org", "---", "**", "figcaption", "本文转自", "水印"],
     ),
     ("post-toml.md", "post", ["河道清淤工程进入收尾阶段"], set(), ["水利", "+++"]),
     ("plain-no-headline.txt", "plain", ["城东敬老院迎来了一群特别的客人"], {K.UNTITLED}, []),
