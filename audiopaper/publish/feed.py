@@ -1,4 +1,4 @@
-"""The podcast feed and its cover art, rebuilt from the editions' manifests.
+"""The podcast feed, rebuilt from the editions' manifests.
 
 ``feed.xml`` lists every complete edition under ``out/editions/`` (a directory named for
 its date exists only once its edition was fully written), newest first. It carries what
@@ -20,10 +20,10 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from audiopaper.publish.cover import install_cover
 from audiopaper.publish.manifest import EditionManifest, PublishedEdition, read_published
 from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
+from audiopaper.publish.release_record import ReleaseRecord
 from audiopaper.publish.show import ShowSettings, load_show, podcast_guid, update_show
 
 __all__ = [
@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 _LOGGER = logging.getLogger(__name__)
+
+FEED_NAME = "feed.xml"
+"""The feed's file name in the output directory."""
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -66,15 +69,17 @@ def clock(seconds: float) -> str:
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
-def pub_date(manifest: EditionManifest, show: ShowSettings) -> datetime:
+def pub_date(manifest: EditionManifest, show: ShowSettings, release: ReleaseRecord | None = None) -> datetime:
     """When an edition is dated in the feed: its date at the show's hour in the paper's zone.
 
-    Never later than when it was rendered, so an edition rendered before that hour is not
-    dated in the future (some apps hide such episodes).
+    Never later than when it first went out (release.json) or, without a record, when it was
+    rendered, so an edition released before that hour is not dated in the future (some apps
+    hide such episodes), and a correction keeps the date the episode first had.
     """
     scheduled = datetime.combine(manifest.date, time(show.publish_hour), tzinfo=show.zone)
+    first = release.released if release is not None and release.released else manifest.published
     try:
-        rendered = datetime.fromisoformat(manifest.published)
+        rendered = datetime.fromisoformat(first)
     except ValueError:
         return scheduled.astimezone(UTC)
     if rendered.tzinfo is None:
@@ -82,13 +87,15 @@ def pub_date(manifest: EditionManifest, show: ShowSettings) -> datetime:
     return min(scheduled, rendered).astimezone(UTC)
 
 
-def show_notes(manifest: EditionManifest) -> tuple[str, str]:
-    """Plain-text and HTML show notes with a timestamped chapter list (opening and closing too)."""
+def show_notes(manifest: EditionManifest, corrections: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Plain-text and HTML show notes: the 更正 lines first, then a timestamped chapter list."""
     articles = manifest.articles
     lines = [f"{clock(c.start)} {c.title}" for c in manifest.chapters]
-    plain = f"{manifest.title}，共{len(articles)}篇报道。\n" + "\n".join(lines)
+    plain = "".join(f"{line}\n" for line in corrections)
+    plain += f"{manifest.title}，共{len(articles)}篇报道。\n" + "\n".join(lines)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    rich = f"<p>{html.escape(manifest.title)}，共{len(articles)}篇报道。</p><ol>{items}</ol>"
+    rich = "".join(f"<p>{html.escape(line)}</p>" for line in corrections)
+    rich += f"<p>{html.escape(manifest.title)}，共{len(articles)}篇报道。</p><ol>{items}</ol>"
     return plain, rich
 
 
@@ -103,6 +110,8 @@ def _channel(
     _sub(channel, "language", "zh-cn")
     _sub(channel, "generator", "audiopaper")
     _sub(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
+    if show.hub:  # WebSub: apps subscribe at the hub and hear of each release at once
+        _sub(channel, "atom:link", href=show.hub, rel="hub")
     _sub(channel, "itunes:author", show.author or paper)
     owner = _sub(channel, "itunes:owner")
     _sub(owner, "itunes:name", show.owner_name or paper)
@@ -128,14 +137,14 @@ def _item(
     """One episode: title, notes, guid, date, enclosure, duration, chapters and transcript."""
     manifest = edition.manifest
     day = manifest.date.isoformat()
-    plain, rich = show_notes(manifest)
+    plain, rich = show_notes(manifest, edition.release.correction_lines())
     item = _sub(channel, "item")
     _sub(item, "title", manifest.title)
     _sub(item, "description", plain)
     _sub(item, "content:encoded", rich)
     _sub(item, "link", edition_url)
     _sub(item, "guid", f"audiopaper:{slug}:{day}", isPermaLink="false")
-    _sub(item, "pubDate", format_datetime(pub_date(manifest, show), usegmt=True))
+    _sub(item, "pubDate", format_datetime(pub_date(manifest, show, edition.release), usegmt=True))
     _sub(
         item,
         "enclosure",
@@ -162,6 +171,28 @@ def _item(
     )
 
 
+def feed_url(base_url: str) -> str:
+    """The feed's absolute URL for a base URL (with or without its trailing slash)."""
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", "feed.xml")
+
+
+def published_base_url(out_dir: Path, default: str) -> str:
+    """The base URL the current feed.xml was built for (its rel="self" link), else ``default``.
+
+    ``approve`` and ``withdraw`` take no --base-url: they rebuild the feed for the address
+    it already has.
+    """
+    try:
+        root = ET.parse(out_dir / "feed.xml").getroot()
+    except (OSError, ET.ParseError):
+        return default
+    for link in root.iter(f"{{{NAMESPACES['atom']}}}link"):
+        href = link.get("href", "")
+        if link.get("rel") == "self" and href.endswith("feed.xml"):
+            return href[: -len("feed.xml")]
+    return default
+
+
 def feed_xml(
     editions: Iterable[PublishedEdition],
     base_url: str,
@@ -173,7 +204,7 @@ def feed_xml(
     """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
     show = show or ShowSettings(podcast_guid="")
     base = base_url if base_url.endswith("/") else base_url + "/"
-    feed_url = urljoin(base, "feed.xml")
+    feed_url = urljoin(base, FEED_NAME)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(rss, base, feed_url, paper=paper, cover_name=cover_name, show=show)
     slug = ascii_slug(paper)
@@ -194,10 +225,9 @@ def build_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> byt
     return feed_xml(editions, base_url, paper=name, cover_name=cover_name, show=load_show(out_dir, base_url))
 
 
-def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None, cover: Path | None = None) -> Path:
-    """Rebuild ``feed.xml`` (and make sure a cover exists) from every edition under ``out_dir``."""
-    install_cover(out_dir, cover)
+def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> Path:
+    """Rebuild ``feed.xml`` from every edition under ``out_dir`` (publisher.py installs the cover)."""
     update_show(out_dir, base_url)  # creates show.json, and so the podcast:guid, the first time
-    path = out_dir / "feed.xml"
+    path = out_dir / FEED_NAME
     atomic_write_bytes(path, build_feed(out_dir, base_url, paper=paper))
     return path

@@ -20,19 +20,30 @@ from dataclasses import dataclass
 
 from audiopaper.errors import NoArticlesError
 from audiopaper.text.changes import Change, ChangeKind, merge_table_rows
-from audiopaper.text.draft import Draft, join_column_breaks, mark_subheads, read_repeated_paragraphs_once
+from audiopaper.text.draft import (
+    Draft,
+    is_prose,
+    join_column_breaks,
+    made_title,
+    mark_subheads,
+    place_byline,
+    read_repeated_paragraphs_once,
+)
 from audiopaper.text.duplicates import (
     fit,
     place_duplicate_paragraphs,
     read_once,
     remove_repeated_runs,
 )
+from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
     LineRole,
     context_free_role,
     cut_long_digit_runs,
+    dropping_rule,
     fold_full_width,
     is_figures,
     is_table_header,
@@ -50,10 +61,12 @@ ROLE_LINE_MAX_CHARS = 200
 """Bylines, credits and furniture are short lines; longer lines skip those checks (a 4 MiB
 line would otherwise be repaired three times)."""
 
-PHOTO_CAPTION_MAX_CHARS = 400
-"""A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
+ONE_ARTICLE_FORMS = frozenset({"html", "wechat"})
+"""Forms that hold one article even when it prints no headline (the title is made)."""
 
 _MID_DATELINE = re.compile(r"(?<=[。！？”])\s*(?=本报讯)")
+_MARKED_ROLES = {BlockKind.CAPTION: LineRole.CAPTION, BlockKind.SUBHEAD: LineRole.SUBHEAD}
+"""Roles a page's form marks on a block, kept unless the line is furniture, a credit or code."""
 _DROPPED_ROLES = {
     LineRole.MARKUP: ChangeKind.MARKUP,
     LineRole.FURNITURE: ChangeKind.FURNITURE,
@@ -110,7 +123,9 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     raw = block.text
     for remnant in markup_remnants(raw):
         changes.append(Change(ChangeKind.MARKUP, f"line {block.line}: “{remnant}”", remnant))
-    folded = fold_full_width(strip_markup_remnants(raw))
+    folded, marks = furniture_rules().cut_marks(fold_full_width(strip_markup_remnants(raw)))
+    for rule, mark in marks:
+        changes.append(Change(ChangeKind.FURNITURE, f"line {block.line} ({rule}): “{mark}”", mark))
     text = repair_inline(folded)
     if not text:
         return None
@@ -118,19 +133,26 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     spaced = repair_inline(folded, keep_spaces=True) if len(folded) <= ROLE_LINE_MAX_CHARS else text
     if block.kind is BlockKind.TABLE_ROW:
         role = LineRole.FIGURES
-    elif block.kind is BlockKind.CAPTION:
-        role = LineRole.CAPTION
-    elif block.kind is BlockKind.SUBHEAD:
+    elif block.kind is BlockKind.CODE:
+        role = LineRole.MARKUP
+    elif block.kind in _MARKED_ROLES:  # a caption or sub-head may still be furniture (图源见水印)
         role = context_free_role(spaced)
-        role = LineRole.SUBHEAD if role is LineRole.BODY else role
+        role = _MARKED_ROLES[block.kind] if role is LineRole.BODY else role
     else:
         role = context_free_role(spaced)
     if role in _DROPPED_ROLES:
-        changes.append(Change(_DROPPED_ROLES[role], f"line {block.line}: “{text}”", text))
+        rule = dropping_rule(spaced) if role in (LineRole.FURNITURE, LineRole.SOURCE_CREDIT) else ""
+        where = f"line {block.line} ({rule})" if rule else f"line {block.line}"
+        changes.append(Change(_DROPPED_ROLES[role], f"{where}: “{text}”", text))
         return None
     for run in long_digit_runs(text):
         changes.append(Change(ChangeKind.FIGURES, f"line {block.line}: {len(run)} digits “{run[:24]}…”", run))
     text = cut_long_digit_runs(text)
+    text, originals = drop_bracketed_originals(text)
+    for original in originals:
+        changes.append(
+            Change(ChangeKind.ORIGINAL_NAME, f"line {block.line}: “（{original}）” not read", original)
+        )
     text, repeats = read_once(text)
     for repeat in repeats:
         changes.append(
@@ -179,10 +201,15 @@ def _text_blocks(page: Page) -> list[Block]:
 def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     """Group a page's blocks into draft articles at headlines, bylines and datelines."""
     drafts: list[Draft] = []
-    changes: list[Change] = []
+    changes: list[Change] = list(page.notes)
     _note_folded(page, changes)
     current: Draft | None = None
-    for block in _text_blocks(page):
+    for block in drop_furniture_blocks(_text_blocks(page), changes):
+        if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
+            drafts.append(current := Draft(title=None, level=2, source=page.source))
+        if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
+            current = _give_byline(block.text, current, drafts, page.source)
+            continue
         if block.kind is BlockKind.HEADLINE:
             title = repair_title(fold_full_width(strip_markup_remnants(block.text), pause=" "))
             if not title:
@@ -200,9 +227,10 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         text, role = line
         short = len(block.text) <= ROLE_LINE_MAX_CHARS
-        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if short else None
+        credited = short and block.kind is not BlockKind.CAPTION  # a caption's credit is not a byline
+        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if credited else None
         if byline is not None:
-            current = _place_byline(byline, block, current, drafts, changes, page.source)
+            current = place_byline(byline, block, current, drafts, changes, page.source)
             continue
         dated, credits, rest = split_dateline(text)
         if dated and credits and short:  # names keep their spaces: 记者 林一
@@ -222,52 +250,35 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             text = rest
             if not text:
                 continue
-        if current is None:
-            changes.append(
-                Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text)
-            )
-            continue
-        current.add(text, role)
+        current = current or _untitled(page, text, role, drafts, changes)
+        if current is not None:
+            current.add(text, role)
     return drafts, merge_table_rows(changes)
 
 
-def _place_byline(
-    byline: str, block: Block, current: Draft | None, drafts: list[Draft], changes: list[Change], source: str
-) -> Draft:
-    """Give a byline to the current article, or start a new one at it; return the current draft."""
-    is_photo_credit = byline.startswith(("摄影", "摄", "图")) or "摄影" in byline
+def _untitled(
+    page: Page, text: str, role: LineRole, drafts: list[Draft], changes: list[Change]
+) -> Draft | None:
+    """An untitled article for text before any headline, or None (the text is dropped, and listed).
+
+    A web page is one article; plain text, Word files and items need no headline either,
+    but a short line above the first headline there is a section heading, not an article.
+    """
+    if page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and is_prose(text, role)):
+        drafts.append(draft := Draft(title=None, level=2, source=page.source))  # its title is made later
+        return draft
+    changes.append(Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text))
+    return None
+
+
+def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:
+    """Give the current article a byline its page's form names; start an untitled one if none."""
     if current is None:
         current = Draft(title=None, level=2, byline=byline, source=source)
         drafts.append(current)
-    elif is_photo_credit and current.paragraphs and current.byline is None:
-        current.byline = byline
-        current.is_photo = sum(len(p) for p in current.paragraphs) <= PHOTO_CAPTION_MAX_CHARS
-    elif current.paragraphs or current.byline is not None:
-        changes.append(Change(ChangeKind.SPLIT, f"new article at byline “{byline}” (line {block.line})"))
-        current = Draft(title=None, level=2, byline=byline, source=source)
-        drafts.append(current)
-    else:
+    elif current.byline is None:
         current.byline = byline
     return current
-
-
-MADE_TITLE_MIN_CHARS = 6
-"""A made title skips leading clauses shorter than this (``1月21日下午``): they name no subject."""
-
-_TIME_ONLY = re.compile(
-    r"^[\d年月日号时点分秒前后上下午晚早中凌晨夜今昨明当天周星期一二三四五六七八九十零]+$"
-)
-
-MADE_TITLE_MAX_CHARS = 24
-"""A title made from the first clause is cut to this many characters."""
-
-
-def made_title(paragraph: str) -> str:
-    """A title for an untitled article: its first clause of at least MADE_TITLE_MIN_CHARS characters."""
-    clauses = [c for c in re.split(r"[，。！？；：,]", paragraph) if c.strip()]
-    named = [c for c in clauses if len(c) >= MADE_TITLE_MIN_CHARS and not _TIME_ONLY.match(c)]
-    first = named[0] if named else (clauses[0] if clauses else paragraph)
-    return first.strip()[:MADE_TITLE_MAX_CHARS]
 
 
 def _attach_orphans(drafts: list[Draft], changes: list[Change]) -> list[Draft]:
@@ -351,10 +362,14 @@ def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResul
     articles = _finish(drafts, changes)
     if not articles:
         names = ", ".join(p.source for p in pages)
-        raise NoArticlesError(
-            f"{names}: no articles found; a page needs a headline ('#' line, or a short line "
+        web = all(p.form in ONE_ARTICLE_FORMS or p.form == "epaper-article" for p in pages)
+        hint = (
+            "this web page holds no article text: save the article's own page"
+            if web
+            else "no articles found; a page needs a headline ('#' line, or a short line "
             "with no end punctuation) with article text under it"
         )
+        raise NoArticlesError(f"{names}: {hint}")
     for article in articles:
         _LOGGER.debug("article %r: %d paragraphs", article.title, len(article.paragraphs))
     return CleanResult(articles=tuple(articles), changes=tuple(changes))

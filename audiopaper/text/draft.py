@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass, field
 
 from audiopaper.text.changes import Change, ChangeKind
-from audiopaper.text.line_roles import CJK, LineRole, ends_sentence, is_heading_like, is_kicker
+from audiopaper.text.line_roles import (
+    CJK,
+    SUBHEAD_MAX_CHARS,
+    LineRole,
+    ends_sentence,
+    is_heading_like,
+    is_kicker,
+)
+from audiopaper.text.page import Block
 
 _LABEL = re.compile(r"^[" + CJK + r"]{2,4}[:：]")
 """A kicker label opening a line: 综述：, 特写：, 短评：."""
@@ -94,9 +102,67 @@ def join_column_breaks(draft: Draft, changes: list[Change]) -> None:
 
 
 def read_repeated_paragraphs_once(draft: Draft, changes: list[Change]) -> None:
-    """A paragraph (often a caption) printed twice in a row is read once."""
-    keep = {i for i, p in enumerate(draft.paragraphs) if i == 0 or p != draft.paragraphs[i - 1]}
-    for i in set(range(len(draft.paragraphs))) - keep:
-        text = draft.paragraphs[i]
-        changes.append(Change(ChangeKind.REPEATED_SENTENCE, f"“{text[:16]}…” printed twice in a row", text))
+    """A paragraph printed twice in a row is read once; so is a caption or sub-head printed again.
+
+    A photo gallery repeats one caption under several photos (二月十八日，北京故宫午门调试灯光。);
+    body text printed again further on is left to the run-level check in ``duplicates``.
+    """
+    keep: set[int] = set()
+    seen: set[str] = set()
+    for i, (para, role) in enumerate(zip(draft.paragraphs, draft.roles, strict=True)):
+        again = i > 0 and para == draft.paragraphs[i - 1]
+        if again or (role is not LineRole.BODY and para in seen):
+            detail = f"“{para[:16]}…” printed twice {'in a row' if again else 'in the article'}"
+            changes.append(Change(ChangeKind.REPEATED_SENTENCE, detail, para))
+        else:
+            keep.add(i)
+        seen.add(para)
     draft.keep(keep)
+
+
+MADE_TITLE_MIN_CHARS = 6
+"""A made title skips leading clauses shorter than this (``1月21日下午``): they name no subject."""
+
+_TIME_ONLY = re.compile(
+    r"^[\d年月日号时点分秒前后上下午晚早中凌晨夜今昨明当天周星期一二三四五六七八九十零]+$"
+)
+
+MADE_TITLE_MAX_CHARS = 24
+"""A title made from the first clause is cut to this many characters."""
+
+
+def made_title(paragraph: str) -> str:
+    """A title for an untitled article: its first clause of at least MADE_TITLE_MIN_CHARS characters."""
+    clauses = [c for c in re.split(r"[，。！？；：,]", paragraph) if c.strip()]
+    named = [c for c in clauses if len(c) >= MADE_TITLE_MIN_CHARS and not _TIME_ONLY.match(c)]
+    first = named[0] if named else (clauses[0] if clauses else paragraph)
+    return first.strip()[:MADE_TITLE_MAX_CHARS]
+
+
+PHOTO_CAPTION_MAX_CHARS = 400
+"""A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
+
+
+def is_prose(text: str, role: LineRole) -> bool:
+    """Body text that is an article's, not a section heading or kicker above the headlines."""
+    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
+
+
+def place_byline(
+    byline: str, block: Block, current: Draft | None, drafts: list[Draft], changes: list[Change], source: str
+) -> Draft:
+    """Give a byline to the current article, or start a new one at it; return the current draft."""
+    is_photo_credit = byline.startswith(("摄影", "摄", "图")) or "摄影" in byline
+    if current is None:
+        current = Draft(title=None, level=2, byline=byline, source=source)
+        drafts.append(current)
+    elif is_photo_credit and current.paragraphs and current.byline is None:
+        current.byline = byline
+        current.is_photo = sum(len(p) for p in current.paragraphs) <= PHOTO_CAPTION_MAX_CHARS
+    elif current.paragraphs or current.byline is not None:
+        changes.append(Change(ChangeKind.SPLIT, f"new article at byline “{byline}” (line {block.line})"))
+        current = Draft(title=None, level=2, byline=byline, source=source)
+        drafts.append(current)
+    else:
+        current.byline = byline
+    return current

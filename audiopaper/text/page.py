@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
+
+from audiopaper.text.changes import Change
 
 
 class BlockKind(Enum):
@@ -14,6 +17,10 @@ class BlockKind(Enum):
     SUBHEAD = "sub-head"
     CAPTION = "caption"
     TABLE_ROW = "table row"
+    BRIEF = "brief"
+    """One item of a box of briefs (简讯): an untitled short article of its own."""
+    BYLINE = "byline"
+    CODE = "code"
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,8 @@ class Block:
     """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
 
     kind: BlockKind
-    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said."""
+    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said:
+    a byline the form names (a WeChat account, a feed's author), a code block (``<pre>``)."""
 
     text: str
     """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
@@ -47,4 +55,29 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, epaper-article or docx."""
+    """The input form it was read as: markdown, plain, post (markdown with front matter),
+    html, wechat, epaper-article, docx, feed, json, news-corpus, pdf or scan."""
+
+    notes: tuple[Change, ...] = ()
+    """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
+    items, a WeChat page with no body, a printed page's masthead, ads and photo credits…):
+    the cleaner lists each in the proof before its own changes, so nothing is lost silently."""
+
+
+@dataclass(frozen=True)
+class PageFile:
+    """One page's file as read, before its form is found: a name and its bytes, never a path.
+
+    What travels to an archive's workers, and what an edition's content hash is made of.
+    """
+
+    name: str
+    """How messages name it (its path as given, or relative to an archive's SOURCE)."""
+
+    data: bytes
+    """The file's bytes, undecoded."""
+
+    @property
+    def suffix(self) -> str:
+        """The extension (with its dot), a hint for the form."""
+        return Path(self.name).suffix

@@ -1,14 +1,13 @@
 """End to end: gPodder's command-line client subscribes to a served edition and downloads it.
 
-Skipped where ``gpo`` (Debian package gpodder) is absent; .ci/run installs it.
+Skipped where ``gpo`` (Debian package gpodder) is absent; .ci/run installs it, and fails
+without it.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +16,9 @@ import pytest
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.publish.serve import make_server
-from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle, serve_in_background
 
-pytestmark = pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's gpo is not installed")
+pytestmark = [oracle("gpo"), pytest.mark.slow]
 
 
 def gpo(home: Path, *args: str) -> str:
@@ -37,7 +36,7 @@ def test_gpodder_subscribes_updates_and_downloads(tmp_path: Path, standard_profi
     out = tmp_path / "out"
     out.mkdir()
     server = make_server(out, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     editions = []
     try:
         base_url = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -3,16 +3,14 @@
 With one file name for every edition, podget kept the first paper under the second's
 name and podboat overwrote the first with the second. Render a date, let the client
 fetch, render the next date, fetch again: each client must hold both editions, each
-identical to its MP3 on the server. Skipped where a client is absent (.ci/run installs them).
+identical to its MP3 on the server. Skipped where a client is absent; .ci/run installs them and fails without them.
 """
 
 from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -23,8 +21,9 @@ import pytest
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.publish.serve import make_server
-from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle, serve_in_background
 
+pytestmark = pytest.mark.slow
 DAYS = (date(2025, 3, 14), date(2025, 3, 15))
 
 Site = tuple[str, Path, Callable[[date], Path]]
@@ -36,7 +35,7 @@ def site(tmp_path: Path, standard_profile: Profile) -> Iterator[Site]:
     out = tmp_path / "out"
     out.mkdir()
     server = make_server(out, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     cache = tmp_path / "cache"
 
@@ -59,9 +58,8 @@ def assert_kept_every_edition(downloaded: list[Path], editions: list[Path]) -> N
         assert by_name[edition.name].read_bytes() == edition.read_bytes(), edition.name
 
 
-@pytest.mark.skipif(shutil.which("podget") is None, reason="podget is not installed")
-def test_podget_keeps_both_editions(site: Site) -> None:
-    base, home, render_day = site
+def podget_config(home: Path, base: str) -> tuple[Path, Path]:
+    """A podget configuration under ``home`` subscribed to the feed at ``base``: (config, library)."""
     config, library = home / "podget", home / "library"
     config.mkdir()
     subprocess.run(
@@ -73,6 +71,13 @@ def test_podget_keeps_both_editions(site: Site) -> None:
         "\n".join(f"DIR_LIBRARY={library}" if x.startswith("DIR_LIBRARY=") else x for x in lines) + "\n"
     )
     (config / "serverlist").write_text(f"{base}feed.xml News Qingmei\n")
+    return config, library
+
+
+@oracle("podget")
+def test_podget_keeps_both_editions(site: Site) -> None:
+    base, home, render_day = site
+    config, library = podget_config(home, base)
     editions = []
     for day in DAYS:
         editions.append(render_day(day))
@@ -84,7 +89,7 @@ def test_podget_keeps_both_editions(site: Site) -> None:
     assert_kept_every_edition(downloaded, editions)
 
 
-def run_podboat(home: Path, config: Path, queue: Path, expected: list[Path]) -> None:
+def run_podboat(home: Path, config: Path, queue: Path, expected: list[tuple[Path, int]]) -> None:
     """podboat is a full-screen program: run it on a pseudo-terminal until the files are in, then quit."""
     env = {**os.environ, "HOME": str(home), "TERM": "xterm"}
     master, slave = pty.openpty()
@@ -107,7 +112,7 @@ def run_podboat(home: Path, config: Path, queue: Path, expected: list[Path]) -> 
         os.close(master)
 
 
-@pytest.mark.skipif(shutil.which("podboat") is None, reason="newsboat's podboat is not installed")
+@oracle("podboat")
 def test_podboat_keeps_both_editions(site: Site) -> None:
     base, home, render_day = site
     downloads = home / "podboat"

@@ -8,7 +8,6 @@ import resource
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from audiopaper.publish.serve import make_server, parse_range
+from tests.conftest import serve_in_background
 
 BODY = bytes(range(256)) * 40  # 10240 bytes
 
@@ -31,8 +31,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
     (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
     (root / "escape").symlink_to(tmp_path / "secret.txt")
     server = make_server(root, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(server)
     yield "127.0.0.1", server.server_address[1], root
     server.shutdown()
     server.server_close()
@@ -119,7 +118,7 @@ def test_feed_is_rewritten_for_the_address_it_is_reached_at(tmp_path: Path) -> N
     add_edition(root, "2025-03-14")
     write_feed(root, "http://127.0.0.1:8000/")
     server = make_server(root, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     try:
         served = ("127.0.0.1", server.server_address[1], root)
         response, body = request(served, "GET", "/feed.xml", {"Host": "192.168.1.5:8123"})
@@ -184,7 +183,9 @@ def test_bad_requests_get_one_line_and_no_traceback(
 @pytest.mark.parametrize(
     "header", ["bytes=" + "9" * 5000 + "-", "bytes=0-" + "9" * 5000, "bytes=" + ",".join(["0-1"] * 2000)]
 )
-def test_huge_ranges_are_ignored(served: tuple[str, int, Path], header: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_huge_ranges_are_ignored(
+    served: tuple[str, int, Path], header: str, caplog: pytest.LogCaptureFixture
+) -> None:
     response, body = request(served, "GET", "/editions/2025-03-14/edition.mp3", {"Range": header})
     assert response.status == 200 and body == BODY
     assert "Traceback" not in caplog.text
@@ -199,7 +200,7 @@ def test_a_huge_host_header_is_not_put_in_the_feed(tmp_path: Path) -> None:
         add_edition(root, day)
     write_feed(root, "http://127.0.0.1:8000/")
     server = make_server(root, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     try:
         served = ("127.0.0.1", server.server_address[1], root)
         _, normal = request(served, "GET", "/feed.xml")

@@ -34,9 +34,13 @@ def test_built_once_per_change_on_disk(tmp_path: Path) -> None:
     write_feed(tmp_path, "http://127.0.0.1:8000/")
     feed = ServedFeed(tmp_path)
     first = feed.for_host("10.0.0.2:8000")
-    assert first is not None and enclosure_urls(first) == ["http://10.0.0.2:8000/editions/2025-03-13/edition.mp3"]
+    assert first is not None and enclosure_urls(first) == [
+        "http://10.0.0.2:8000/editions/2025-03-13/edition.mp3"
+    ]
     second = feed.for_host("example.org")
-    assert second is not None and enclosure_urls(second) == ["http://example.org/editions/2025-03-13/edition.mp3"]
+    assert second is not None and enclosure_urls(second) == [
+        "http://example.org/editions/2025-03-13/edition.mp3"
+    ]
     assert feed.builds == 1
     add_edition(tmp_path, "2025-03-14")  # a new edition directory under editions/
     third = feed.for_host("example.org")
@@ -50,7 +54,9 @@ def test_requests_arriving_together_share_one_build(tmp_path: Path) -> None:
     write_feed(tmp_path, "http://127.0.0.1:8000/")
     feed = ServedFeed(tmp_path)
     bodies: list[bytes | None] = []
-    threads = [threading.Thread(target=lambda: bodies.append(feed.for_host("example.org"))) for _ in range(20)]
+    threads = [
+        threading.Thread(target=lambda: bodies.append(feed.for_host("example.org"))) for _ in range(20)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

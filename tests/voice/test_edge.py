@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 from typer.testing import CliRunner
@@ -19,11 +19,21 @@ from audiopaper.voice.edge import EdgeEngine, EdgeSettings, decode_mp3, probe
 from audiopaper.voice.registry import EngineSpec
 from audiopaper.voice.scheduler import Synthesizer
 from audiopaper.voice.truncation import completeness_problem
-from tests.conftest import EXAMPLE_PAGE
+from tests.conftest import EXAMPLE_PAGE, WritePage
 from tests.edge_server import EdgeServer, Faults, spoken_seconds
 
 TEXTS = [f"第{n}条测试句子，用来检查在线语音。" for n in range(1, 7)]
-FAST = {"backoff_s": 0.01, "receive_timeout_s": 1, "connect_timeout_s": 2}
+
+
+class FastTimings(TypedDict):
+    """EdgeSettings' timings, short, so faulty servers cost seconds."""
+
+    backoff_s: float
+    receive_timeout_s: int
+    connect_timeout_s: int
+
+
+FAST: FastTimings = {"backoff_s": 0.01, "receive_timeout_s": 1, "connect_timeout_s": 2}
 DECODER_EXTRA_S = 0.1
 """ffmpeg decodes the server's MP3 to 0.05 to 0.07 s more than it encoded (no LAME header)."""
 
@@ -75,7 +85,7 @@ def test_healthy_service_each_sentence_once(server: EdgeServer, tmp_path: Path) 
         Faults(cut=2, cut_at=0.95),
         Faults(no_audio=2),
         Faults(no_boundaries=2),
-        Faults(stall=1, stall_s=3),
+        pytest.param(Faults(stall=1, stall_s=3), marks=pytest.mark.slow),  # waits out a 3 s stall
         Faults(truncate=2),
     ],
     indirect=True,
@@ -152,6 +162,7 @@ def test_budget_stops_the_run_and_a_rerun_resumes(server: EdgeServer, tmp_path: 
     assert sorted(first_batch + server.record.texts[len(first_batch) :]) == sorted(TEXTS)
 
 
+@pytest.mark.slow
 def test_render_with_edge_engine_through_the_cli(server: EdgeServer, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["render", str(EXAMPLE_PAGE), "--engine", "edge", "--date", "2025-03-14", "--out", str(tmp_path)]
@@ -167,6 +178,7 @@ def test_render_with_edge_engine_through_the_cli(server: EdgeServer, tmp_path: P
     assert not any("西二" in s for s in spoken)
 
 
+@pytest.mark.slow
 def test_auto_uses_edge_when_the_service_answers(
     server: EdgeServer, tmp_path: Path, standard_profile: Profile
 ) -> None:
@@ -249,7 +261,7 @@ SMALL_TITLES = [
 ]
 
 
-def render_small_page(write_page, out: Path) -> tuple[int, str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def render_small_page(write_page: WritePage, out: Path) -> tuple[int, str, dict[str, Any]]:
     args = [
         "render",
         str(write_page(SMALL_PAGE)),
@@ -276,8 +288,8 @@ def assert_every_published_sentence_whole(manifest: dict[str, Any], server: Edge
 @pytest.mark.usefixtures("fast_edge")
 def test_sentences_cut_at_30_70_and_95_percent_never_reach_the_edition(
     server: EdgeServer,
-    write_page,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    write_page: WritePage,
+    tmp_path: Path,
 ) -> None:
     cuts = {"孩子们可以在这里借书": 0.3, "新站台设有座椅和雨棚": 0.7, "农场负责人说": 0.95}
     server.faults.always_cut = dict(cuts)
@@ -294,14 +306,15 @@ def test_sentences_cut_at_30_70_and_95_percent_never_reach_the_edition(
         assert len(tried) == 4 and set(tried) <= set(server.record.cut_texts), tried
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "server", [Faults(rotate=("forbid", "cut", "no_audio", "stall"), cut_at=0.5, stall_s=2)], indirect=True
 )
 @pytest.mark.usefixtures("fast_edge")
 def test_a_render_against_a_misbehaving_service_is_whole_or_says_what_is_missing(
     server: EdgeServer,
-    write_page,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    write_page: WritePage,
+    tmp_path: Path,
 ) -> None:
     """Every 4th request in turn: 403, a stream closed halfway, no audio, a stall past the timeout."""
     exit_code, stderr, manifest = render_small_page(write_page, tmp_path / "out")
