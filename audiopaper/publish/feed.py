@@ -27,6 +27,7 @@ from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
 from audiopaper.publish.show import ShowSettings, load_show, podcast_guid, update_show
 
 __all__ = [
+    "FEED_FILE",
     "NAMESPACES",
     "build_feed",
     "clock",
@@ -38,6 +39,9 @@ __all__ = [
 ]
 
 _LOGGER = logging.getLogger(__name__)
+
+FEED_FILE = "feed.xml"
+"""The podcast feed's file name inside the output directory (DESIGN.md's layout)."""
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -173,7 +177,7 @@ def feed_xml(
     """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
     show = show or ShowSettings(podcast_guid="")
     base = base_url if base_url.endswith("/") else base_url + "/"
-    feed_url = urljoin(base, "feed.xml")
+    feed_url = urljoin(base, FEED_FILE)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(rss, base, feed_url, paper=paper, cover_name=cover_name, show=show)
     slug = ascii_slug(paper)
@@ -198,6 +202,6 @@ def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None, cover:
     """Rebuild ``feed.xml`` (and make sure a cover exists) from every edition under ``out_dir``."""
     install_cover(out_dir, cover)
     update_show(out_dir, base_url)  # creates show.json, and so the podcast:guid, the first time
-    path = out_dir / "feed.xml"
+    path = out_dir / FEED_FILE
     atomic_write_bytes(path, build_feed(out_dir, base_url, paper=paper))
     return path

@@ -61,6 +61,9 @@ class ShowSettings:
     time_zone: str = DEFAULT_TIME_ZONE
     """IANA time zone of the paper."""
 
+    print_kit: bool = False
+    """Write the print kit (QR codes and the layout desk's sheet) with every rendered edition."""
+
     def __post_init__(self) -> None:
         if not 0 <= self.publish_hour <= 23:
             raise OptionError(f"--publish-hour must be 0-23, got {self.publish_hour}")

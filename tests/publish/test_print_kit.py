@@ -1,0 +1,167 @@
+"""The print kit: every code decodes, with a real decoder, to exactly the URL it promises."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from audiopaper.cli import app
+from audiopaper.errors import OptionError
+from audiopaper.pipeline import RenderOptions, render
+from audiopaper.profiles import load_profile
+from audiopaper.publish.manifest import EditionManifest
+from audiopaper.publish.print_kit import (
+    CAPTION_LINE_EM,
+    CAPTION_TITLE_LINES,
+    PRINT_DPI,
+    PrintCode,
+    code_svg,
+    kit_codes,
+    listening_time,
+    public_base,
+    published_base_url,
+    wrap,
+    write_print_kit,
+)
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+
+BASE = "https://news.example.cn/audio/"
+ZBARIMG = shutil.which("zbarimg")
+needs_zbar = pytest.mark.skipif(ZBARIMG is None, reason="no zbarimg (Debian zbar-tools) installed")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, EditionManifest]:
+    out = tmp_path_factory.mktemp("out")
+    options = RenderOptions(
+        out_dir=out, day=date(2025, 3, 14), profile=load_profile("standard"), base_url=BASE, paper="青梅日报"
+    )
+    render([EXAMPLE_PAGE], options, fake_synthesizer(cache_dir=tmp_path_factory.mktemp("cache")))
+    return out, EditionManifest.read(out / "editions/2025-03-14/edition.json")
+
+
+def decode(path: Path) -> list[str]:
+    """Every QR code zbarimg finds in an image, in its order."""
+    assert ZBARIMG is not None
+    run = subprocess.run([ZBARIMG, "--quiet", "--raw", "-Sqrcode.enable", str(path)], capture_output=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.decode("utf-8").splitlines()
+
+
+def test_codes_are_the_edition_each_article_and_latest(published: tuple[Path, EditionManifest]) -> None:
+    _, manifest = published
+    codes = kit_codes(manifest, BASE)
+    page = BASE + "editions/2025-03-14/index.html"
+    assert [code.url for code in codes] == [
+        page,
+        *(f"{page}#article-{n}" for n in range(1, len(manifest.articles) + 1)),
+        BASE + "latest/",
+    ]
+    assert [code.name for code in codes][:2] == ["edition", "article-01"]
+    first = manifest.articles[0]
+    assert codes[1].caption.startswith(f"扫码收听 · {first.title} · ")
+    assert codes[1].caption_lines()[0] == "扫码收听"
+    assert codes[1].caption_lines()[-1] == codes[1].length
+    assert codes[1].length.endswith("秒") and "分" in codes[0].length
+    assert codes[-1].caption == "扫码收听 · 青梅日报 · 最新一期"
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["http://127.0.0.1:8000/", "http://localhost/", "editions/", "ftp://news.example.cn/", "http://[::1]/"],
+)
+def test_codes_refuse_addresses_a_reader_cannot_reach(base: str) -> None:
+    with pytest.raises(OptionError):
+        public_base(base)
+
+
+def test_base_without_a_trailing_slash_is_the_same_address() -> None:
+    assert public_base("https://news.example.cn/audio") == BASE
+
+
+def test_svg_is_millimetre_sized_with_its_caption_as_text() -> None:
+    code = PrintCode("edition", BASE, "市民热线<&>今起试运行夜间专线服务", "3分05秒")
+    root = ET.fromstring(code_svg(code).encode("utf-8"))
+    assert root.get("width") == "30mm"
+    lines = [el.text for el in root.iter("{http://www.w3.org/2000/svg}tspan")]
+    assert lines == ["扫码收听", "市民热线<&>今起试", "运行夜间专线服务", "3分05秒"]
+    assert (
+        root.findtext("{http://www.w3.org/2000/svg}title")
+        == "扫码收听 · 市民热线<&>今起试运行夜间专线服务 · 3分05秒"
+    )
+
+
+@pytest.mark.parametrize(("seconds", "said"), [(4.2, "4秒"), (78.4, "1分18秒"), (605, "10分05秒")])
+def test_lengths_read_as_minutes_and_seconds(seconds: float, said: str) -> None:
+    assert listening_time(seconds) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("短标题", ["短标题"]),
+        ("一二三四五六七八九十", ["一二三四五六七八九", "十"]),
+        ("iPhone 16发布会现场", ["iPhone 16发布会现", "场"]),
+        ("港区外贸同比增长12.6%", ["港区外贸同比增长", "12.6%"]),
+        (
+            "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十",
+            ["一二三四五六七八九", "十一二三四五六七八", "九十一二三四五六…"],
+        ),
+    ],
+)
+def test_headlines_wrap_to_the_code_width(text: str, lines: list[str]) -> None:
+    assert wrap(text, CAPTION_LINE_EM, CAPTION_TITLE_LINES) == lines
+
+
+@needs_zbar
+def test_every_png_and_the_sheet_decode_to_exactly_their_urls(
+    published: tuple[Path, EditionManifest],
+) -> None:
+    out, manifest = published
+    kit = write_print_kit(out, manifest, BASE)
+    assert kit.directory == out / "editions/2025-03-14/print"
+    for code in kit.codes:
+        png = kit.directory / f"{code.name}.png"
+        assert decode(png) == [code.url]
+        with Image.open(png) as image:
+            dpi = image.info["dpi"]
+            assert round(dpi[0]) == PRINT_DPI
+            width_mm = image.width / PRINT_DPI * 25.4
+            assert 27 <= width_mm <= 33  # about 30 mm of code (whole modules); the caption may not widen it
+    assert sorted(decode(kit.directory / "sheet.png")) == sorted(code.url for code in kit.codes)
+    assert (kit.directory / "sheet.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_kit_files_are_the_same_bytes_when_made_again(published: tuple[Path, EditionManifest]) -> None:
+    out, manifest = published
+    first = write_print_kit(out, manifest, BASE)
+    before = {path.name: path.read_bytes() for path in first.files if path.suffix in (".png", ".svg")}
+    again = write_print_kit(out, manifest, BASE)
+    assert {path.name: path.read_bytes() for path in again.files if path.suffix in (".png", ".svg")} == before
+
+
+def test_cli_takes_the_address_from_the_feed(published: tuple[Path, EditionManifest]) -> None:
+    out, _ = published
+    assert published_base_url(out) == BASE
+    result = CliRunner().invoke(app, ["print-kit", "2025-03-14", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out / "editions/2025-03-14/print")
+
+
+def test_cli_refuses_a_missing_date_and_a_loopback_feed(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["print-kit", "2025-03-15", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: no edition of 2025-03-15 in {tmp_path}; render it first"
+    options = RenderOptions(out_dir=tmp_path, day=date(2025, 3, 14), profile=load_profile("standard"))
+    render([EXAMPLE_PAGE], options, fake_synthesizer(cache_dir=tmp_path / "cache"))
+    result = CliRunner().invoke(app, ["print-kit", "2025-03-14", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: printed codes need the edition's public address")
+    assert len(result.stderr.strip().splitlines()) == 1
