@@ -1,4 +1,5 @@
-# audiopaper — two entry points: `make demo` and `make test`. Everything else is a helper.
+# audiopaper — two entry points: `make demo` and `make test`. Everything else is a helper
+# (`make check` is the fast tier of `make test`, `make docs` regenerates docs/cli.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 PAGE   ?= examples/page-2025-03-14.md
 
-.PHONY: demo test lint bench bench-archive clean
+.PHONY: demo test check lint docs bench bench-archive clean
 
 # The runtime alone for `make demo` (what a user gets from pipx); the dev and cluster
 # extras (linters, test oracles, Dask) on top of it for `make test` and the benches.
@@ -24,15 +25,37 @@ $(DEV): $(STAMP)
 demo: $(STAMP)
 	$(BIN)/audiopaper render $(PAGE) --date 2025-03-14 --out out --engine offline --paper 青梅日报
 
-## make test: install, then run the linters and the whole test suite
-test: lint
-	$(BIN)/pytest -q
+## make test: install, then lint, types and the whole test suite, as CI runs it. Lint
+## findings and test results are both reported; it fails if either failed.
+test: $(DEV)
+	@lint=0; tests=0; \
+	$(MAKE) --no-print-directory lint || lint=1; \
+	$(BIN)/pytest -q || tests=1; \
+	$(call summary)
 
-## make lint: ruff (rules and formatting) and mypy, strict
+## make check: lint, types and the fast tests (not those marked slow), for the edit loop
+check: $(DEV)
+	@lint=0; tests=0; \
+	$(MAKE) --no-print-directory lint || lint=1; \
+	$(BIN)/pytest -q -m "not slow" || tests=1; \
+	$(call summary)
+
+# One line saying what failed, after both have run; the exit status is non-zero if either did.
+summary = echo "lint: $$([ $$lint = 0 ] && echo passed || echo FAILED), tests: $$([ $$tests = 0 ] && echo passed || echo FAILED)"; \
+	[ $$lint = 0 ] && [ $$tests = 0 ]
+
+## make lint: ruff (rules and formatting) on audiopaper/, tests/ and scripts/, and mypy --strict;
+## each runs even when an earlier one fails
 lint: $(DEV)
-	$(BIN)/ruff check audiopaper tests scripts
-	$(BIN)/ruff format --check audiopaper tests scripts
-	$(BIN)/mypy
+	@status=0; \
+	$(BIN)/ruff check audiopaper tests scripts || status=1; \
+	$(BIN)/ruff format --check audiopaper tests scripts || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
+
+## make docs: regenerate the command-line reference in docs/cli.md from --help (cog)
+docs: $(DEV)
+	$(BIN)/cog -r -I scripts docs/cli.md
 
 clean:
 	rm -rf $(VENV) out/editions out/feed.xml
