@@ -31,6 +31,7 @@ from audiopaper.publish.print_kit import (
     write_print_kit,
 )
 from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+from tests.publish.test_listening_page_browser import CHROMIUM, CHROMIUM_ARGS
 
 BASE = "https://news.example.cn/audio/"
 ZBARIMG = shutil.which("zbarimg")
@@ -165,3 +166,31 @@ def test_cli_refuses_a_missing_date_and_a_loopback_feed(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("error: printed codes need the edition's public address")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@needs_zbar
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed")
+def test_each_article_code_opens_its_article_ready_to_play(published: tuple[Path, EditionManifest]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    out, manifest = published
+    kit = write_print_kit(out, manifest, BASE)
+    local = out.as_uri() + "/"  # the published address, here: the same files on disk
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for number, article in enumerate(manifest.articles):
+            [url] = decode(kit.directory / f"article-{article.index:02d}.png")
+            assert url.startswith(BASE)
+            page = browser.new_page(viewport={"width": 390, "height": 800})
+            page.goto(local + url.removeprefix(BASE))
+            page.wait_for_function("window.audiopaper && window.audiopaper.audio.readyState >= 1")
+            assert page.evaluate("window.audiopaper.current()") == number
+            assert page.evaluate("window.audiopaper.audio.paused")
+            page.click("#play")
+            page.wait_for_function(
+                "!window.audiopaper.audio.paused && window.audiopaper.audio.currentTime > 0"
+            )
+            assert article.start - 0.1 <= page.evaluate("window.audiopaper.audio.currentTime") < article.end
+            page.close()
+        browser.close()
