@@ -14,18 +14,21 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, ParamSpec
 
 import typer
 
+from audiopaper import __version__
+from audiopaper.archive.source import DatedEntry
 from audiopaper.errors import AudiopaperError, EngineError, OptionError, ProfileError
 from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
     DEFAULT_PAPER,
     RenderOptions,
+    RenderResult,
     check_base_url,
     make_script,
     read_and_clean,
@@ -33,6 +36,8 @@ from audiopaper.pipeline import (
 )
 from audiopaper.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from audiopaper.publish.feed import write_feed
+from audiopaper.publish.manifest import EditionManifest
+from audiopaper.publish.outdir import EDITIONS_DIR, locked_output
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
 from audiopaper.voice.cache import ClipCache
@@ -44,6 +49,7 @@ from audiopaper.voice.registry import (
     online_voices,
 )
 from audiopaper.voice.scheduler import Synthesizer
+from audiopaper.watch.inbox import DEFAULT_SETTLE_MIN
 
 EXIT_USER_ERROR = 1
 EXIT_PARTIAL = 3
@@ -58,8 +64,6 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from audiopaper import __version__
-
         typer.echo(f"audiopaper {__version__}")
         raise typer.Exit()
 
@@ -86,6 +90,10 @@ PublishHour = Annotated[
     typer.Option(help="Local hour episodes are dated at on their date (default 6); kept.", min=0, max=23),
 ]
 TimeZone = Annotated[str | None, typer.Option(help="The paper's time zone (default Asia/Shanghai); kept.")]
+WebsubHub = Annotated[
+    str | None,
+    typer.Option("--websub-hub", help="WebSub hub URL the feed names and every release pings; kept."),
+]
 Out = Annotated[Path, typer.Option("--out", help="Output directory.")]
 EngineName = Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(ENGINE_NAMES[:3])}.")]
 ProfileName = Annotated[str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")]
@@ -195,6 +203,24 @@ def _check_choices(engine: str, order: str) -> None:
         raise OptionError("--order must be 'lead' or 'source'")
 
 
+def _render_with(
+    pages: Sequence[Path],
+    options: RenderOptions,
+    specs: tuple[EngineSpec, EngineSpec | None],
+    cache_dir: Path | None,
+    jobs: int | None,
+) -> RenderResult:
+    """One render with its own synthesizers (the presenter's only when the profile names one)."""
+    spec, presenter_spec = specs
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    with contextlib.ExitStack() as stack:
+        synthesizer = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs))
+        presenter = None
+        if presenter_spec is not None:  # only when the profile asks for a second voice
+            presenter = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=presenter_spec, jobs=jobs))
+        return render(pages, options, synthesizer, progress=_say, synthesis_progress=bar, presenter=presenter)
+
+
 @app.command("render")
 @_user_errors
 # long: most of its length is the signature, one typer option per line
@@ -223,6 +249,7 @@ def render_command(
     owner_email: OwnerEmail = None,
     publish_hour: PublishHour = None,
     time_zone: TimeZone = None,
+    websub_hub: WebsubHub = None,
 ) -> None:
     """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
     _check_choices(engine, order)
@@ -237,18 +264,10 @@ def render_command(
         raise OptionError(str(error)) from error
     _update_show(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone,
+        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
     )  # fmt: skip
-    spec, presenter_spec = engine_specs(choose_engine(engine), chosen_profile)
-    bar = ProgressBar() if sys.stderr.isatty() else None
-    with contextlib.ExitStack() as stack:
-        synthesizer = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs))
-        presenter = None
-        if presenter_spec is not None:  # only when the profile asks for a second voice
-            presenter = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=presenter_spec, jobs=jobs))
-        result = render(
-            pages, options, synthesizer, progress=_say, synthesis_progress=bar, presenter=presenter
-        )
+    specs = engine_specs(choose_engine(engine), chosen_profile)
+    result = _render_with(pages, options, specs, cache_dir, jobs)
     manifest = result.manifest
     stats = result.stats
     sentences = sum(len(a.sentences) for a in manifest.articles)
@@ -296,6 +315,7 @@ def archive_command(
     owner_email: OwnerEmail = None,
     publish_hour: PublishHour = None,
     time_zone: TimeZone = None,
+    websub_hub: WebsubHub = None,
 ) -> None:
     """Render every dated edition in SOURCE into --out, here or on a Dask cluster; reruns skip the done."""
     from audiopaper.archive import ArchiveOptions, archive, parse_day
@@ -312,7 +332,7 @@ def archive_command(
     )  # fmt: skip
     _update_show(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone,
+        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
     )  # fmt: skip
     report = archive(options, progress=_say, on_published=lambda path: typer.echo(str(path)))
     for line in report.partial:
@@ -320,6 +340,139 @@ def archive_command(
     _say(report.summary())
     if report.failed or report.partial:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("watch")
+@_user_errors
+# long: most of its length is the signature, one typer option per line
+def watch_command(
+    inbox: Annotated[Path, typer.Argument(help="The drop folder: a YYYY-MM-DD/ folder of pages per date.")],
+    out: Out = Path("out"),
+    once: Annotated[
+        bool, typer.Option("--once", help="One pass over the inbox, then exit (for cron).")
+    ] = False,
+    hold: Annotated[
+        bool, typer.Option("--hold", help="Keep rendered editions for 'audiopaper approve'.")
+    ] = False,
+    settle: Annotated[
+        float, typer.Option("--settle", help="Minutes a folder without READY must stay unchanged.")
+    ] = DEFAULT_SETTLE_MIN,
+    notify: Annotated[
+        str | None, typer.Option("--notify", help="Shell command run after each date, JSON summary on stdin.")
+    ] = None,
+    engine: EngineName = "auto",
+    profile: ProfileName = DEFAULT_PROFILE,
+    base_url: BaseUrl = DEFAULT_BASE_URL,
+    jobs: Annotated[int | None, typer.Option(help="Worker processes for synthesis.", min=1, max=64)] = None,
+    paper: Paper = DEFAULT_PAPER,
+    order: Order = "lead",
+    cover: Cover = None,
+    cache_dir: Annotated[Path | None, typer.Option(help="Sentence audio cache.")] = None,
+    author: Author = None,
+    owner_name: OwnerName = None,
+    owner_email: OwnerEmail = None,
+    publish_hour: PublishHour = None,
+    time_zone: TimeZone = None,
+    websub_hub: WebsubHub = None,
+) -> None:
+    """Render each date dropped into INBOX when it is complete, and release it at the publish hour."""
+    import signal
+
+    from audiopaper.publish.cover import install_cover
+    from audiopaper.watch import Watcher, WatchOptions
+
+    _check_choices(engine, order)
+    chosen_profile = load_profile(profile)
+    _update_show(
+        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
+        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
+    )  # fmt: skip
+    specs = engine_specs(choose_engine(engine), chosen_profile)
+    identity = {
+        "engine": [dataclasses.asdict(s.identity()) if s else None for s in specs],
+        "profile": profile, "paper": paper, "order": order, "version": __version__,
+    }  # fmt: skip
+    options = WatchOptions(
+        inbox=inbox, out_dir=out, base_url=base_url, settle_min=settle, hold=hold, notify=notify,
+        identity=json.dumps(identity, sort_keys=True, default=str),
+    )  # fmt: skip
+    show_cover = install_cover(out, cover)
+
+    def render_date(entry: DatedEntry, work: Path) -> EditionManifest:
+        day_options = RenderOptions(
+            out_dir=work, day=entry.day, profile=chosen_profile, base_url=base_url, paper=paper,
+            lead_first=order == "lead", cover=show_cover,
+        )  # fmt: skip
+        return _render_with(entry.pages, day_options, specs, cache_dir, jobs).manifest
+
+    watcher = Watcher(options, render_date, progress=_say)
+    signal.signal(signal.SIGTERM, lambda signum, frame: watcher.stop.set())
+    _say(f"watching {inbox} (settle {settle:g} min{', hold' if hold else ''}); SIGTERM stops between steps")
+    watcher.run(once=once)
+
+
+def _released_now(out: Path, day: str, verb: str) -> tuple[date, str, datetime]:
+    """The date, the feed's base URL and now in the paper's zone, for approve and withdraw."""
+    from audiopaper.publish.feed import published_base_url
+    from audiopaper.publish.show import show_zone
+
+    if not out.is_dir():
+        raise OptionError(f"{out} does not exist; give the --out the edition was rendered into")
+    return _parse_date(day), published_base_url(out, DEFAULT_BASE_URL), datetime.now(show_zone(out))
+
+
+DayArgument = Annotated[str, typer.Argument(help="The edition's date, YYYY-MM-DD.")]
+
+
+@app.command("approve")
+@_user_errors
+def approve_command(day: DayArgument, out: Out = Path("out")) -> None:
+    """Release a held (or scheduled) edition now: into the feed and pages, and ping the hub."""
+    from audiopaper.publish.release import announce, release_pending
+    from audiopaper.publish.status import DateStatus, update_date
+
+    when, base_url, now = _released_now(out, day, "approve")
+    with locked_output(out):
+        release = release_pending(out, when, base_url, now=now)
+    ping = announce(out, base_url) if release.kind != "unchanged" else None
+    if ping is not None and not ping.ok:
+        _say(f"warning: the WebSub ping {ping.detail}; 'audiopaper watch' tries again")
+    detail = {
+        "released": "approved and released",
+        "unchanged": "the text is unchanged; nothing was republished",
+    }
+    source = out / EDITIONS_DIR / when.isoformat()
+    hash_now = EditionManifest.read(source / "edition.json").source_hash
+    update_date(out, when.isoformat(), DateStatus(
+        "unchanged" if release.kind == "unchanged" else "released", now.isoformat(timespec="seconds"),
+        detail=detail.get(release.kind, "corrected: " + "、".join(release.changed)),
+        source_hash=hash_now, hub=ping.detail if ping else "",
+    ))  # fmt: skip
+    typer.echo(str(source / release.audio))
+
+
+@app.command("withdraw")
+@_user_errors
+def withdraw_command(day: DayArgument, out: Out = Path("out")) -> None:
+    """Take a released episode out of the feed and pages; its files stay where they are."""
+    from audiopaper.publish.release import announce, withdraw
+    from audiopaper.publish.status import DateStatus, read_status, update_date
+
+    when, base_url, now = _released_now(out, day, "withdraw")
+    with locked_output(out):
+        changed = withdraw(out, when, base_url, now=now)
+    if not changed:
+        _say(f"{when} was already withdrawn")
+        return
+    ping = announce(out, base_url)
+    known = read_status(out).dates.get(when.isoformat())
+    update_date(out, when.isoformat(), DateStatus(
+        "withdrawn", now.isoformat(timespec="seconds"), detail="withdrawn; its files are kept",
+        source_hash=known.source_hash if known else "", hub=ping.detail if ping else "",
+    ))  # fmt: skip
+    _say(
+        f"{when} withdrawn from the feed and pages; its files stay in {out / EDITIONS_DIR / when.isoformat()}"
+    )
 
 
 @app.command("script")
@@ -384,6 +537,7 @@ def feed_command(
     owner_email: OwnerEmail = None,
     publish_hour: PublishHour = None,
     time_zone: TimeZone = None,
+    websub_hub: WebsubHub = None,
 ) -> None:
     """Rebuild feed.xml, the listening pages, out/latest/ and the playlists from the editions in --out."""
     from audiopaper.publish.listening_page import write_pages
@@ -393,7 +547,7 @@ def feed_command(
     check_base_url(base_url)
     _update_show(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone,
+        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
     )  # fmt: skip
     typer.echo(str(write_feed(out, base_url, paper=paper, cover=cover)))
     for page in write_pages(out):

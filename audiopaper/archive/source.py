@@ -21,6 +21,12 @@ from audiopaper.text.ingest import MAX_PAGE_BYTES
 _DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 """A date as entries are named: YYYY-MM-DD."""
 
+READY_FILE = "READY"
+"""A date folder's marker that its pages are complete (``watch`` renders it at once); never a page."""
+
+RECORDINGS_DIR = "recordings"
+"""A date folder's sub-folder of recorded pieces (``03.mp3`` stands in for article 3); not pages."""
+
 HASH_SCHEME = "audiopaper-archive-v1"
 """Changes whenever what goes into :func:`source_hash` changes, so older hashes never match."""
 
@@ -93,7 +99,7 @@ def parse_day(value: str | None, option: str) -> date | None:
 def _page_files(folder: Path, ignored: list[str]) -> tuple[Path, ...]:
     pages = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or path.name in (READY_FILE, RECORDINGS_DIR):
             continue
         if path.is_file():
             pages.append(path)

@@ -24,6 +24,7 @@ from audiopaper.publish.cover import install_cover
 from audiopaper.publish.manifest import EditionManifest, PublishedEdition, read_published
 from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
+from audiopaper.publish.release_record import ReleaseRecord
 from audiopaper.publish.show import ShowSettings, load_show, podcast_guid, update_show
 
 __all__ = [
@@ -70,15 +71,17 @@ def clock(seconds: float) -> str:
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
-def pub_date(manifest: EditionManifest, show: ShowSettings) -> datetime:
+def pub_date(manifest: EditionManifest, show: ShowSettings, release: ReleaseRecord | None = None) -> datetime:
     """When an edition is dated in the feed: its date at the show's hour in the paper's zone.
 
-    Never later than when it was rendered, so an edition rendered before that hour is not
-    dated in the future (some apps hide such episodes).
+    Never later than when it first went out (release.json) or, without a record, when it was
+    rendered, so an edition released before that hour is not dated in the future (some apps
+    hide such episodes), and a correction keeps the date the episode first had.
     """
     scheduled = datetime.combine(manifest.date, time(show.publish_hour), tzinfo=show.zone)
+    first = release.released if release is not None and release.released else manifest.published
     try:
-        rendered = datetime.fromisoformat(manifest.published)
+        rendered = datetime.fromisoformat(first)
     except ValueError:
         return scheduled.astimezone(UTC)
     if rendered.tzinfo is None:
@@ -86,13 +89,15 @@ def pub_date(manifest: EditionManifest, show: ShowSettings) -> datetime:
     return min(scheduled, rendered).astimezone(UTC)
 
 
-def show_notes(manifest: EditionManifest) -> tuple[str, str]:
-    """Plain-text and HTML show notes with a timestamped chapter list (opening and closing too)."""
+def show_notes(manifest: EditionManifest, corrections: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Plain-text and HTML show notes: the 更正 lines first, then a timestamped chapter list."""
     articles = manifest.articles
     lines = [f"{clock(c.start)} {c.title}" for c in manifest.chapters]
-    plain = f"{manifest.title}，共{len(articles)}篇报道。\n" + "\n".join(lines)
+    plain = "".join(f"{line}\n" for line in corrections)
+    plain += f"{manifest.title}，共{len(articles)}篇报道。\n" + "\n".join(lines)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    rich = f"<p>{html.escape(manifest.title)}，共{len(articles)}篇报道。</p><ol>{items}</ol>"
+    rich = "".join(f"<p>{html.escape(line)}</p>" for line in corrections)
+    rich += f"<p>{html.escape(manifest.title)}，共{len(articles)}篇报道。</p><ol>{items}</ol>"
     return plain, rich
 
 
@@ -107,6 +112,8 @@ def _channel(
     _sub(channel, "language", "zh-cn")
     _sub(channel, "generator", "audiopaper")
     _sub(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
+    if show.hub:  # WebSub: apps subscribe at the hub and hear of each release at once
+        _sub(channel, "atom:link", href=show.hub, rel="hub")
     _sub(channel, "itunes:author", show.author or paper)
     owner = _sub(channel, "itunes:owner")
     _sub(owner, "itunes:name", show.owner_name or paper)
@@ -132,14 +139,14 @@ def _item(
     """One episode: title, notes, guid, date, enclosure, duration, chapters and transcript."""
     manifest = edition.manifest
     day = manifest.date.isoformat()
-    plain, rich = show_notes(manifest)
+    plain, rich = show_notes(manifest, edition.release.correction_lines())
     item = _sub(channel, "item")
     _sub(item, "title", manifest.title)
     _sub(item, "description", plain)
     _sub(item, "content:encoded", rich)
     _sub(item, "link", edition_url)
     _sub(item, "guid", f"audiopaper:{slug}:{day}", isPermaLink="false")
-    _sub(item, "pubDate", format_datetime(pub_date(manifest, show), usegmt=True))
+    _sub(item, "pubDate", format_datetime(pub_date(manifest, show, edition.release), usegmt=True))
     _sub(
         item,
         "enclosure",
@@ -164,6 +171,28 @@ def _item(
         language="zh-cn",
         rel="captions",
     )
+
+
+def feed_url(base_url: str) -> str:
+    """The feed's absolute URL for a base URL (with or without its trailing slash)."""
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", "feed.xml")
+
+
+def published_base_url(out_dir: Path, default: str) -> str:
+    """The base URL the current feed.xml was built for (its rel="self" link), else ``default``.
+
+    ``approve`` and ``withdraw`` take no --base-url: they rebuild the feed for the address
+    it already has.
+    """
+    try:
+        root = ET.parse(out_dir / "feed.xml").getroot()
+    except (OSError, ET.ParseError):
+        return default
+    for link in root.iter(f"{{{NAMESPACES['atom']}}}link"):
+        href = link.get("href", "")
+        if link.get("rel") == "self" and href.endswith("feed.xml"):
+            return href[: -len("feed.xml")]
+    return default
 
 
 def feed_xml(

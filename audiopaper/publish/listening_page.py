@@ -19,6 +19,8 @@ from audiopaper.publish.feed import clock
 from audiopaper.publish.manifest import EditionManifest, ManifestLine, ManifestSection, read_published
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_text
 from audiopaper.publish.playlists import PLAYLIST_NAME, write_playlists
+from audiopaper.publish.show import show_zone
+from audiopaper.publish.status import read_status, status_line
 
 LATEST_DIR = "latest"
 """``out/latest/``: one address that always plays the newest edition (a bookmark to keep)."""
@@ -85,9 +87,14 @@ def player_page(
     others: list[tuple[str, str]],
     home: str | None,
     playlist: str | None = None,
+    corrections: tuple[str, ...] = (),
+    footer: str = "",
 ) -> str:
-    """The HTML of one listening page. ``others`` lists (link, label) of earlier editions."""
+    """The HTML of one listening page. ``others`` lists (link, label) of earlier editions;
+    ``corrections`` are its 更正 lines, ``footer`` the nightly job's state (status.json)."""
     e = html.escape
+    corrected = "".join(f'<p class="correction">{e(line)}</p>' for line in corrections)
+    status = f'<footer><p id="status">{e(footer)}</p></footer>' if footer else ""
     articles = "".join(
         f"<li>{i}. {e(a.title)}（{e(clock(a.end - a.start))}）</li>"
         for i, a in enumerate(manifest.articles, 1)
@@ -118,6 +125,7 @@ def player_page(
 </header>
 <main>
 <h1>{e(manifest.title)}</h1>
+{corrected}
 <p id="error" role="alert" hidden>{e(ERROR_MESSAGE)}</p>
 {back}
 <audio id="audio" src="{e(audio_src, quote=True)}" preload="metadata"></audio>
@@ -154,6 +162,7 @@ def player_page(
 <ul id="editions">{earlier or "<li>暂无往期</li>"}</ul>
 </section>
 </main>
+{status}
 <script type="application/json" id="edition-data">{_json_for_script(player_data(manifest))}</script>
 <script>{SCRIPT}</script>
 </body>
@@ -168,14 +177,18 @@ def write_pages(out_dir: Path) -> list[Path]:
     latest directory also holds its playlist, so one bookmark or one playlist URL always
     gives today's paper. Each file is replaced atomically.
     """
-    manifests = [edition.manifest for edition in read_published(out_dir)]
+    editions = read_published(out_dir)
+    manifests = [edition.manifest for edition in editions]
+    footer = status_line(read_status(out_dir), show_zone(out_dir))
     written: list[Path] = []
     for number, manifest in enumerate(manifests):
+        corrections = editions[number].release.correction_lines()
         day = manifest.date.isoformat()
         others = [(f"../{m.date}/index.html", m.title) for m in manifests if m is not manifest]
         page = player_page(
-            manifest, audio_src=manifest.audio, others=others, home="../../index.html", playlist=PLAYLIST_NAME
-        )
+            manifest, audio_src=manifest.audio, others=others, home="../../index.html", playlist=PLAYLIST_NAME,
+            corrections=corrections, footer=footer,
+        )  # fmt: skip
         path = out_dir / EDITIONS_DIR / day / "index.html"
         atomic_write_text(path, page)
         written.append(path)
@@ -191,6 +204,8 @@ def write_pages(out_dir: Path) -> list[Path]:
                     others=[(f"{prefix}{EDITIONS_DIR}/{m.date}/index.html", m.title) for m in manifests[1:]],
                     home=None,
                     playlist=f"{prefix}{EDITIONS_DIR}/{day}/{PLAYLIST_NAME}",
+                    corrections=corrections,
+                    footer=footer,
                 )
                 atomic_write_text(target, index)
                 written.append(target)

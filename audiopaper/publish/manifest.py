@@ -17,6 +17,7 @@ from typing import Any
 
 from audiopaper.errors import ManifestError
 from audiopaper.publish.outdir import EDITIONS_DIR
+from audiopaper.publish.release_record import ReleaseRecord
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -375,20 +376,25 @@ class PublishedEdition:
     audio_bytes: int
     """Size of its edition MP3, for the feed's enclosure length."""
 
+    release: ReleaseRecord = field(default_factory=ReleaseRecord)
+    """Its release.json: first release time (the pubDate) and corrections."""
+
 
 def read_published(out_dir: Path) -> list[PublishedEdition]:
-    """Every complete edition under ``out_dir``, newest first; damaged ones are logged and left out."""
+    """Every complete, listed edition under ``out_dir``, newest first (damaged ones logged, left out)."""
     published = []
     pattern = f"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/{MANIFEST_NAME}"
     for path in sorted((out_dir / EDITIONS_DIR).glob(pattern)):
         try:
             manifest = EditionManifest.read(path)
             size = (path.parent / manifest.audio).stat().st_size
+            release = ReleaseRecord.read(path.parent)
         except ManifestError as error:
             _LOGGER.warning("leaving %s out: %s", path.parent.name, error)
             continue
         except OSError:
             _LOGGER.warning("leaving %s out: its MP3 is missing", path.parent.name)
             continue
-        published.append(PublishedEdition(manifest, size))
+        if not release.withdrawn:
+            published.append(PublishedEdition(manifest, size, release))
     return sorted(published, key=lambda edition: edition.manifest.date, reverse=True)

@@ -93,8 +93,8 @@ def resolve(root: Path, url_path: str) -> Path | None:
     if "\x00" in path or "\\" in path:
         return None
     normalized = posixpath.normpath("/" + path.lstrip("/"))
-    if any(part == ".." for part in normalized.split("/")):
-        return None
+    if any(part.startswith(".") for part in normalized.split("/") if part):
+        return None  # "..", and hidden files: the lock, held and scheduled editions in .pending/
     candidate = (root / normalized.lstrip("/")).resolve()
     try:
         candidate.relative_to(root)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audiopaper.errors import OptionError
 from audiopaper.publish.outdir import atomic_write_text
+from audiopaper.publish.websub import check_hub_url
 
 SHOW_FILE = "show.json"
 """The settings file inside the output directory."""
@@ -64,6 +65,12 @@ class ShowSettings:
     print_kit: bool = False
     """Write the print kit (QR codes and the layout desk's sheet) with every rendered edition."""
 
+    hold: bool = False
+    """Keep every rendered edition in staging until ``audiopaper approve DATE`` releases it."""
+
+    hub: str = ""
+    """WebSub hub URL (``--websub-hub``): the feed names it, and every release pings it; "" for none."""
+
     def __post_init__(self) -> None:
         if not 0 <= self.publish_hour <= 23:
             raise OptionError(f"--publish-hour must be 0-23, got {self.publish_hour}")
@@ -73,6 +80,12 @@ class ShowSettings:
             raise OptionError(
                 f"unknown time zone {self.time_zone!r}; use a name like Asia/Shanghai"
             ) from error
+        if not isinstance(self.print_kit, bool):
+            raise OptionError(f"print_kit in {SHOW_FILE} must be true or false, got {self.print_kit!r}")
+        if not isinstance(self.hold, bool):
+            raise OptionError(f"hold in {SHOW_FILE} must be true or false, got {self.hold!r}")
+        if self.hub:
+            check_hub_url(self.hub)
         if self.owner_email and ("@" not in self.owner_email or any(c.isspace() for c in self.owner_email)):
             raise OptionError(f"--owner-email {self.owner_email!r} is not an email address")
 
@@ -99,6 +112,13 @@ def load_show(out_dir: Path, base_url: str) -> ShowSettings:
         return ShowSettings(**known)
     except TypeError as error:
         raise OptionError(f"{path} has a field of the wrong type: {error}") from error
+
+
+def show_zone(out_dir: Path) -> ZoneInfo:
+    """The paper's time zone as show.json gives it (the default before there is one)."""
+    if not (out_dir / SHOW_FILE).is_file():
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+    return load_show(out_dir, "http://localhost/").zone  # the URL only seeds a guid, never saved
 
 
 def update_show(out_dir: Path, base_url: str, **changes: Any) -> ShowSettings:
