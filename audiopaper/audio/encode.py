@@ -83,7 +83,7 @@ def soft_limit(samples: Samples, ceiling: float) -> Samples:
     return shaped
 
 
-def _ffmpeg() -> str:
+def ffmpeg_executable() -> str:
     """The ffmpeg executable shipped in the imageio-ffmpeg wheel."""
     import imageio_ffmpeg
 
@@ -104,7 +104,7 @@ def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
     filter library (scipy, 143 MB), and it is faster: 0.09 s against 0.13 s for a minute.
     """
     result = subprocess.run(
-        [_ffmpeg(), "-hide_banner", "-nostats", "-nostdin",
+        [ffmpeg_executable(), "-hide_banner", "-nostats", "-nostdin",
          "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
          "-af", "ebur128=peak=none", "-f", "null", "-"],
         input=np.ascontiguousarray(samples, dtype="<f4").tobytes(),
@@ -117,27 +117,33 @@ def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
     return loudness
 
 
-def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
-    """Bring a segment to TARGET_LUFS (BS.1770, measured by ffmpeg) with peaks under the ceiling.
+def normalize_loudness(
+    samples: Samples,
+    sample_rate_hz: int,
+    *,
+    target_lufs: float = TARGET_LUFS,
+    ceiling_dbfs: float = LIMIT_DBFS,
+) -> Samples:
+    """Bring a segment to ``target_lufs`` (BS.1770, measured by ffmpeg) with peaks under the ceiling.
 
     Limiting lowers loudness a little, so gain and limiting alternate until they agree.
     """
-    ceiling = 10 ** (LIMIT_DBFS / 20)
+    ceiling = 10 ** (ceiling_dbfs / 20)
     if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
         return soft_limit(samples, ceiling)  # too short to measure: only its peaks are held
     result = samples
     loudness = integrated_loudness(result, sample_rate_hz)
     for _ in range(3):
-        if not math.isfinite(loudness) or abs(loudness - TARGET_LUFS) < _LOUDNESS_TOLERANCE_LU:
+        if not math.isfinite(loudness) or abs(loudness - target_lufs) < _LOUDNESS_TOLERANCE_LU:
             break
-        gain = min(10 ** ((TARGET_LUFS - loudness) / 20), 10 ** (30 / 20))
+        gain = min(10 ** ((target_lufs - loudness) / 20), 10 ** (30 / 20))
         amplified = (result * gain).astype(np.float32)
         result = soft_limit(amplified, ceiling)
         # Gain shifts loudness exactly; the limiter lowers it by about its share of the
         # energy. Measuring again (ffmpeg, the dearer half of the work) is needed only when
         # that estimate is not already on target, which on speech it nearly always is.
         loudness += 20 * math.log10(gain) + _energy_change_db(amplified, result)
-        if abs(loudness - TARGET_LUFS) >= _LOUDNESS_TOLERANCE_LU / 2:
+        if abs(loudness - target_lufs) >= _LOUDNESS_TOLERANCE_LU / 2:
             loudness = integrated_loudness(result, sample_rate_hz)
     return soft_limit(result, ceiling)  # already on target: its peaks still must not pass
 
@@ -170,7 +176,7 @@ class Mp3Writer:
         self.samples_written = 0
         # fmt: off
         command = [
-            _ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin",
+            ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-nostdin",
             "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
             "-ar", str(mp3_sample_rate_hz), "-ac", "1",
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(LAME_QUALITY),
@@ -215,7 +221,7 @@ class Mp3Writer:
 def measure_loudness(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of a decoded file, by ffmpeg's ebur128."""
     result = subprocess.run(
-        [_ffmpeg(), "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
+        [ffmpeg_executable(), "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
          "-af", "ebur128=peak=true", "-f", "null", "-"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
