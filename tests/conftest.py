@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from audiopaper.profiles import Profile, load_profile
 from audiopaper.voice.cache import ClipCache
@@ -20,6 +22,33 @@ if not SHARED.is_dir():
     SHARED = Path("/work/shared")  # where a clone outside the workspace can still find it
 SAMPLE_PAGE = SHARED / "samples" / "000_3724ce12bd541468.txt"
 
+CI_ENV = "AUDIOPAPER_CI"
+"""Set by .ci/run: a missing oracle fails its tests instead of skipping them, and the costly
+install checks (every dependency into a fresh virtualenv, a second Python) run."""
+
+
+def under_ci() -> bool:
+    return bool(os.environ.get(CI_ENV))
+
+
+def oracle(*programs: str) -> pytest.MarkDecorator:
+    """Mark a test checked by an outside program (a podcast client, a browser, ffprobe).
+
+    Where none of ``programs`` is on PATH the test is skipped, except under .ci/run, where
+    it fails: CI installs every oracle, so a missing one is a broken CI, not a pass.
+    """
+    return pytest.mark.oracle(*programs)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("oracle"):
+        if not any(shutil.which(program) for program in mark.args):
+            missing = " or ".join(mark.args)
+            if under_ci():
+                pytest.fail(f"{missing} is not installed; .ci/run needs every oracle", pytrace=False)
+            pytest.skip(f"{missing} is not installed (.ci/run installs it)")
+
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -27,6 +56,27 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     directory = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("AUDIOPAPER_CACHE_DIR", str(directory))
     return directory
+
+
+def assert_user_error(result: Result, message: str) -> None:
+    """The command ended as a user error: exit code 1 from the CLI's own handler, and exactly
+    one line on stderr, ``error: …`` containing ``message``.
+
+    Under CliRunner an exception that escapes the command also gives exit code 1 and prints
+    no traceback, so the exit code and the absence of "Traceback" prove nothing; the escaped
+    exception is in ``result.exception`` and must be the SystemExit of a handled error.
+    """
+    assert isinstance(result.exception, SystemExit), f"escaped: {result.exception!r}\n{result.output}"
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert message in lines[0]
+
+
+def assert_handled_exit(result: Result, exit_code: int) -> None:
+    """The command ended with ``exit_code`` and no exception escaped it (see assert_user_error)."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == exit_code, result.output
 
 
 def fake_synthesizer(engine: Engine | None = None, cache_dir: Path | None = None) -> Synthesizer:

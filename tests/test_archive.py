@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from audiopaper.archive import cluster
 from audiopaper.archive.source import PageFile, scan_source, source_hash
 from audiopaper.cli import app
 from audiopaper.errors import OptionError
 from audiopaper.publish.manifest import EditionManifest
+from tests.conftest import assert_handled_exit, assert_user_error
 
 runner = CliRunner()
 
@@ -178,6 +180,7 @@ def render_each(source: Path, out: Path, engine: str, cache: Path, dates: list[s
         assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_local_archive_matches_render_and_a_rerun_does_nothing(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     pages = {name: text for name, text in PAGES.items() if name < "2025-04-05"}
@@ -208,6 +211,7 @@ def test_local_archive_matches_render_and_a_rerun_does_nothing(tmp_path: Path) -
     assert sorted(cache.rglob("*")) == cached  # nothing synthesized, not even looked up
 
 
+@pytest.mark.slow
 def test_changed_page_or_option_renders_only_what_changed(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     pages = {name: PAGES[name] for name in ("2025-04-01.md", "2025-04-02.txt")}
@@ -227,6 +231,7 @@ def test_changed_page_or_option_renders_only_what_changed(tmp_path: Path) -> Non
     assert "2 published, 0 already published" in third.stderr, third.output
 
 
+@pytest.mark.slow
 def test_a_bad_date_is_reported_and_the_rest_published(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     pages = {
@@ -238,13 +243,12 @@ def test_a_bad_date_is_reported_and_the_rest_published(tmp_path: Path) -> None:
     source, out = write_source(tmp_path, pages), tmp_path / "out"
     (source / "2025-04-03.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     result = runner.invoke(app, archive_args(source, out, "--engine", "fake", "--jobs", "1"))
-    assert result.exit_code == 3, result.output
+    assert_handled_exit(result, 3)
     published = sorted(p.name for p in (out / "editions").iterdir() if not p.name.startswith("."))
     assert "2025-04-01" in published and "2025-04-04" in published and "2025-04-03" not in published
     failed = [line for line in result.stderr.splitlines() if line.startswith("2025-04-03")]
     assert len(failed) == 1 and "binary image" in failed[0], result.stderr
     assert "ignored notes.txt" in result.stderr
-    assert "Traceback" not in result.output
     feed = ET.parse(out / "feed.xml").getroot()
     assert len(feed.findall("./channel/item")) == len(published)
 
@@ -259,13 +263,15 @@ def test_a_bad_date_is_reported_and_the_rest_published(tmp_path: Path) -> None:
         (["--paper", "  "], "--paper must not be empty"),
     ],
 )
-def test_archive_user_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+def test_archive_user_errors_are_one_line(
+    tmp_path: Path, args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("distributed")
+    # Nothing listens on port 9: Dask would retry for the whole connect timeout (30 s).
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1)
     source = write_source(tmp_path, {"2025-04-01.md": PAGES["2025-04-01.md"]})
     result = runner.invoke(app, archive_args(source, tmp_path / "out", "--engine", "fake", *args))
-    assert result.exit_code == 1, result.output
-    assert message in result.stderr
-    assert "Traceback" not in result.output
+    assert_user_error(result, message)
     if "--cluster" not in args:  # refused while the options are built, before anything is written
         assert not (tmp_path / "out" / "show.json").exists()
 
@@ -340,6 +346,7 @@ def kill_a_busy_worker(client: object, out: Path, archive: subprocess.Popen[byte
 
 
 # long: one scenario, checked end to end
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["fake", pytest.param("offline", marks=pytest.mark.real_engine)])
 def test_cluster_survives_a_killed_worker_and_matches_render(tmp_path: Path, engine: str) -> None:
     distributed = pytest.importorskip("distributed")

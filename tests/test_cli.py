@@ -11,7 +11,7 @@ from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
 from audiopaper.cli import app
-from tests.conftest import EXAMPLE_PAGE
+from tests.conftest import EXAMPLE_PAGE, assert_user_error
 
 runner = CliRunner()
 
@@ -76,10 +76,7 @@ def test_script_proof_lists_what_was_dropped_with_kind_and_text() -> None:
 def test_bad_input_ends_in_one_line(tmp_path: Path, name: str, data: bytes, message: str) -> None:
     path = tmp_path / name
     path.write_bytes(data)
-    result = runner.invoke(app, ["script", str(path)])
-    assert result.exit_code == 1
-    assert message in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert_user_error(runner.invoke(app, ["script", str(path)]), message)
 
 
 def test_script_on_the_sample_page(sample_page: Path) -> None:
@@ -129,11 +126,7 @@ def test_user_errors_are_one_line(args: list[str], message: str, tmp_path: Path)
     args = [a.replace("{page}", str(EXAMPLE_PAGE)) for a in args] + ["--out", str(tmp_path)] * (
         args[0] == "render"
     )
-    result = runner.invoke(app, args)
-    assert result.exit_code == 1, result.output
-    assert message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.output
+    assert_user_error(runner.invoke(app, args), message)
 
 
 @pytest.mark.parametrize(
@@ -150,8 +143,7 @@ def test_bad_pages_are_refused(content: bytes, message: str, tmp_path: Path) -> 
     page = tmp_path / "bad.md"
     page.write_bytes(content)
     result = runner.invoke(app, ["render", str(page), "--engine", "fake", "--out", str(tmp_path / "out")])
-    assert result.exit_code == 1, result.output
-    assert message in result.stderr
+    assert_user_error(result, message)
     assert not (tmp_path / "out" / "feed.xml").exists()
 
 
@@ -204,10 +196,7 @@ def test_feed_options_are_kept_and_checked(tmp_path: Path) -> None:
     show = json.loads((out / "show.json").read_text(encoding="utf-8"))
     assert show["owner_email"] == "radio@example.org" and show["publish_hour"] == 7
     result = runner.invoke(app, ["feed", "--out", str(out), "--time-zone", "Nowhere/Land"])
-    assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [
-        "error: unknown time zone 'Nowhere/Land'; use a name like Asia/Shanghai"
-    ]
+    assert_user_error(result, "error: unknown time zone 'Nowhere/Land'; use a name like Asia/Shanghai")
     assert json.loads((out / "show.json").read_text(encoding="utf-8"))["publish_hour"] == 7
 
 
@@ -242,3 +231,39 @@ def test_script_reads_the_presenter_forms_page() -> None:
         "据世卫组织建议",
     ):
         assert reading in spoken, reading
+
+
+def test_an_escaped_exception_is_not_taken_for_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under CliRunner a crash also exits 1 without a traceback in the output: the check must see it."""
+    import audiopaper.cli
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug, not a user error")
+
+    monkeypatch.setattr(audiopaper.cli, "read_and_clean", crash)
+    result = runner.invoke(app, ["script", str(EXAMPLE_PAGE)])
+    assert result.exit_code == 1  # what the old checks looked at
+    with pytest.raises(AssertionError, match="escaped: RuntimeError"):
+        assert_user_error(result, "")
+
+
+def test_a_user_error_through_the_installed_entry_point_is_one_line(tmp_path: Path) -> None:
+    """The real program (not CliRunner): one `error:` line on stderr, nothing on stdout, exit 1."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from audiopaper.cli import main; main()",
+            "script",
+            str(tmp_path / "missing.md"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: ") and "no such file" in line

@@ -52,6 +52,7 @@ def ffmpeg_chapter_starts_ms(path: Path) -> list[int]:
     return [int(line.split("=")[1]) for line in result.stdout.splitlines() if line.startswith("START=")]
 
 
+@pytest.mark.slow
 def test_sample_page_renders_with_sentences_inside_the_audio(
     sample_page: Path, tmp_path: Path, standard_profile: Profile
 ) -> None:
@@ -78,6 +79,7 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     assert guids == ["audiopaper:jin-ri-xin-wen:2025-03-14", "audiopaper:jin-ri-xin-wen:2025-03-13"]
 
 
+@pytest.mark.slow
 @pytest.mark.real_engine
 def test_small_page_renders_with_the_offline_voice(
     tmp_path: Path, standard_profile: Profile, write_page
@@ -103,6 +105,7 @@ def test_small_page_renders_with_the_offline_voice(
     assert true_peak <= -1.0
 
 
+@pytest.mark.slow
 @pytest.mark.real_engine
 def test_two_cold_renders_are_byte_identical(tmp_path: Path, standard_profile: Profile, write_page) -> None:  # type: ignore[no-untyped-def]
     from audiopaper.voice.cache import ClipCache
@@ -183,6 +186,7 @@ def test_re_rendering_an_edition_published_as_edition_mp3_keeps_that_url(
     assert (result.edition_dir / "edition.mp3").read_bytes() == new.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_re_render_loads_neither_wetext_nor_pypinyin(tmp_path: Path) -> None:
     """Their answers are remembered in the cache (audiopaper.memo); loading them costs 0.8 s."""
     import subprocess

@@ -28,7 +28,7 @@ from audiopaper.text.clean import clean_pages
 from audiopaper.text.ingest import Page, decode_page_bytes, split_blocks
 from audiopaper.text.script import build_script
 from audiopaper.voice.offline import OFFLINE_TRAITS
-from tests.conftest import EXAMPLE_PAGE
+from tests.conftest import EXAMPLE_PAGE, assert_user_error
 
 KILL_POINTS = int(os.environ.get("AUDIOPAPER_KILL_POINTS", "8"))
 """Kill points per run of the harness; .ci/run raises it for a longer soak."""
@@ -79,6 +79,7 @@ def processes_using(path: Path) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     subprocess.run(render_command(out, cache, "2025-03-13"), check=True, capture_output=True)
@@ -114,6 +115,7 @@ def test_sigkill_at_random_moments_leaves_nothing_broken(tmp_path: Path) -> None
     assert last["synthesis"]["from_cache"] > 0  # the rerun reused the cache
 
 
+@pytest.mark.slow
 def test_a_closed_stderr_does_not_stop_a_render(tmp_path: Path) -> None:
     out = tmp_path / "out"
     process = subprocess.Popen(render_command(out, tmp_path / "cache", "2025-03-14"),
@@ -124,6 +126,7 @@ def test_a_closed_stderr_does_not_stop_a_render(tmp_path: Path) -> None:
     assert (out / "editions/2025-03-14/jin-ri-xin-wen-2025-03-14.mp3").exists()
 
 
+@pytest.mark.slow
 def test_a_second_render_into_the_same_out_refuses_clearly(tmp_path: Path) -> None:
     import fcntl
 
@@ -138,6 +141,7 @@ def test_a_second_render_into_the_same_out_refuses_clearly(tmp_path: Path) -> No
     assert subprocess.run(render_command(out, cache, "2025-03-14"), capture_output=True).returncode == 0
 
 
+@pytest.mark.slow
 def test_two_renders_at_once_neither_corrupts_the_other(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     runs = [subprocess.Popen(render_command(out, cache, day), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -155,6 +159,7 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error:")]
 
 
+@pytest.mark.slow
 def test_two_renders_sharing_one_cache_both_finish(tmp_path: Path) -> None:
     cache = tmp_path / "shared-cache"
     runs = [subprocess.Popen(render_command(tmp_path / name, cache, "2025-03-14"), stdout=subprocess.DEVNULL,
@@ -180,6 +185,7 @@ def mount_tmpfs(path: Path, size: str) -> bool:
     )
 
 
+@pytest.mark.slow
 def test_full_disk_fails_in_one_line_and_keeps_the_previous_edition(tmp_path: Path) -> None:
     out = tmp_path / "small"
     if not mount_tmpfs(out, "3m"):
@@ -210,6 +216,7 @@ def test_full_disk_fails_in_one_line_and_keeps_the_previous_edition(tmp_path: Pa
         subprocess.run(["umount", str(out)], check=False)
 
 
+@pytest.mark.slow
 def test_read_only_output_fails_in_one_line(tmp_path: Path) -> None:
     out = tmp_path / "ro"
     if not mount_tmpfs(out, "8m"):
@@ -247,7 +254,10 @@ def test_hostile_input_gives_an_error_or_a_clean_script(data: bytes) -> None:
     try:
         text, _ = decode_page_bytes(data, "hostile")
         cleaning = clean_pages([Page("hostile", "utf-8", split_blocks(text))])
-    except AudiopaperError:
+    except AudiopaperError as error:
+        # The CLI prints this as `error: <message>`: it must be one line, and say something.
+        message = str(error)
+        assert message.strip() and len(f"error: {message}".splitlines()) == 1, repr(message)
         return
     script = build_script(cleaning.articles, speech_options_for(OFFLINE_TRAITS))
     for article in script.articles:
@@ -272,9 +282,10 @@ def test_very_long_line_and_huge_page(tmp_path: Path) -> None:
     huge = tmp_path / "huge.md"
     huge.write_bytes(b"## x\n\n" + "很".encode() * (10 * 1024 * 1024 // 3))
     result = CliRunner().invoke(app, ["script", str(huge)])
-    assert result.exit_code == 1 and "too large for a page" in result.stderr
+    assert_user_error(result, "too large for a page")
 
 
+@pytest.mark.slow
 def test_server_keeps_serving_200_concurrent_range_requests(tmp_path: Path) -> None:
     body = os.urandom(300_000)
     (tmp_path / "edition.mp3").write_bytes(body)

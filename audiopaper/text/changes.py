@@ -23,6 +23,7 @@ class ChangeKind(Enum):
     REPEATED_SENTENCE = "repeated sentence"
     FOLDED = "full-width folded"
     DATELINE = "dateline"
+    READING = "reading"
 
 
 @dataclass(frozen=True)

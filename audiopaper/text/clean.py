@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 from audiopaper.errors import NoArticlesError
 from audiopaper.text.changes import Change, ChangeKind, merge_table_rows
-from audiopaper.text.draft import Draft, join_column_breaks, mark_subheads, read_repeated_paragraphs_once
+from audiopaper.text.draft import (
+    Draft,
+    join_column_breaks,
+    made_title,
+    mark_subheads,
+    read_repeated_paragraphs_once,
+)
 from audiopaper.text.duplicates import (
     fit,
     place_duplicate_paragraphs,
@@ -52,6 +58,9 @@ line would otherwise be repaired three times)."""
 
 PHOTO_CAPTION_MAX_CHARS = 400
 """A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
+
+ONE_ARTICLE_FORMS = frozenset({"html", "wechat"})
+"""Forms that hold one article even when it prints no headline (the title is made)."""
 
 _MID_DATELINE = re.compile(r"(?<=[。！？”])\s*(?=本报讯)")
 _DROPPED_ROLES = {
@@ -118,6 +127,8 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     spaced = repair_inline(folded, keep_spaces=True) if len(folded) <= ROLE_LINE_MAX_CHARS else text
     if block.kind is BlockKind.TABLE_ROW:
         role = LineRole.FIGURES
+    elif block.kind is BlockKind.CODE:
+        role = LineRole.MARKUP
     elif block.kind is BlockKind.CAPTION:
         role = LineRole.CAPTION
     elif block.kind is BlockKind.SUBHEAD:
@@ -181,8 +192,12 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     drafts: list[Draft] = []
     changes: list[Change] = []
     _note_folded(page, changes)
+    changes.extend(Change(ChangeKind.READING, f"{page.source}: {note}") for note in page.notes)
     current: Draft | None = None
     for block in _text_blocks(page):
+        if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
+            current = _give_byline(block.text, current, drafts, page.source)
+            continue
         if block.kind is BlockKind.HEADLINE:
             title = repair_title(fold_full_width(strip_markup_remnants(block.text), pause=" "))
             if not title:
@@ -222,6 +237,9 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             text = rest
             if not text:
                 continue
+        if current is None and page.form in ONE_ARTICLE_FORMS:
+            current = Draft(title=None, level=2, source=page.source)  # its title is made below
+            drafts.append(current)
         if current is None:
             changes.append(
                 Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text)
@@ -229,6 +247,16 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         current.add(text, role)
     return drafts, merge_table_rows(changes)
+
+
+def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:
+    """Give the current article a byline its page's form names; start an untitled one if none."""
+    if current is None:
+        current = Draft(title=None, level=2, byline=byline, source=source)
+        drafts.append(current)
+    elif current.byline is None:
+        current.byline = byline
+    return current
 
 
 def _place_byline(
@@ -249,25 +277,6 @@ def _place_byline(
     else:
         current.byline = byline
     return current
-
-
-MADE_TITLE_MIN_CHARS = 6
-"""A made title skips leading clauses shorter than this (``1月21日下午``): they name no subject."""
-
-_TIME_ONLY = re.compile(
-    r"^[\d年月日号时点分秒前后上下午晚早中凌晨夜今昨明当天周星期一二三四五六七八九十零]+$"
-)
-
-MADE_TITLE_MAX_CHARS = 24
-"""A title made from the first clause is cut to this many characters."""
-
-
-def made_title(paragraph: str) -> str:
-    """A title for an untitled article: its first clause of at least MADE_TITLE_MIN_CHARS characters."""
-    clauses = [c for c in re.split(r"[，。！？；：,]", paragraph) if c.strip()]
-    named = [c for c in clauses if len(c) >= MADE_TITLE_MIN_CHARS and not _TIME_ONLY.match(c)]
-    first = named[0] if named else (clauses[0] if clauses else paragraph)
-    return first.strip()[:MADE_TITLE_MAX_CHARS]
 
 
 def _attach_orphans(drafts: list[Draft], changes: list[Change]) -> list[Draft]:
@@ -351,10 +360,14 @@ def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResul
     articles = _finish(drafts, changes)
     if not articles:
         names = ", ".join(p.source for p in pages)
-        raise NoArticlesError(
-            f"{names}: no articles found; a page needs a headline ('#' line, or a short line "
+        web = all(p.form in ONE_ARTICLE_FORMS or p.form == "epaper-article" for p in pages)
+        hint = (
+            "this web page holds no article text: save the article's own page"
+            if web
+            else "no articles found; a page needs a headline ('#' line, or a short line "
             "with no end punctuation) with article text under it"
         )
+        raise NoArticlesError(f"{names}: {hint}")
     for article in articles:
         _LOGGER.debug("article %r: %d paragraphs", article.title, len(article.paragraphs))
     return CleanResult(articles=tuple(articles), changes=tuple(changes))

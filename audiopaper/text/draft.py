@@ -100,3 +100,22 @@ def read_repeated_paragraphs_once(draft: Draft, changes: list[Change]) -> None:
         text = draft.paragraphs[i]
         changes.append(Change(ChangeKind.REPEATED_SENTENCE, f"“{text[:16]}…” printed twice in a row", text))
     draft.keep(keep)
+
+
+MADE_TITLE_MIN_CHARS = 6
+"""A made title skips leading clauses shorter than this (``1月21日下午``): they name no subject."""
+
+_TIME_ONLY = re.compile(
+    r"^[\d年月日号时点分秒前后上下午晚早中凌晨夜今昨明当天周星期一二三四五六七八九十零]+$"
+)
+
+MADE_TITLE_MAX_CHARS = 24
+"""A title made from the first clause is cut to this many characters."""
+
+
+def made_title(paragraph: str) -> str:
+    """A title for an untitled article: its first clause of at least MADE_TITLE_MIN_CHARS characters."""
+    clauses = [c for c in re.split(r"[，。！？；：,]", paragraph) if c.strip()]
+    named = [c for c in clauses if len(c) >= MADE_TITLE_MIN_CHARS and not _TIME_ONLY.match(c)]
+    first = named[0] if named else (clauses[0] if clauses else paragraph)
+    return first.strip()[:MADE_TITLE_MAX_CHARS]

@@ -1,12 +1,12 @@
-"""HTML page: a saved web page of one article, or an e-paper (数字报) article page.
+"""HTML page: a saved web page of one article, a WeChat article, or an e-paper (数字报) article page.
 
-The article's text is found by trafilatura (a maintained main-content extractor; measured
-against readability-lxml on real newsroom pages, see README "Input forms"). What no
-extractor does is ours: template directives (JSP/ASP ``<% %>``) are removed first, as
-trafilatura returns nothing on a page that opens with one; the headline comes from our own
-rule (``<h1>``, else a long ``<h2>``/``<h3>``, else a ``<title>`` without its site suffix),
-because trafilatura misses headlines set in ``<h3>``; e-paper article pages are read from
-their ``founder-*`` tags; an e-paper layout page (headlines only) is refused with a hint.
+The form is told by the markup: e-paper article pages by their ``founder-*`` tags, WeChat
+articles by their template (:mod:`audiopaper.text.wechat_page`), any other page is read by
+the extractor measured best for it (:mod:`audiopaper.text.web_body`) under a headline
+chosen by our rule (:mod:`audiopaper.text.headline`). Template directives (JSP/ASP
+``<% %>``) are removed first, as extractors return nothing on a page that opens with one.
+An e-paper layout page (headlines only) and a page with no article text are refused with
+what to save instead.
 """
 
 from __future__ import annotations
@@ -16,23 +16,23 @@ import re
 from typing import Any
 
 from audiopaper.errors import InputError
+from audiopaper.text.headline import find_headline, glued_tail
 from audiopaper.text.line_roles import CJK, fold_full_width
 from audiopaper.text.page import Block, BlockKind
+from audiopaper.text.web_blocks import element_text
+from audiopaper.text.web_body import article_body
+from audiopaper.text.wechat_page import is_wechat, wechat_blocks
 
 _LOGGER = logging.getLogger(__name__)
 
 TITLE_LEVEL = 2
 """Level of an HTML page's headline (a web page has no lead story)."""
 
-MIN_H1_HAN = 4
-"""An ``<h1>`` with fewer Chinese characters than this is a logo or a section name."""
-
-MIN_SUBTITLE_HAN = 6
-"""An ``<h2>``/``<h3>``/``<title>`` needs this many Chinese characters to be a headline
-(shorter ones are section names: 新闻中心, 商品销售)."""
-
 MIN_LAYOUT_HEADLINES = 3
 """An e-paper page listing at least this many headlines and no article text is a layout page."""
+
+MIN_LAYOUT_SENTENCES = 2
+"""A page whose body holds fewer sentences than this prints no prose of its own."""
 
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _GB_NAMES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "gb18030", "euc-cn"}
@@ -43,8 +43,6 @@ _LAYOUT_HEADLINE = re.compile(r"""document\.write\(\s*view\(\s*["']([^"']+)["']\
 _LAYOUT_LINK = re.compile(
     r"""href\s*=\s*["'][^"']*(?:nw\.D\d+|content_\d+)[^"']*\.html?["']""", re.IGNORECASE
 )
-_FURNITURE_TAIL = re.compile(r"\s*(?:来源|发布时间|发布人|作者|时间|日期)[:：][\s\S]*$")
-_SITE_SUFFIX = re.compile(r"\s*(?:[-_|–—]+\s*[^-_|–—]{1,20}|【[^】]*】|\[[^\]]*\])\s*$")
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE\s+html|<html|<%@|<!--)", re.IGNORECASE)
 _STRUCTURE_TAG = re.compile(
     r"<(?:html|head|body|div|p|br|span|table|td|li|ul|h[1-6]|meta|script|title|a)\b", re.I
@@ -72,10 +70,6 @@ def _han(text: str) -> int:
     return len(re.findall(r"[" + CJK + r"]", text))
 
 
-def _text_of(element: Any) -> str:
-    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
-
-
 def _parse(markup: str) -> Any:
     import lxml.html
 
@@ -83,57 +77,6 @@ def _parse(markup: str) -> Any:
         return lxml.html.fromstring(markup)
     except Exception:  # lxml raises several types on empty or broken documents
         return None
-
-
-def find_headline(tree: Any) -> tuple[str, str] | None:
-    """The page's headline by our rule: ``<h1>``, else a long ``<h2>``/``<h3>``, else ``<title>``.
-
-    Headings inside links, lists and navigation are menus. A heading with a source or date
-    line glued on (``…调研来源：中国石化报``) is cut before it. ``<title>`` counts only without
-    its site suffix (``- 【阳光易购】``) and when long enough not to be a generic page name.
-    Returns the headline and what was cut off it (the cleaner lists that as furniture).
-    """
-    if tree is None:
-        return None
-    for tags, minimum in ((("h1",), MIN_H1_HAN), (("h2", "h3"), MIN_SUBTITLE_HAN)):
-        for element in tree.iter(*tags):
-            if any(a.tag in ("a", "li", "nav", "header", "footer") for a in element.iterancestors()):
-                continue
-            whole = _text_of(element)
-            words = (element.text or "").strip() if element.find(".//span") is not None else whole
-            text = _FURNITURE_TAIL.sub("", re.sub(r"\s+", " ", words)).strip()
-            if _han(text) >= minimum:
-                return text, whole[len(text) :].strip() if whole.startswith(text) else ""
-    for element in tree.iter("title"):
-        text = _SITE_SUFFIX.sub("", _text_of(element))
-        if _han(text) >= MIN_SUBTITLE_HAN:
-            return text, ""
-    return None
-
-
-def _blocks_from_extract(xml: str) -> list[Block]:
-    """Blocks from trafilatura's XML: paragraphs (split at ``<lb/>``), heads, list items, rows."""
-    from lxml import etree
-
-    root = etree.fromstring(xml.encode("utf-8"))
-    main = root.find("main")
-    blocks: list[Block] = []
-    number = 0
-    for element in main.iter("p", "head", "item", "row", "quote") if main is not None else ():
-        if element.getparent() is not None and element.getparent().tag in ("quote", "item", "cell"):
-            continue
-        number += 1
-        if element.tag == "row":
-            cells = [_text_of(cell) for cell in element.iter("cell")]
-            blocks.append(Block(BlockKind.TABLE_ROW, " ".join(c for c in cells if c), 0, number))
-            continue
-        kind = BlockKind.SUBHEAD if element.tag == "head" else BlockKind.TEXT
-        for lb in element.iter("lb"):
-            lb.tail = "\n" + (lb.tail or "")
-        for line in "".join(element.itertext()).split("\n"):
-            if line.strip():
-                blocks.append(Block(kind, line.strip(), 0, number))
-    return blocks
 
 
 def _epaper_article(markup: str, tree: Any) -> list[Block] | None:
@@ -147,15 +90,15 @@ def _epaper_article(markup: str, tree: Any) -> list[Block] | None:
     property_match = _ENP_PROPERTY.search(markup)
     for tag in ("founder-introtitle", "founder-title"):
         for element in tree.iter(tag):
-            if _text_of(element):
-                blocks.append(Block(BlockKind.HEADLINE, _text_of(element), TITLE_LEVEL, 0))
+            if element_text(element):
+                blocks.append(Block(BlockKind.HEADLINE, element_text(element), TITLE_LEVEL, 0))
     if not blocks and property_match:
         title = re.search(r"<title>([\s\S]*?)</title>", property_match.group(1))
         if title and title.group(1).strip():
             blocks.append(Block(BlockKind.HEADLINE, title.group(1).strip(), TITLE_LEVEL, 0))
     for element in tree.iter("founder-subtitle"):  # 副题: part of the headline, as printed
-        if _text_of(element):
-            blocks.append(Block(BlockKind.HEADLINE, _text_of(element), TITLE_LEVEL, 0))
+        if element_text(element):
+            blocks.append(Block(BlockKind.HEADLINE, element_text(element), TITLE_LEVEL, 0))
     paragraphs = list(content.iter("p")) or [content]
     for number, element in enumerate(paragraphs, start=1):
         for line in "\n".join(element.itertext()).split("\n"):
@@ -164,45 +107,70 @@ def _epaper_article(markup: str, tree: Any) -> list[Block] | None:
     return blocks
 
 
-def html_blocks(markup: str, source: str) -> tuple[tuple[Block, ...], str]:
-    """Blocks of a saved web page and its form (``html`` or ``epaper-article``).
+NO_ARTICLE_TEXT = "this web page holds no article text: save the article's own page"
+"""The refusal for a web page with nothing to read (a list, front, search or app page)."""
+
+
+MIN_PROSE_HAN = 20
+"""An unpunctuated line this long (in Chinese characters) is prose; shorter ones are menu items."""
+
+
+def _is_prose(text: str) -> bool:
+    """A line of article text, not a menu: it has a pause or sentence end, or is long."""
+    return _han(text) > 0 and (re.search(r"[，。！？；]", text) is not None or _han(text) >= MIN_PROSE_HAN)
+
+
+def _is_layout_page(markup: str, body: list[Block]) -> int:
+    """How many headlines an e-paper layout page (版面) lists, or 0 when this is not one.
+
+    A layout page links its articles (``nw.D…``/``content_….html``) and prints no prose of
+    its own: fewer than MIN_LAYOUT_SENTENCES sentences. A gazette page that links other
+    documents is an article all the same, as its text is sentences.
+    """
+    headlines = len(_LAYOUT_HEADLINE.findall(markup))
+    links = len(_LAYOUT_LINK.findall(markup))
+    sentences = sum(len(re.findall(r"[。！？]", b.text)) for b in body if b.kind is BlockKind.TEXT)
+    if headlines >= MIN_LAYOUT_HEADLINES or (
+        links >= MIN_LAYOUT_HEADLINES and sentences < MIN_LAYOUT_SENTENCES
+    ):
+        return max(headlines, links)
+    return 0
+
+
+def html_blocks(markup: str, source: str) -> tuple[tuple[Block, ...], str, tuple[str, ...]]:
+    """Blocks of a saved web page, its form (``html``, ``wechat`` or ``epaper-article``) and notes.
 
     Raises :class:`InputError` for an e-paper layout page and a page with no article text.
     """
-    import trafilatura
-
-    layout_headlines = [h.replace("<br>", " ") for h in _LAYOUT_HEADLINE.findall(markup)]
-    layout_links = len(_LAYOUT_LINK.findall(markup))
     cleaned = _TEMPLATE.sub("", markup)
-    epaper = _epaper_article(cleaned, _parse(cleaned))
+    tree = _parse(cleaned)
+    epaper = _epaper_article(cleaned, tree)
     if epaper:
-        return tuple(epaper), "epaper-article"
+        return tuple(epaper), "epaper-article", ()
+    if tree is not None and is_wechat(cleaned):
+        wechat, notes = wechat_blocks(cleaned, tree, source)
+        return wechat, "wechat", notes
     cleaned = _COMMENT.sub("", cleaned)
     if not re.search(r"<html\b", cleaned, re.IGNORECASE):
         cleaned = f"<html><body>{cleaned}</body></html>"
-    extracted = trafilatura.extract(
-        cleaned, output_format="xml", include_comments=False, include_tables=True, deduplicate=False
-    )
-    body = _blocks_from_extract(extracted) if extracted else []
-    body_han = sum(_han(b.text) for b in body if b.kind is BlockKind.TEXT)
-    if len(layout_headlines) >= MIN_LAYOUT_HEADLINES or (
-        layout_links >= MIN_LAYOUT_HEADLINES and body_han < 200
-    ):
+        tree = _parse(cleaned)
+    body, region, extractor = article_body(cleaned, tree)
+    _LOGGER.debug("%s: body by %s, %d blocks", source, extractor, len(body))
+    layout = _is_layout_page(markup, body)
+    if layout:
         raise InputError(
-            f"{source}: an e-paper layout page (版面) listing {max(len(layout_headlines), layout_links)} "
+            f"{source}: an e-paper layout page (版面) listing {layout} "
             "headlines and no article text; save each article's own page and give those"
         )
-    if body_han == 0:
-        raise InputError(
-            f"{source}: no article text found in this web page; save the article's own page, "
-            "not a list, front or search page"
-        )
-    found = find_headline(_parse(cleaned))
-    blocks = _place_headline(found[0] if found else None, body)
-    if found and found[1] and not any(found[1] in b.text for b in blocks):
+    if not any(_is_prose(b.text) for b in body if b.kind is BlockKind.TEXT):
+        raise InputError(f"{source}: {NO_ARTICLE_TEXT}")
+    headline = find_headline(tree, region)
+    blocks = _place_headline(headline, body)
+    tail = glued_tail(tree, headline) if headline else ""
+    if tail and not any(tail in b.text for b in blocks):
         at = next(i for i, b in enumerate(blocks) if b.kind is BlockKind.HEADLINE) + 1
-        blocks.insert(at, Block(BlockKind.TEXT, found[1], 0, 0))  # 来源：… cut off the headline
-    return tuple(blocks), "html"
+        blocks.insert(at, Block(BlockKind.TEXT, tail, 0, 0))  # the cleaner lists it as furniture
+    return tuple(blocks), "html", (f"body read by {extractor}",)
 
 
 def _squeezed(text: str) -> str:

@@ -104,8 +104,8 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
     hinted = suffix in HTML_EXTENSIONS
     text, encoding = decode_page_bytes(data, source, declared=declared_charset(data))
     if looks_like_html(text, hinted=hinted):
-        blocks, form = html_blocks(text, source)
-        return Page(source=source, encoding=encoding, blocks=blocks, form=form)
+        blocks, form, notes = html_blocks(text, source)
+        return Page(source=source, encoding=encoding, blocks=blocks, form=form, notes=notes)
     if _SQL_DUMP.search(text[:65536]):
         raise InputError(
             f"{source}: a database dump (SQL), not a page; "

@@ -14,6 +14,8 @@ class BlockKind(Enum):
     SUBHEAD = "sub-head"
     CAPTION = "caption"
     TABLE_ROW = "table row"
+    BYLINE = "byline"
+    CODE = "code"
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class Block:
     """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
 
     kind: BlockKind
-    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said."""
+    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said:
+    a byline the form names (a WeChat account, a feed's author), a code block (``<pre>``)."""
 
     text: str
     """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
@@ -47,4 +50,8 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, epaper-article or docx."""
+    """The input form it was read as: markdown, plain, html, wechat, epaper-article or docx."""
+
+    notes: tuple[str, ...] = ()
+    """What reading set aside or could not find (a WeChat page with no body…): the cleaner
+    lists each in the proof, so nothing is lost silently."""

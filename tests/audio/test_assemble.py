@@ -111,6 +111,7 @@ def test_loudness_is_podcast_standard(tmp_path: Path, standard_profile: Profile)
         assert true_peak <= -1.0, (path.name, true_peak)
 
 
+@pytest.mark.slow
 def test_one_failing_article_is_skipped_not_fatal(tmp_path: Path, standard_profile: Profile) -> None:
     class FailsOnSteps(FakeEngine):
         def synthesize(self, text: str):  # type: ignore[no-untyped-def]
@@ -125,6 +126,7 @@ def test_one_failing_article_is_skipped_not_fatal(tmp_path: Path, standard_profi
     assert "本期共有一篇报道" in edition.timeline.cues[0].text
 
 
+@pytest.mark.slow
 def test_bitrate_and_sample_rate_follow_the_profile(tmp_path: Path, standard_profile: Profile) -> None:
     from dataclasses import replace
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -23,6 +22,7 @@ from audiopaper.audio.xing import (
     split_info_frame,
     write_joined,
 )
+from tests.conftest import oracle
 
 
 def read_info_frame(path: Path) -> dict[str, int]:
@@ -111,7 +111,7 @@ def test_joined_file_has_exact_info_frame(tmp_path: Path) -> None:
     assert mp3.info.bitrate == pytest.approx(96_000, abs=10)
 
 
-@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe (Debian's ffmpeg) is not installed")
+@oracle("ffprobe")
 def test_ffprobe_reads_frame_count_and_delay_from_the_info_frame(tmp_path: Path) -> None:
     """ffprobe's duration counts whole frames and its start_time is the delay it will skip;
     both come from the Info frame (without one it warns that it estimates from the bit rate)."""

@@ -1,12 +1,12 @@
 """End to end: gPodder's command-line client subscribes to a served edition and downloads it.
 
-Skipped where ``gpo`` (Debian package gpodder) is absent; .ci/run installs it.
+Skipped where ``gpo`` (Debian package gpodder) is absent; .ci/run installs it, and fails
+without it.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import threading
 from datetime import date
@@ -17,9 +17,9 @@ import pytest
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.publish.serve import make_server
-from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle
 
-pytestmark = pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's gpo is not installed")
+pytestmark = [oracle("gpo"), pytest.mark.slow]
 
 
 def gpo(home: Path, *args: str) -> str:

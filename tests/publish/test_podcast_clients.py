@@ -3,14 +3,13 @@
 With one file name for every edition, podget kept the first paper under the second's
 name and podboat overwrote the first with the second. Render a date, let the client
 fetch, render the next date, fetch again: each client must hold both editions, each
-identical to its MP3 on the server. Skipped where a client is absent (.ci/run installs them).
+identical to its MP3 on the server. Skipped where a client is absent; .ci/run installs them and fails without them.
 """
 
 from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
 import threading
 import time
@@ -23,8 +22,9 @@ import pytest
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.publish.serve import make_server
-from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle
 
+pytestmark = pytest.mark.slow
 DAYS = (date(2025, 3, 14), date(2025, 3, 15))
 
 Site = tuple[str, Path, Callable[[date], Path]]
@@ -59,7 +59,7 @@ def assert_kept_every_edition(downloaded: list[Path], editions: list[Path]) -> N
         assert by_name[edition.name].read_bytes() == edition.read_bytes(), edition.name
 
 
-@pytest.mark.skipif(shutil.which("podget") is None, reason="podget is not installed")
+@oracle("podget")
 def test_podget_keeps_both_editions(site: Site) -> None:
     base, home, render_day = site
     config, library = home / "podget", home / "library"
@@ -107,7 +107,7 @@ def run_podboat(home: Path, config: Path, queue: Path, expected: list[Path]) -> 
         os.close(master)
 
 
-@pytest.mark.skipif(shutil.which("podboat") is None, reason="newsboat's podboat is not installed")
+@oracle("podboat")
 def test_podboat_keeps_both_editions(site: Site) -> None:
     base, home, render_day = site
     downloads = home / "podboat"

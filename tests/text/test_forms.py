@@ -17,6 +17,7 @@ from audiopaper.text.changes import ChangeKind
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import read_page
 from audiopaper.text.script import Script, SpeechOptions, build_script
+from tests.conftest import assert_user_error
 
 FORMS = Path(__file__).resolve().parent.parent / "fixtures" / "forms"
 
@@ -132,15 +133,14 @@ def test_byline_from_a_dateline_keeps_its_spaces() -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("epaper-layout.html", "e-paper layout page"), ("html-no-article.html", "no articles found")],
+    [
+        ("epaper-layout.html", "e-paper layout page"),
+        ("html-no-article.html", "this web page holds no article text: save the article's own page"),
+    ],
 )
 def test_pages_with_no_article_text_end_in_one_line(name: str, message: str) -> None:
     from typer.testing import CliRunner
 
     from audiopaper.cli import app
 
-    result = CliRunner().invoke(app, ["script", str(FORMS / name)])
-    assert result.exit_code == 1
-    assert message in result.output
-    assert len(result.output.strip().splitlines()) == 1
-    assert "Traceback" not in result.output
+    assert_user_error(CliRunner().invoke(app, ["script", str(FORMS / name)]), message)

@@ -75,7 +75,7 @@ def test_healthy_service_each_sentence_once(server: EdgeServer, tmp_path: Path) 
         Faults(cut=2, cut_at=0.95),
         Faults(no_audio=2),
         Faults(no_boundaries=2),
-        Faults(stall=1, stall_s=3),
+        pytest.param(Faults(stall=1, stall_s=3), marks=pytest.mark.slow),  # waits out a 3 s stall
         Faults(truncate=2),
     ],
     indirect=True,
@@ -152,6 +152,7 @@ def test_budget_stops_the_run_and_a_rerun_resumes(server: EdgeServer, tmp_path: 
     assert sorted(first_batch + server.record.texts[len(first_batch) :]) == sorted(TEXTS)
 
 
+@pytest.mark.slow
 def test_render_with_edge_engine_through_the_cli(server: EdgeServer, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["render", str(EXAMPLE_PAGE), "--engine", "edge", "--date", "2025-03-14", "--out", str(tmp_path)]
@@ -167,6 +168,7 @@ def test_render_with_edge_engine_through_the_cli(server: EdgeServer, tmp_path: P
     assert not any("西二" in s for s in spoken)
 
 
+@pytest.mark.slow
 def test_auto_uses_edge_when_the_service_answers(
     server: EdgeServer, tmp_path: Path, standard_profile: Profile
 ) -> None:
@@ -294,6 +296,7 @@ def test_sentences_cut_at_30_70_and_95_percent_never_reach_the_edition(
         assert len(tried) == 4 and set(tried) <= set(server.record.cut_texts), tried
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "server", [Faults(rotate=("forbid", "cut", "no_audio", "stall"), cut_at=0.5, stall_s=2)], indirect=True
 )

@@ -76,6 +76,7 @@ def test_spec_validation() -> None:
         EngineSpec("offline", speed=3.0)
 
 
+@pytest.mark.slow
 @pytest.mark.real_engine
 def test_a_fully_cached_render_never_loads_the_voice_models(tmp_path: Path) -> None:
     import subprocess
@@ -106,6 +107,7 @@ def test_a_crashing_worker_is_replaced_and_only_its_line_fails(tmp_path: Path) -
     assert synthesizer.stats.synthesized == 8
 
 
+@pytest.mark.slow
 def test_a_hanging_worker_times_out_and_the_run_finishes(tmp_path: Path) -> None:
     import time
 
