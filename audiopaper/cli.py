@@ -564,10 +564,14 @@ def print_kit_command(
     ] = None,
 ) -> None:
     """QR codes (SVG, 300 dpi PNG) and a sheet (PNG, PDF) for the layout desk, in the edition's print/."""
-    from audiopaper.publish.print_kit import published_base_url, read_edition, write_print_kit
+    from audiopaper.publish.feed import published_base_url
+    from audiopaper.publish.print_kit import read_edition, write_print_kit
 
     manifest = read_edition(out, _parse_date(day))
-    kit = write_print_kit(out, manifest, base_url or published_base_url(out))
+    base = base_url or published_base_url(out, "")
+    if not base:
+        raise OptionError(f"{out} has no feed.xml naming its public address; give --base-url")
+    kit = write_print_kit(out, manifest, base)
     for code in kit.codes:
         _say(f"{code.name}: {code.url}")
     typer.echo(str(kit.directory))

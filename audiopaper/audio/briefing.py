@@ -40,8 +40,17 @@ SPEAKER_LUFS = -14.0
 """The smart-speaker rendition's loudness (Amazon flash briefings ask for −14 LUFS)."""
 
 SPEAKER_CEILING_DBFS = -3.2
-"""Its sample-peak ceiling before encoding: MP3 encoding lifts true peaks by up to about a
-dB, and the rendition must stay at or under −2 dBTP."""
+"""Its sample-peak ceiling before encoding: MP3 encoding lifts true peaks by about a dB on
+speech, and the rendition must stay at or under SPEAKER_TRUE_PEAK_DBTP."""
+
+SPEAKER_TRUE_PEAK_DBTP = -2.0
+"""The smart-speaker rendition's true-peak limit."""
+
+PODCAST_TRUE_PEAK_DBTP = -1.0
+"""The podcast rendition's true-peak limit (Apple's and the edition's)."""
+
+RENDITION_ATTEMPTS = 3
+"""Level-and-encode rounds at most for one rendition (speech needs one or two)."""
 
 RENDITION_TOLERANCE_LU = 0.3
 """How far a rendition's measured loudness may miss its target before it is made again."""
@@ -135,17 +144,25 @@ def join_briefing(
 
 
 def encode_rendition(
-    samples: Samples, sample_rate_hz: int, path: Path, *, lufs: float, ceiling_dbfs: float
+    samples: Samples,
+    sample_rate_hz: int,
+    path: Path,
+    *,
+    lufs: float,
+    ceiling_dbfs: float,
+    max_true_peak_dbtp: float,
 ) -> tuple[float, float]:
     """Level the briefing to ``lufs`` with peaks under ``ceiling_dbfs``, encode it as MP3 at
     ``path``, and return the file's measured loudness (LUFS) and true peak (dBTP).
 
-    The MP3's own low-pass takes about half a LU off what the samples measured, so the file
-    is measured, and levelled and encoded once more if it missed by more than RENDITION_TOLERANCE_LU.
+    The MP3's low-pass takes about half a LU off what the samples measured, and encoding can
+    lift peaks, so the file is measured; if it missed its loudness by more than
+    RENDITION_TOLERANCE_LU or its true peak passed ``max_true_peak_dbtp``, it is levelled
+    (louder, or with a lower ceiling) and encoded again, at most RENDITION_ATTEMPTS times.
     """
-    target = lufs
-    for _ in range(2):
-        levelled = normalize_loudness(samples, sample_rate_hz, target_lufs=target, ceiling_dbfs=ceiling_dbfs)
+    target, ceiling = lufs, ceiling_dbfs
+    for _ in range(RENDITION_ATTEMPTS):
+        levelled = normalize_loudness(samples, sample_rate_hz, target_lufs=target, ceiling_dbfs=ceiling)
         writer = Mp3Writer(path, sample_rate_hz)
         try:
             writer.write(levelled)
@@ -154,7 +171,10 @@ def encode_rendition(
             raise
         writer.close()
         measured, peak = measure_loudness(path)
-        if abs(measured - lufs) <= RENDITION_TOLERANCE_LU:
+        loud_enough = abs(measured - lufs) <= RENDITION_TOLERANCE_LU
+        if loud_enough and peak <= max_true_peak_dbtp:
             break
         target += lufs - measured
+        if peak > max_true_peak_dbtp:
+            ceiling -= peak - max_true_peak_dbtp + 0.2
     return measured, peak

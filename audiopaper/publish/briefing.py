@@ -19,8 +19,10 @@ from typing import Any
 from audiopaper.audio.briefing import (
     PODCAST_CEILING_DBFS,
     PODCAST_LUFS,
+    PODCAST_TRUE_PEAK_DBTP,
     SPEAKER_CEILING_DBFS,
     SPEAKER_LUFS,
+    SPEAKER_TRUE_PEAK_DBTP,
     BriefingChapter,
     Span,
     decode_mp3_file,
@@ -105,6 +107,24 @@ class Briefing:
         return briefing
 
 
+def current_briefing(edition_dir: Path, manifest: EditionManifest) -> tuple[Briefing, int] | None:
+    """The edition's briefing and its podcast MP3's size, if whole and cut from this edition MP3.
+
+    A briefing of an earlier rendering (a correction renamed the edition MP3) is not listed:
+    it would speak the text before the correction.
+    """
+    path = edition_dir / BRIEFING_DIR / BRIEFING_FILE
+    if not path.is_file():
+        return None
+    try:
+        briefing = Briefing.read(path)
+        size = (path.parent / briefing.audio).stat().st_size
+    except (ManifestError, OSError) as error:
+        _LOGGER.warning("leaving the briefing of %s out: %s", edition_dir.name, error)
+        return None
+    return (briefing, size) if briefing.source_audio == manifest.audio else None
+
+
 def _lead(article: ManifestArticle, sentences: int) -> list[Span]:
     """The headline (announcement and title, one stretch) and the first paragraph's lead."""
     spans: list[Span] = []
@@ -162,12 +182,22 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
     meta = EditionMeta(manifest.paper, manifest.date, manifest.engine, manifest.voice, manifest.profile)
     title = briefing_title(manifest)
     names = (f"{stem}.mp3", f"{stem}-speaker.mp3")
-    levels = ((PODCAST_LUFS, PODCAST_CEILING_DBFS), (SPEAKER_LUFS, SPEAKER_CEILING_DBFS))
+    levels = (
+        (PODCAST_LUFS, PODCAST_CEILING_DBFS, PODCAST_TRUE_PEAK_DBTP),
+        (SPEAKER_LUFS, SPEAKER_CEILING_DBFS, SPEAKER_TRUE_PEAK_DBTP),
+    )
 
-    def encode(name: str, lufs: float, ceiling: float) -> None:
+    def encode(name: str, lufs: float, ceiling: float, true_peak: float) -> None:
         partial = folder / f".{name}.tmp"
         try:
-            encode_rendition(samples, MP3_SAMPLE_RATE_HZ, partial, lufs=lufs, ceiling_dbfs=ceiling)
+            encode_rendition(
+                samples,
+                MP3_SAMPLE_RATE_HZ,
+                partial,
+                lufs=lufs,
+                ceiling_dbfs=ceiling,
+                max_true_peak_dbtp=true_peak,
+            )
             write_tags(partial, meta, placed, title=title)
             partial.replace(folder / name)
         finally:

@@ -25,11 +25,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlparse
-from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 from audiopaper.errors import OptionError
-from audiopaper.publish.feed import FEED_FILE
 from audiopaper.publish.listening_page import LATEST_DIR
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes, atomic_write_text
@@ -326,19 +324,6 @@ def read_edition(out_dir: Path, day: date) -> EditionManifest:
     if not path.is_file():
         raise OptionError(f"no edition of {day.isoformat()} in {out_dir}; render it first")
     return EditionManifest.read(path)
-
-
-def published_base_url(out_dir: Path) -> str:
-    """The address feed.xml was last built for (its channel's <link>), or a one-line error."""
-    try:
-        channel_link = ET.parse(out_dir / FEED_FILE).findtext("channel/link")
-    except (OSError, ET.ParseError) as error:
-        raise OptionError(
-            f"cannot read {out_dir / FEED_FILE} for the public address ({error}); give --base-url"
-        ) from error
-    if not channel_link:
-        raise OptionError(f"{out_dir / FEED_FILE} names no address; give --base-url")
-    return channel_link
 
 
 def write_print_kit(out_dir: Path, manifest: EditionManifest, base_url: str) -> PrintKit:

@@ -16,10 +16,10 @@ import pytest
 
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
-from tests.conftest import EXAMPLE_PAGE, fake_synthesizer
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle
 from tests.publish.test_listening_page_browser import CHROMIUM, CHROMIUM_ARGS, contrast
 
-pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed"), pytest.mark.slow]
+pytestmark = [oracle("chromium", "chromium-browser"), pytest.mark.slow]
 
 WIDTHS = (320, 390, 1280)
 MIN_TEXT_PX = 24.0  # 18 pt: the elder-mode minimum for text
