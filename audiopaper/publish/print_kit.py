@@ -129,17 +129,22 @@ LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%‰+\-]*|.", re.S)
 """A run of Latin letters and digits (12.6%, iPhone) is kept on one line; anything else is a unit."""
 
 
+NO_LINE_START = frozenset("，。、；：？！”’）》」』】…·%")
+"""Marks that Chinese typesetting never puts at the start of a line (they hang at the end)."""
+
+
 def wrap(text: str, width_em: float, max_lines: int) -> list[str]:
     """``text`` broken into lines of at most ``width_em`` em, at most ``max_lines`` of them.
 
-    Chinese breaks between any two characters, never inside a number or a Latin word (unless
-    it is longer than a line); the last line is cut with … if more is left.
+    Chinese breaks between any two characters, never before a closing mark (it may hang past
+    the width) nor inside a number or a Latin word (unless it is longer than a line); the
+    last line is cut with … if more is left.
     """
     lines: list[str] = []
     line = ""
     for token in LATIN_RUN.findall(text):
         for piece in [token] if _width(token) <= width_em else list(token):
-            if line and _width(line + piece) > width_em:
+            if line and _width(line + piece) > width_em and piece not in NO_LINE_START:
                 lines.append(line.rstrip())
                 line = piece.lstrip()
             else:
