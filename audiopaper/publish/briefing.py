@@ -214,8 +214,9 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
         ],
     }
     atomic_write_text(folder / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2) + "\n")
+    duration = round(mp3_duration_s(folder / names[0]), 3)
     briefing = Briefing(
-        title=title, audio=names[0], speaker_audio=names[1], duration=mp3_duration_s(folder / names[0]),
+        title=title, audio=names[0], speaker_audio=names[1], duration=duration,
         articles=len(chapters) - (1 if chapters and chapters[0].title == OPENING_TITLE else 0),
         source_audio=manifest.audio,
     )  # fmt: skip
