@@ -22,7 +22,8 @@ from typing import Annotated, ParamSpec
 import typer
 
 from audiopaper import __version__
-from audiopaper.archive.source import DatedEntry
+from audiopaper.archive.source import DatedEntry, recording_files
+from audiopaper.audio.recording import recording_number
 from audiopaper.errors import AudiopaperError, EngineError, OptionError, ProfileError
 from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
@@ -258,7 +259,7 @@ def render_command(
     try:
         options = RenderOptions(
             out_dir=out, day=_parse_date(day), profile=chosen_profile, base_url=base_url,
-            paper=paper, lead_first=order == "lead", cover=cover,
+            paper=paper, lead_first=order == "lead", cover=cover, recordings=recording_files(pages[0].parent),
         )  # fmt: skip
     except ValueError as error:
         raise OptionError(str(error)) from error
@@ -401,7 +402,7 @@ def watch_command(
     def render_date(entry: DatedEntry, work: Path) -> EditionManifest:
         day_options = RenderOptions(
             out_dir=work, day=entry.day, profile=chosen_profile, base_url=base_url, paper=paper,
-            lead_first=order == "lead", cover=show_cover,
+            lead_first=order == "lead", cover=show_cover, recordings=recording_files(entry.pages[0].parent),
         )  # fmt: skip
         return _render_with(entry.pages, day_options, specs, cache_dir, jobs).manifest
 
@@ -491,7 +492,8 @@ def script_command(
     if as_json:
         typer.echo(json.dumps(script_document(script), ensure_ascii=False, indent=2))
         return
-    for line in proof_lines(script, cleaning, default_lexicon()):
+    recorded = {recording_number(p): f"recordings/{p.name}" for p in recording_files(pages[0].parent)}
+    for line in proof_lines(script, cleaning, default_lexicon(), recorded):
         typer.echo(line)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 from audiopaper.audio.assemble import assemble_edition
+from audiopaper.audio.recording import recording_number, recordings_by_article
 from audiopaper.errors import OptionError, OutputError
 from audiopaper.memo import remembering
 from audiopaper.profiles import Profile
@@ -82,7 +83,12 @@ class RenderOptions:
     cover: Path | None = None
     """A square JPEG/PNG cover to publish; None keeps the current one or generates one."""
 
+    recordings: tuple[Path, ...] = ()
+    """Recorded pieces (``03.mp3`` stands in for article 3's synthesis), MP3 or WAV."""
+
     def __post_init__(self) -> None:
+        for recording in self.recordings:
+            recording_number(recording)
         check_base_url(self.base_url)
         if not self.paper.strip():
             raise ValueError("the paper's name must not be empty")
@@ -181,14 +187,18 @@ def render(
     with remembering(synthesizer.cache.directory):
         cleaning = read_and_clean(paths, lead_first=options.lead_first)
         script = make_script(cleaning, identity.traits, options.profile)
+        recorded = recordings_by_article(options.recordings, len(script.articles))
+        for index, path in sorted(recorded.items()):
+            progress(f"article {index + 1} is recorded: {path.name} stands in for its synthesis")
         frame = spoken_frame(identity.traits, options.profile, paper=options.paper, day=options.day)
         with locked_output(options.out_dir):
             for repair in recover_output(options.out_dir):
                 progress(f"repaired: {repair}")
             try:
                 return _publish(
-                    cleaning, script, frame, options, synthesizer, progress, synthesis_progress, presenter
-                )
+                    cleaning, script, frame, options, synthesizer, progress, synthesis_progress, presenter,
+                    recorded,
+                )  # fmt: skip
             except OSError as error:
                 raise OutputError(describe_os_error(error, options.out_dir)) from error
 
@@ -202,6 +212,7 @@ def _publish(
     progress: Callable[[str], None],
     synthesis_progress: Callable[[int, int], None] | None,
     presenter: Synthesizer | None = None,
+    recorded: Mapping[int, Path] | None = None,
 ) -> RenderResult:
     """Assemble into a staging directory, install it, rebuild the feed and pages."""
     staging = staging_dir(options.out_dir, options.day)
@@ -218,6 +229,7 @@ def _publish(
             progress=progress,
             synthesis_progress=synthesis_progress,
             presenter=presenter,
+            recordings=recorded,
         )
         keep_legacy_name(staging, options.out_dir / EDITIONS_DIR / options.day.isoformat(), manifest.audio)
         edition_dir = install_edition(staging, options.out_dir, options.day)
@@ -273,12 +285,14 @@ def write_edition(
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
+    recordings: Mapping[int, Path] | None = None,
 ) -> tuple[EditionManifest, int]:
     """Synthesize, assemble and write one edition's files into ``directory``.
 
     The seam between rendering and installing: ``render`` writes into a staging directory
     under ``out/``; ``archive`` runs it on a worker, in a private directory, and sends
     the files back. Returns the manifest and how many segments were encoded in this run.
+    ``recordings`` (article position, 0-based, to a recorded piece) stand in for synthesis.
     """
     assembled = assemble_edition(
         script.articles,
@@ -289,6 +303,7 @@ def write_edition(
         synthesis_progress=synthesis_progress,
         presenter=presenter,
         show_frame=lambda titles: printed_frame(titles, paper=meta.paper, day=meta.day),
+        recordings=recordings,
     )
     progress("tags, chapters and transcript")
     stats = synthesizer.stats

@@ -54,6 +54,19 @@ def test_script_proof_lists_latin_words_it_had_to_spell(tmp_path: Path) -> None:
     assert "在奈飞播出" in result.stdout
 
 
+def test_script_proof_lists_readings_it_could_not_decide(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "## 港区篮球联赛收官\n\n■记者 王一\n\n本报讯 决赛中港区队以68-60夺冠。展板编号为3-1，位于东侧。\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["script", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "以六十八比六十夺冠" in result.stdout  # a score in a sentence about a match
+    assert "undecided: 3-1（读作“到”" in result.stdout
+    assert "68-60" not in result.stdout.split("undecided", 1)[-1]
+
+
 def test_script_proof_lists_what_was_dropped_with_kind_and_text() -> None:
     page = Path(__file__).resolve().parent / "fixtures" / "forms" / "markdown-damage.md"
     result = runner.invoke(app, ["script", str(page)])

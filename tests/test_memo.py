@@ -88,7 +88,7 @@ def test_threads_may_recall_at_once(tmp_path: Path) -> None:
     with remembering(tmp_path), ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda key: recall(f"ns{int(key[1:]) % 3}", key, str.upper), keys))
     assert answers == [key.upper() for key in keys]
-    kept = {}
+    kept: dict[str, str] = {}
     for n in range(3):
         kept |= json.loads((tmp_path / memo.MEMO_DIR / f"ns{n}.json").read_text(encoding="utf-8"))
     assert kept == {key: key.upper() for key in keys}

@@ -14,7 +14,7 @@ from mutagen.mp3 import MP3
 from audiopaper.audio.encode import measure_loudness
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
-from tests.conftest import fake_synthesizer
+from tests.conftest import WritePage, fake_synthesizer
 
 
 def check_edition(edition_dir: Path) -> dict:  # type: ignore[type-arg]
@@ -64,8 +64,8 @@ def test_sample_page_renders_with_sentences_inside_the_audio(
 
 
 def test_rerender_replaces_the_edition_and_keeps_others(
-    tmp_path: Path, standard_profile: Profile, write_page
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage
+) -> None:
     page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
     first_guids = None
     for day in (date(2025, 3, 13), date(2025, 3, 14), date(2025, 3, 13)):
@@ -82,8 +82,8 @@ def test_rerender_replaces_the_edition_and_keeps_others(
 @pytest.mark.slow
 @pytest.mark.real_engine
 def test_small_page_renders_with_the_offline_voice(
-    tmp_path: Path, standard_profile: Profile, write_page
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage
+) -> None:
     from audiopaper.voice.offline import OfflineEngine
 
     page = write_page(
@@ -107,7 +107,9 @@ def test_small_page_renders_with_the_offline_voice(
 
 @pytest.mark.slow
 @pytest.mark.real_engine
-def test_two_cold_renders_are_byte_identical(tmp_path: Path, standard_profile: Profile, write_page) -> None:  # type: ignore[no-untyped-def]
+def test_two_cold_renders_are_byte_identical(
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage
+) -> None:
     from audiopaper.voice.cache import ClipCache
     from audiopaper.voice.registry import EngineSpec
     from audiopaper.voice.scheduler import Synthesizer
@@ -147,8 +149,8 @@ def test_printed_frame_says_what_the_spoken_frame_says() -> None:
 
 
 def test_times_match_the_decoded_audio_and_captions_show_digits(
-    tmp_path: Path, standard_profile: Profile, write_page
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage
+) -> None:
     """A gapless decoder (ffmpeg) puts each sentence's sound where edition.json says it starts."""
     import subprocess
 
@@ -173,8 +175,8 @@ def test_times_match_the_decoded_audio_and_captions_show_digits(
 
 
 def test_re_rendering_an_edition_published_as_edition_mp3_keeps_that_url(
-    tmp_path: Path, standard_profile: Profile, write_page
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage
+) -> None:
     page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
     old = tmp_path / "editions" / "2025-03-14"
     old.mkdir(parents=True)

@@ -86,6 +86,14 @@ class SourceScan:
     """Entries that are not dated pages, one line each."""
 
 
+def recording_files(folder: Path) -> tuple[Path, ...]:
+    """The recorded pieces in ``folder``'s recordings/ (name order; hidden files left out)."""
+    directory = folder / RECORDINGS_DIR
+    if not directory.is_dir():
+        return ()
+    return tuple(sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")))
+
+
 def parse_day(value: str | None, option: str) -> date | None:
     """A --since/--until value as a date (None when not given)."""
     if value is None:

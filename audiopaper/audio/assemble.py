@@ -10,9 +10,10 @@ edition's files: publish joins the segments and copies the articles' MP3s.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from audiopaper.audio.segments import (
     Segment,
@@ -78,11 +79,20 @@ def encode_articles(
     *,
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
+    recordings: Mapping[int, Path] | None = None,
 ) -> EncodedArticles:
-    """Synthesize every line (frame lines first), encoding each article as soon as it is ready."""
+    """Synthesize every line (frame lines first), encoding each article as soon as it is ready.
+
+    ``recordings`` maps an article's position (0-based) to a recorded piece that stands in
+    for its synthesis; its text is then only captioned, never spoken.
+    """
     synthesizer = builder.synthesizer
     profile = builder.profile
-    article_texts = [builder.texts(article_parts(s, profile)) for s in scripts]
+    recorded = dict(recordings or {})
+    article_texts = [
+        [] if index in recorded else builder.texts(article_parts(s, profile))
+        for index, s in enumerate(scripts)
+    ]
     # Article by article (longest line first within each), so each article's segment can
     # be levelled and encoded in a thread while the workers speak the next articles; the
     # frame's short lines last, so the workers share them evenly while the last article
@@ -97,7 +107,14 @@ def encode_articles(
     # One encoding thread: the workers already use both cores, and a second thread competes
     # with them (one bench run each: cold render of the sample 41.7 s with one, 51.6 s with two).
     encoders = ThreadPoolExecutor(max_workers=1)
-    builds: dict[int, Future[Segment]] = {}
+    builds: dict[int, Future[Segment]] = {
+        index: encoders.submit(
+            builder.build_recording,
+            path,
+            [scripts[index].article.title, *(x.text for x in scripts[index].sentences)],
+        )
+        for index, path in recorded.items()
+    }
 
     def ready(text: str) -> None:
         for index in readers.get(text, ()):
@@ -130,7 +147,7 @@ def encode_articles(
 
 def _placement(segment: Segment, texts: Sequence[str], shown: Sequence[str] = ()) -> Placement:
     unused = segment.gapless.delay + segment.gapless.padding
-    return Placement(segment.frames, segment.lines, tuple(texts), tuple(shown), unused)
+    return Placement(segment.frames, segment.lines, tuple(texts), tuple(shown), unused, segment.approximate)
 
 
 def assemble_edition(
@@ -143,6 +160,7 @@ def assemble_edition(
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
     show_frame: Callable[[Sequence[str]], Frame] | None = None,
+    recordings: Mapping[int, Path] | None = None,
 ) -> AssembledEdition:
     """Synthesize what is missing, build every segment and lay the edition out.
 
@@ -151,6 +169,7 @@ def assemble_edition(
     contents, announcements and outro in its own voice; the articles stay in the reader's.
     ``show_frame`` gets their printed titles and gives the same frame as printed (numbers
     as digits) for captions and the listening page; without it they show the spoken form.
+    ``recordings`` (article position, 0-based, to a recorded piece) stand in for synthesis.
     """
     builder = SegmentBuilder(synthesizer, profile, presenter)
     planned = make_frame([s.title_spoken for s in scripts])
@@ -159,8 +178,9 @@ def assemble_edition(
         presenter.prepare(frame_texts)
         frame_texts = []
     encoded = encode_articles(
-        scripts, frame_texts, builder, progress=progress, synthesis_progress=synthesis_progress
-    )
+        scripts, frame_texts, builder, progress=progress, synthesis_progress=synthesis_progress,
+        recordings=recordings,
+    )  # fmt: skip
     if not encoded.kept:
         raise EncodeError("no article could be synthesized; see the messages above")
     frame = make_frame([script.title_spoken for script, _ in encoded.kept])

@@ -30,6 +30,7 @@ from audiopaper.audio.encode import (
     normalize_loudness,
     silence,
 )
+from audiopaper.audio.recording import decode_recording, spread_lines
 from audiopaper.audio.xing import EncodedPiece, Gapless, split_info_frame
 from audiopaper.errors import EncodeError
 from audiopaper.profiles import Profile
@@ -59,6 +60,9 @@ class Segment(EncodedPiece):
 
     lines: tuple[tuple[int, int], ...]
     """Start and end, in engine samples from the segment's start, of each speech part."""
+
+    approximate: bool = False
+    """True for a recorded piece: its lines' times are spread by text length, not measured."""
 
     @property
     def frames(self) -> int:
@@ -103,6 +107,25 @@ class SegmentBuilder:
         if cached is not None:
             return cached
         samples, lines = self._samples(parts)
+        return self._encode(key, normalize_loudness(samples, self.rate), lines)
+
+    def build_recording(self, recording: Path, texts: Sequence[str]) -> Segment:
+        """A recorded piece as a segment: decoded, levelled and limited, ``texts`` spread over it."""
+        digest = hashlib.sha256(recording.read_bytes()).hexdigest()
+        material = ["recording", self.key([]), digest, str(self.rate), *texts]  # key([]): format, levels
+        key = hashlib.sha256("\x1f".join(material).encode()).hexdigest()
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        levelled = normalize_loudness(decode_recording(recording, self.rate), self.rate)
+        pause = silence(self.profile.pauses.paragraph_ms / 1000, self.rate)  # as after a spoken article
+        lines = spread_lines(len(levelled), texts)
+        return self._encode(key, np.concatenate([levelled, pause]), lines, approximate=True)
+
+    def _encode(
+        self, key: str, samples: Samples, lines: tuple[tuple[int, int], ...], *, approximate: bool = False
+    ) -> Segment:
+        """Encode levelled samples once into the cache and describe the segment."""
         mp3 = self.cache.file_path(key, ".mp3")
         mp3.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=mp3.parent)
@@ -116,7 +139,7 @@ class SegmentBuilder:
                 mp3_sample_rate_hz=self.profile.mp3_sample_rate_hz,
             )
             try:
-                writer.write(normalize_loudness(samples, self.rate))
+                writer.write(samples)
                 writer.close()
             except BaseException:
                 writer.abort()
@@ -129,11 +152,12 @@ class SegmentBuilder:
         meta = {
             "frames": gapless.frames, "bytes": gapless.audio_bytes, "delay": gapless.delay,
             "padding": gapless.padding, "crc": gapless.music_crc, "lines": [list(x) for x in lines],
+            "approximate": approximate,
         }  # fmt: skip
         self.cache.put_file(key, ".json", json.dumps(meta).encode())
         with self._count_lock:
             self.encoded += 1
-        return Segment(mp3, gapless, lines)
+        return Segment(mp3, gapless, lines, approximate)
 
     def _cached(self, key: str) -> Segment | None:
         """The cached segment, or None when absent, trimmed away or damaged."""
@@ -153,7 +177,8 @@ class SegmentBuilder:
                 int(meta["padding"]),
                 int(meta["crc"]),
             )
-            return Segment(mp3, gapless, tuple((int(a), int(b)) for a, b in meta["lines"]))
+            lines = tuple((int(a), int(b)) for a, b in meta["lines"])
+            return Segment(mp3, gapless, lines, bool(meta.get("approximate", False)))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # damaged: build it again
 

@@ -45,6 +45,9 @@ class Placement:
     padding. Gapless decoding shifts each segment's audio to its first frame, so these
     fall at its end; only the last segment's shorten the edition."""
 
+    approximate: bool = False
+    """True when the lines' times are estimates (a recorded piece), not measured."""
+
 
 @dataclass(frozen=True)
 class TimedSentence:
@@ -81,6 +84,9 @@ class Cue:
 
     end_s: float
     """End in seconds within the edition MP3."""
+
+    approximate: bool = False
+    """True when its times are estimates (a recorded piece's text spread by length)."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +221,7 @@ def lay_out(
         start_s = frames_so_far * SAMPLES_PER_FRAME / mp3_rate_hz
         shown = segment.shown or segment.texts
         placed = [
-            Cue(text, spoken, start_s + a / engine_rate_hz, start_s + b / engine_rate_hz)
+            Cue(text, spoken, start_s + a / engine_rate_hz, start_s + b / engine_rate_hz, segment.approximate)
             for text, spoken, (a, b) in zip(shown, segment.texts, segment.lines, strict=True)
         ]
         cues.extend(placed)

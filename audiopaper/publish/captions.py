@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from audiopaper.audio.timeline import Cue
 
@@ -62,7 +63,7 @@ def split_cue(cue: Cue, spoken_length: Callable[[str], int]) -> list[Cue]:
     """``cue`` as cues of at most CUE_LINES lines, its time shared by each piece's spoken length."""
     lines = split_lines(cue.text)
     if len(lines) <= CUE_LINES:
-        return [Cue("\n".join(lines) or cue.text, cue.spoken, cue.start_s, cue.end_s)]
+        return [replace(cue, text="\n".join(lines) or cue.text)]
     groups = [lines[i : i + CUE_LINES] for i in range(0, len(lines), CUE_LINES)]
     weights = [max(1, spoken_length("".join(group))) for group in groups]
     total = sum(weights)
@@ -72,7 +73,7 @@ def split_cue(cue: Cue, spoken_length: Callable[[str], int]) -> list[Cue]:
         start = cue.start_s + span * done / total
         done += weight
         end = cue.start_s + span * done / total
-        cues.append(Cue("\n".join(group), cue.spoken, start, end))
+        cues.append(replace(cue, text="\n".join(group), start_s=start, end_s=end))
     return cues
 
 
@@ -84,6 +85,10 @@ def spoken_length(text: str) -> int:
         return len(normalize(text, spell_letters=True))
     except Exception:
         return len(text)
+
+
+APPROXIMATE_NOTE = "NOTE 录音稿：以下字幕的时间按文字长度估计，只是大致位置 (approximate timing)"
+"""Put before the cues of a recorded piece, whose times are spread by text length."""
 
 
 def _vtt_time(seconds: float) -> str:
@@ -98,7 +103,11 @@ def transcript_vtt(cues: Sequence[Cue], weigh: Callable[[str], int] = spoken_len
     """WebVTT transcript: the printed words of every spoken line, in cues of two short lines."""
     lines = ["WEBVTT", ""]
     number = 0
+    previous: Cue | None = None
     for cue in cues:
+        if cue.approximate and not (previous and previous.approximate):
+            lines += [APPROXIMATE_NOTE, ""]
+        previous = cue
         for piece in split_cue(cue, weigh):
             number += 1
             text = piece.text.replace("-->", "→")

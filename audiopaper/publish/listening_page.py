@@ -170,6 +170,14 @@ def player_page(
 """
 
 
+EMPTY_PAGE = (
+    '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>暂无节目</title>\n'
+    f"<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>暂无节目</h1>\n</main>\n</body>\n</html>\n"
+)
+"""The index when no edition is listed (all withdrawn)."""
+
+
 def write_pages(out_dir: Path) -> list[Path]:
     """Write every edition's page and playlist, ``out/index.html`` and ``out/latest/``.
 
@@ -181,6 +189,12 @@ def write_pages(out_dir: Path) -> list[Path]:
     manifests = [edition.manifest for edition in editions]
     footer = status_line(read_status(out_dir), show_zone(out_dir))
     written: list[Path] = []
+    if not manifests:  # every edition withdrawn: the index must not keep playing one
+        for target in (out_dir / "index.html", out_dir / LATEST_DIR / "index.html"):
+            if target.is_file():
+                atomic_write_text(target, EMPTY_PAGE)
+                written.append(target)
+        (out_dir / LATEST_DIR / PLAYLIST_NAME).unlink(missing_ok=True)
     for number, manifest in enumerate(manifests):
         corrections = editions[number].release.correction_lines()
         day = manifest.date.isoformat()

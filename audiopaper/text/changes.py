@@ -23,6 +23,12 @@ class ChangeKind(Enum):
     REPEATED_SENTENCE = "repeated sentence"
     FOLDED = "full-width folded"
     DATELINE = "dateline"
+    PAGE_FURNITURE = "page furniture"
+    ADVERT = "advertisement"
+    JUMP = "continued on another page"
+    REPAIRED = "repaired characters"
+    TITLE_ONLY = "title only"
+    ORIGINAL_NAME = "original name"
     READING = "reading"
 
 

@@ -33,12 +33,17 @@ from audiopaper.text.duplicates import (
     read_once,
     remove_repeated_runs,
 )
+from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
+    SUBHEAD_MAX_CHARS,
     LineRole,
     context_free_role,
     cut_long_digit_runs,
+    dropping_rule,
+    ends_sentence,
     fold_full_width,
     is_figures,
     is_table_header,
@@ -63,6 +68,8 @@ ONE_ARTICLE_FORMS = frozenset({"html", "wechat"})
 """Forms that hold one article even when it prints no headline (the title is made)."""
 
 _MID_DATELINE = re.compile(r"(?<=[。！？”])\s*(?=本报讯)")
+_MARKED_ROLES = {BlockKind.CAPTION: LineRole.CAPTION, BlockKind.SUBHEAD: LineRole.SUBHEAD}
+"""Roles a page's form marks on a block, kept unless the line is furniture, a credit or code."""
 _DROPPED_ROLES = {
     LineRole.MARKUP: ChangeKind.MARKUP,
     LineRole.FURNITURE: ChangeKind.FURNITURE,
@@ -119,7 +126,9 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     raw = block.text
     for remnant in markup_remnants(raw):
         changes.append(Change(ChangeKind.MARKUP, f"line {block.line}: “{remnant}”", remnant))
-    folded = fold_full_width(strip_markup_remnants(raw))
+    folded, marks = furniture_rules().cut_marks(fold_full_width(strip_markup_remnants(raw)))
+    for rule, mark in marks:
+        changes.append(Change(ChangeKind.FURNITURE, f"line {block.line} ({rule}): “{mark}”", mark))
     text = repair_inline(folded)
     if not text:
         return None
@@ -129,19 +138,24 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
         role = LineRole.FIGURES
     elif block.kind is BlockKind.CODE:
         role = LineRole.MARKUP
-    elif block.kind is BlockKind.CAPTION:
-        role = LineRole.CAPTION
-    elif block.kind is BlockKind.SUBHEAD:
+    elif block.kind in _MARKED_ROLES:  # a caption or sub-head may still be furniture (图源见水印)
         role = context_free_role(spaced)
-        role = LineRole.SUBHEAD if role is LineRole.BODY else role
+        role = _MARKED_ROLES[block.kind] if role is LineRole.BODY else role
     else:
         role = context_free_role(spaced)
     if role in _DROPPED_ROLES:
-        changes.append(Change(_DROPPED_ROLES[role], f"line {block.line}: “{text}”", text))
+        rule = dropping_rule(spaced) if role in (LineRole.FURNITURE, LineRole.SOURCE_CREDIT) else ""
+        where = f"line {block.line} ({rule})" if rule else f"line {block.line}"
+        changes.append(Change(_DROPPED_ROLES[role], f"{where}: “{text}”", text))
         return None
     for run in long_digit_runs(text):
         changes.append(Change(ChangeKind.FIGURES, f"line {block.line}: {len(run)} digits “{run[:24]}…”", run))
     text = cut_long_digit_runs(text)
+    text, originals = drop_bracketed_originals(text)
+    for original in originals:
+        changes.append(
+            Change(ChangeKind.ORIGINAL_NAME, f"line {block.line}: “（{original}）” not read", original)
+        )
     text, repeats = read_once(text)
     for repeat in repeats:
         changes.append(
@@ -190,11 +204,12 @@ def _text_blocks(page: Page) -> list[Block]:
 def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     """Group a page's blocks into draft articles at headlines, bylines and datelines."""
     drafts: list[Draft] = []
-    changes: list[Change] = []
+    changes: list[Change] = list(page.notes)
     _note_folded(page, changes)
-    changes.extend(Change(ChangeKind.READING, f"{page.source}: {note}") for note in page.notes)
     current: Draft | None = None
-    for block in _text_blocks(page):
+    for block in drop_furniture_blocks(_text_blocks(page), changes):
+        if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
+            drafts.append(current := Draft(title=None, level=2, source=page.source))
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
             current = _give_byline(block.text, current, drafts, page.source)
             continue
@@ -215,7 +230,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         text, role = line
         short = len(block.text) <= ROLE_LINE_MAX_CHARS
-        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if short else None
+        credited = short and block.kind is not BlockKind.CAPTION  # a caption's credit is not a byline
+        byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if credited else None
         if byline is not None:
             current = _place_byline(byline, block, current, drafts, changes, page.source)
             continue
@@ -237,7 +253,10 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             text = rest
             if not text:
                 continue
-        if current is None and page.form in ONE_ARTICLE_FORMS:
+        if current is None and (
+            page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and _is_prose(text, role))
+        ):
+            # A web page is one article; plain text, Word files and items need no headline either.
             current = Draft(title=None, level=2, source=page.source)  # its title is made below
             drafts.append(current)
         if current is None:
@@ -247,6 +266,11 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             continue
         current.add(text, role)
     return drafts, merge_table_rows(changes)
+
+
+def _is_prose(text: str, role: LineRole) -> bool:
+    """Body text that is an article's, not a section heading or kicker above the headlines."""
+    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
 
 
 def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:

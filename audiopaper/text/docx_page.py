@@ -1,28 +1,43 @@
 """Word page: a ``.docx`` file read through python-docx.
 
 Headlines are paragraphs in the Title or the top heading style the file uses; deeper
-headings are sub-heads. A file with no heading styles marks headlines in bold: a short bold
-line with no end punctuation is a headline when it opens the file or the next paragraph
-opens with a dateline or byline, and a sub-head elsewhere. Caption-style paragraphs are
-captions; table rows become table rows (the cleaner treats rows of figures by its rule).
+headings are sub-heads. A file with no heading styles marks headlines in bold: a bold
+paragraph with no end punctuation is a headline when it opens the file, starts with a list
+bullet (``·计算机…``: a file of several news items), or the next paragraph opens with a
+dateline, a byline or a full date (``2018年5月4日，``); elsewhere it is a sub-head. A file
+with no headline at all is one untitled article (the cleaner makes its title).
+Caption-style paragraphs are captions; table rows become table rows (the cleaner treats
+rows of figures by its rule). A package whose relationships point at parts it lacks (an
+image saved as ``../NULL``) is repaired before python-docx reads it, which would otherwise
+fail with a KeyError; the proof lists the links dropped.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 from audiopaper.errors import InputError
-from audiopaper.text.line_roles import DATELINE, fold_full_width, is_heading_like
+from audiopaper.text.changes import Change, ChangeKind
+from audiopaper.text.line_roles import DATELINE, ends_sentence, fold_full_width, is_heading_like
 from audiopaper.text.page import Block, BlockKind
 
 TITLE_LEVEL = 2
 """Level of a Word file's headlines (no story is marked as the lead)."""
 
 _HEADING_LEVEL = re.compile(r"^(?:Heading|标题)\s*(\d)$")
+
+BOLD_HEADLINE_MAX_CHARS = 40
+"""A bold paragraph up to this long with no end punctuation can be a headline (a bold
+headline may hold a comma: 参加360 IoT破解大奖赛夺冠，并获360 SRC致谢)."""
+
+_BULLET = re.compile(r"^[·•●▪■◆‧・]\s*")
+_DATED_LEAD = re.compile(r"^\s*(?:\d{4}|[一二〇零○][一二三四五六七八九〇零○]{3})年\d{1,2}月")
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def _style_name(paragraph: Any) -> str:
@@ -41,7 +56,12 @@ def _heading_level(paragraph: Any) -> int | None:
 
 def _is_bold_line(paragraph: Any) -> bool:
     runs = [run for run in paragraph.runs if run.text.strip()]
-    return bool(runs) and all(run.bold for run in runs) and is_heading_like(fold_full_width(paragraph.text))
+    if not runs or not all(run.bold for run in runs):
+        return False
+    text = fold_full_width(paragraph.text).strip()
+    return is_heading_like(text) or (
+        len(text) <= BOLD_HEADLINE_MAX_CHARS and not ends_sentence(text) and "。" not in text
+    )
 
 
 def _items(document: Any) -> Iterator[Any]:
@@ -49,24 +69,62 @@ def _items(document: Any) -> Iterator[Any]:
     yield from document.iter_inner_content()
 
 
-def _open(data: bytes, source: str) -> Any:
+def drop_dangling_relationships(data: bytes) -> tuple[bytes, list[str]]:
+    """The package without relationships to parts it lacks; returns it and the targets dropped."""
+    from lxml import etree
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    dropped: list[str] = []
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as repaired:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename.endswith(".rels"):
+                root = etree.fromstring(content)
+                base = posixpath.dirname(posixpath.dirname(info.filename))
+                for rel in root.findall(f"{{{_RELATIONSHIPS_NS}}}Relationship"):
+                    target = rel.get("Target", "")
+                    if rel.get("TargetMode") == "External":
+                        continue
+                    part = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+                    if posixpath.normpath(part) not in names:
+                        dropped.append(target)
+                        root.remove(rel)
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            repaired.writestr(info, content)
+    return out.getvalue(), dropped
+
+
+def _open(data: bytes, source: str, repairs: list[Change]) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except KeyError:
+        data, dropped = drop_dangling_relationships(data)
+        if not dropped:
+            raise InputError(
+                f"{source}: is not a readable Word .docx file (a part is missing); "
+                "open it in Word and save it again as .docx"
+            ) from None
+        repairs.append(
+            Change(ChangeKind.REPAIRED, f"{source}: links to missing parts dropped: {', '.join(dropped)}")
+        )
+        return _open(data, source, repairs)
+    except (PackageNotFoundError, zipfile.BadZipFile, ValueError) as error:
         raise InputError(
             f"{source}: is not a readable Word .docx file ({type(error).__name__}); "
             "open it in Word and save it again as .docx"
         ) from error
 
 
-def docx_blocks(data: bytes, source: str) -> tuple[Block, ...]:
-    """Blocks of a Word file in body order."""
+def docx_blocks(data: bytes, source: str, repairs: list[Change] | None = None) -> tuple[Block, ...]:
+    """Blocks of a Word file in body order (what was repaired to read it goes to ``repairs``)."""
     from docx.table import Table
 
-    document = _open(data, source)
+    document = _open(data, source, repairs if repairs is not None else [])
     items = list(_items(document))
     levels = [_heading_level(i) for i in items if not isinstance(i, Table)]
     top = min((level for level in levels if level is not None), default=None)
@@ -94,13 +152,23 @@ def docx_blocks(data: bytes, source: str) -> tuple[Block, ...]:
             kind = BlockKind.HEADLINE if _opens_article(blocks, texts, number) else BlockKind.SUBHEAD
         else:
             kind = BlockKind.TEXT
+        if kind is BlockKind.HEADLINE:
+            text = _BULLET.sub("", text)
         blocks.append(Block(kind, text, TITLE_LEVEL if kind is BlockKind.HEADLINE else 0, number))
     return tuple(blocks)
 
 
 def _opens_article(blocks: list[Block], texts: list[str], number: int) -> bool:
-    """A bold line opens an article at the file's start or before a dateline or byline."""
+    """A bold line opens an article at the file's start, with a bullet, or before a lead.
+
+    In a file of bulleted items only the bullet lines open one: a bold line above them is
+    the section's heading.
+    """
+    if any(_BULLET.match(t) for t in texts):
+        return _BULLET.match(texts[number - 1]) is not None
     if all(b.kind is BlockKind.HEADLINE for b in blocks):
         return True
-    following = next((t for t in texts[number:] if t), "")
-    return bool(DATELINE.match(fold_full_width(following))) or following.startswith(("记者", "本报记者"))
+    following = fold_full_width(next((t for t in texts[number:] if t), ""))
+    return bool(DATELINE.match(following) or _DATED_LEAD.match(following)) or following.startswith(
+        ("记者", "本报记者")
+    )

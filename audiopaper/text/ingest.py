@@ -1,46 +1,56 @@
 """Ingest: read a page's bytes, find its form and encoding, and split it into blocks.
 
 A newsroom has its pages in several forms: markdown extracted from the printed page (``#``
-headlines), plain text, saved web pages (one article, or an e-paper article page) and Word
-files. The form is found from the content, with the file's extension as a hint: a ``.html``
-file with no tags is still read as text, and a ``.txt`` file holding a web page as HTML.
-Text comes in UTF-8 (with or without BOM) or GB18030, or in the charset a web page declares.
-Ingest only decodes and splits; repairing damage is the clean stage's job.
+headlines), markdown posts with front matter, plain text, saved web pages (one article, or
+an e-paper article page), Word files, RSS/Atom feeds, JSON exports and news-corpus XML.
+The form is found from the content, with the file's extension as a hint: a ``.html`` file
+with no tags is still read as text, a ``.txt`` file holding a web page as HTML, a ``.js``
+or ``.txt`` file holding JSON as JSON. Text comes in UTF-8 (with or without BOM) or
+GB18030, or in the charset a web page declares. Ingest decodes and splits; damage only the
+bytes show (C1 controls, byte-shifted GBK) is repaired here and listed in the page's
+repairs, everything else is the clean stage's job.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
 from audiopaper.errors import InputError
+from audiopaper.text.changes import Change, ChangeKind
 from audiopaper.text.docx_page import docx_blocks
+from audiopaper.text.feed_page import feed_blocks, looks_like_feed
+from audiopaper.text.front_matter import post_blocks, split_front_matter, strip_markdown_inline
 from audiopaper.text.html_page import declared_charset, html_blocks, looks_like_html
+from audiopaper.text.json_page import json_blocks, looks_like_json
+from audiopaper.text.mojibake import repair_c1_controls, repair_shifted_gbk
+from audiopaper.text.newsxml_page import looks_like_news_corpus, news_corpus_blocks
 from audiopaper.text.page import Block, BlockKind, Page
 from audiopaper.text.plain_page import markdown_blocks, page_blocks
+from audiopaper.text.printed_page import is_printed_page, read_printed_page, size_limit
 
 _LOGGER = logging.getLogger(__name__)
 
 MAX_PAGE_BYTES = 4 * 1024 * 1024
-"""Pages larger than this (4 MiB) are refused: a day's page is a few tens of kilobytes, and
-a bigger file is almost certainly not one page (split it into pages)."""
+"""Text pages larger than this (4 MiB) are refused: a day's page is a few tens of kilobytes,
+and a bigger file is almost certainly not one page (split it into pages). PDFs and scans
+have their own limits (``printed_page.MAX_PDF_BYTES``, ``MAX_SCAN_BYTES``)."""
 
 _CONTROL_RATIO_LIMIT = 0.01
-"""Share of C0 control characters (other than whitespace) above which bytes count as binary."""
+"""Share of C0 control characters (other than whitespace) above which bytes count as binary.
+C1 controls (U+0080–U+009F) do not count: they are cp1252 punctuation decoded as Latin-1,
+and are repaired (:func:`audiopaper.text.mojibake.repair_c1_controls`)."""
 
 HTML_EXTENSIONS = frozenset({".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"})
 """Extensions that hint at a saved web page (the content still decides)."""
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF file; copy its text into a .txt file or export the article as HTML"),
     (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other Office) file; save it as .docx"),
     (b"{\\rtf", "an RTF file; save it as .docx or .txt"),
-    (b"\x89PNG", "a binary image file, not a text page"),
-    (b"\xff\xd8\xff", "a binary image file, not a text page"),
+    (b"GIF8", "a GIF image; save the scan as PNG, JPEG or TIFF"),
 )
 
 _SQL_DUMP = re.compile(
@@ -69,7 +79,7 @@ def decode_page_bytes(data: bytes, source: str, *, declared: str | None = None) 
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v")
+        controls = sum(1 for ch in text if (ch < "\x20" or ch == "\x7f") and ch not in "\r\n\t\f\v")
         if controls > _CONTROL_RATIO_LIMIT * len(text):
             raise InputError(f"{source}: this looks like a binary file, not a text page")
         return text, "utf-8" if encoding == "utf-8-sig" else encoding
@@ -90,6 +100,8 @@ def _refuse_binary(data: bytes, source: str, suffix: str) -> None:
 def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
     """Find the form of a page's bytes (content first, extension as a hint) and split it."""
     suffix = suffix.lower()
+    if is_printed_page(data):
+        return read_printed_page(data, source)
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(BytesIO(data)).namelist())
@@ -99,20 +111,61 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
             raise InputError(
                 f"{source}: a zip archive that is not a Word .docx file; give .docx, .html or .txt"
             )
-        return Page(source=source, encoding="docx", blocks=docx_blocks(data, source), form="docx")
+        repairs: list[Change] = []
+        blocks = docx_blocks(data, source, repairs)
+        return Page(source=source, encoding="docx", blocks=blocks, form="docx", notes=tuple(repairs))
     _refuse_binary(data, source, suffix)
     hinted = suffix in HTML_EXTENSIONS
     text, encoding = decode_page_bytes(data, source, declared=declared_charset(data))
+    text, repairs = _repair_decoding(text, encoding, source)
+    if looks_like_feed(text):
+        return _page(source, encoding, feed_blocks(text, source, repairs), "feed", repairs)
+    if looks_like_json(text):
+        return _page(source, encoding, json_blocks(text, source, repairs), "json", repairs)
+    if looks_like_news_corpus(text):
+        return _page(source, encoding, news_corpus_blocks(text, repairs), "news-corpus", repairs)
     if looks_like_html(text, hinted=hinted):
         blocks, form, notes = html_blocks(text, source)
-        return Page(source=source, encoding=encoding, blocks=blocks, form=form, notes=notes)
+        repairs.extend(Change(ChangeKind.READING, f"{source}: {note}") for note in notes)
+        return _page(source, encoding, blocks, form, repairs)
     if _SQL_DUMP.search(text[:65536]):
         raise InputError(
             f"{source}: a database dump (SQL), not a page; "
             "export the articles from the CMS as text, HTML or .docx"
         )
+    post = split_front_matter(text)
+    if post is not None:
+        body = "\n".join(strip_markdown_inline(line) for line in post.body.splitlines())
+        return _page(source, encoding, post_blocks(post, page_blocks(body)[0]), "post", repairs)
     blocks, form = page_blocks(text)
-    return Page(source=source, encoding=encoding, blocks=blocks, form=form)
+    return _page(source, encoding, blocks, form, repairs)
+
+
+def _page(source: str, encoding: str, blocks: tuple[Block, ...], form: str, repairs: list[Change]) -> Page:
+    return Page(source=source, encoding=encoding, blocks=blocks, form=form, notes=tuple(repairs))
+
+
+def _repair_decoding(text: str, encoding: str, source: str) -> tuple[str, list[Change]]:
+    """Undo what a wrong decoding upstream did to the text (C1 controls, shifted GBK); list it."""
+    repairs: list[Change] = []
+    text, controls = repair_c1_controls(text)
+    if controls:
+        repairs.append(
+            Change(
+                ChangeKind.REPAIRED, f"{source}: cp1252 characters read as C1 controls: {'、'.join(controls)}"
+            )
+        )
+    if encoding == "gb18030":
+        text, shifted = repair_shifted_gbk(text)
+        for damaged, repaired in shifted:
+            repairs.append(
+                Change(
+                    ChangeKind.REPAIRED,
+                    f"byte-shifted GBK “{damaged[:16]}” read as “{repaired[:16]}” (one character lost)",
+                    f"{damaged} → {repaired}",
+                )
+            )
+    return text, repairs
 
 
 def read_page(path: Path) -> Page:
@@ -124,8 +177,11 @@ def read_page(path: Path) -> Page:
         raise InputError(f"{source}: is a directory; give the page files inside it")
     try:
         size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise InputError(f"{source}: {size} bytes is too large for a page (limit {MAX_PAGE_BYTES})")
+        with path.open("rb") as file:
+            head = file.read(1024)
+        limit = size_limit(head) if is_printed_page(head) else MAX_PAGE_BYTES
+        if size > limit:
+            raise InputError(f"{source}: {size} bytes is too large for a page (limit {limit})")
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{source}: cannot read the page ({error.strerror})") from error

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from audiopaper.text.furniture import furniture_rules
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 """Character class body for Chinese ideographs."""
 
@@ -96,34 +98,7 @@ _CODE = re.compile(
 )
 """Code that is not prose: scripts, SQL, escaped markup, tags left whole."""
 
-_FURNITURE = re.compile(
-    r"^[（(\[【]?(?:来源|消息来源|稿源|发布时间|发布日期|发布人|发稿时间|更新时间|时间|日期|作者|"
-    r"责任编辑|责编|编辑|编发|编审|审核|审校|校对|原标题|点击数|点击|浏览次数|阅读数|浏览|字号|字体|"
-    r"分享到|关键词|标签|打印|关闭|您的位置|当前位置|所在位置)\s*[:：]"
-    r"|^(?:\s*[\[【][^\]】]{1,8}[\]】]\s*)+$"
-    r"|首页\s*(?:[→>»]|&gt;)|(?:上一篇|下一篇|上一期|下一期|返回顶部|返回首页|版权所有|Copyright|©)"
-)
-"""Lines a web page prints around an article: source and date lines, buttons, breadcrumbs."""
-
-_FURNITURE_MAX_CHARS = 60
-"""Furniture lines are short; a long line that starts with 时间：… is an article sentence."""
-
-_LETTER_SPACED = re.compile(r"(?:[" + CJK + r"] ){4,}[" + CJK + r"]")
-"""``人 民 网 版 权 所 有``: letter-spaced words are page furniture, never a sentence."""
-
-_SOURCE_CREDIT = re.compile(
-    r"^[（(](?:消息)?(?:来源|稿源|编译|转自|摘自|据)[^（）()]{0,40}[）)]$"
-    r"|^[（(][^（）()]{0,30}(?:编发|责编|编辑|校对)[:：/][^（）()]{0,30}[）)]$"
-    r"|^(?:\S{0,6}记者|通讯员)\s*\S{2,4}(?:\s+\S{2,4})*\s+(?:校对|编辑|责编)\s*\S{2,4}$"
-)
-"""Closing credits: ``（来源：…）``, ``（编译/海外网 …）``, ``新京报记者 某某 校对 某某``."""
-
 _CAPTION = re.compile(r"^(?:图为|上图|下图|左图|右图|图片为|图片来源|（资料图|\(资料图|资料图片)")
-_PHOTO_CREDIT = re.compile(
-    r"\s*[（(]\s*(?:[" + CJK + r"]{2,4}\s*)+摄\s*[）)]\s*$|\s+[" + CJK + r"]{2,4}\s*摄$"
-)
-"""A caption's trailing photographer credit, ``（王一 摄）`` or `` 王一 摄``."""
-
 _SENTENCE_END = "。！？!?…；;”’」』"
 _INNER_PAUSE = re.compile(r"[，,；;。！？]")
 _NUMBER = re.compile(r"[-+−]?\d+(?:[.,:/]\d+)*%?")
@@ -150,30 +125,37 @@ def is_code(text: str) -> bool:
 
 
 def is_furniture(text: str) -> bool:
-    """True for a web page's furniture line (source/date/editor lines, buttons, breadcrumbs)."""
-    if _LETTER_SPACED.search(text):
-        return True
-    if len(text) > _FURNITURE_MAX_CHARS or re.search(r"[，。！？；]", text):
-        return False  # a sentence (时间：下午三点，地点…) is a notice's text, not the site's
-    return _FURNITURE.search(text) is not None
+    """True for a web page's furniture line (a ``line`` rule of ``furniture.toml``)."""
+    return furniture_rules().line_rule(text) is not None
 
 
 def is_source_credit(text: str) -> bool:
-    """True for a closing credit line naming the source, compiler or proof-reader."""
-    return len(text) <= _FURNITURE_MAX_CHARS and _SOURCE_CREDIT.search(text) is not None
+    """True for a line that is only a credit (source, reporter or photo; ``furniture.toml``)."""
+    credit = furniture_rules().credit(text)
+    return credit is not None and not credit[1]
 
 
 def is_caption(text: str) -> bool:
-    """True for a photo caption: ``图为…``, ``（资料图）``, or a line ending in a 摄 credit."""
-    return _CAPTION.search(text) is not None or _PHOTO_CREDIT.search(text) is not None
+    """True for a photo caption: ``图为…``, ``（资料图）``, or a line ending in a photo credit."""
+    if _CAPTION.search(text) is not None:
+        return True
+    credit = furniture_rules().credit(text)
+    return credit is not None and bool(credit[1])
 
 
 def split_photo_credit(text: str) -> tuple[str, str]:
-    """Split a caption into its words and its trailing photographer credit (may be empty)."""
-    match = _PHOTO_CREDIT.search(text)
-    if not match:
+    """Split a caption into its words and its trailing credit (may be empty)."""
+    credit = furniture_rules().credit(text)
+    if credit is None or not credit[1]:
         return text, ""
-    return text[: match.start()].rstrip(), match.group(0).strip()
+    return credit[1], credit[2]
+
+
+def dropping_rule(text: str) -> str:
+    """The name of the ``furniture.toml`` rule a furniture or credit line is dropped by."""
+    rules = furniture_rules()
+    credit = rules.credit(text)
+    return rules.line_rule(text) or (credit[0] if credit else "")
 
 
 def is_figures(text: str) -> bool:

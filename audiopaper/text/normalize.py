@@ -23,28 +23,19 @@ from audiopaper.text.numbers import (
     CODE_RULES,
     DATE_RULES,
     MEASURE_CHARS,
+    PHONE_DIGITS,
     PLACE_AND_UNIT_RULES,
     PLAIN_DIGITS,
     TWO_RULES,
     fold_fullwidth,
     join_spaced,
 )
+from audiopaper.text.readings import context_rules, reading_lists
 
 __all__ = ["normalize", "pre_normalize", "read_digits", "spell_latin", "spelled_words"]
 
-PHONE_DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
-"""Digits of phone numbers, hotlines and codes: 1 is 幺 so it is not heard as 七."""
-
-
-UNITS: tuple[tuple[str, str], ...] = (
-    ("mmHg", "毫米汞柱"), ("km/h", "公里每小时"), ("km²", "平方公里"), ("cm²", "平方厘米"),
-    ("m²", "平方米"), ("m³", "立方米"), ("㎡", "平方米"), ("kWh", "千瓦时"), ("kW", "千瓦"),
-    ("MW", "兆瓦"), ("GW", "吉瓦"), ("km", "公里"), ("kg", "千克"), ("cm", "厘米"),
-    ("mm", "毫米"), ("μg", "微克"), ("mg", "毫克"), ("ml", "毫升"), ("mL", "毫升"),
-    ("GB", "吉字节"), ("TB", "太字节"), ("Mbps", "兆比特每秒"), ("m", "米"), ("g", "克"),
-    ("t", "吨"), ("L", "升"), ("h", "小时"),
-)  # fmt: skip
-"""Latin unit symbols after a number, longest first, and how they are read."""
+UNITS: tuple[tuple[str, str], ...] = reading_lists().units
+"""Latin unit symbols after a number, longest first, and how they are read (readings.toml)."""
 
 _UNIT = re.compile(r"(?<=[\d²³万亿])\s*(" + "|".join(re.escape(u) for u, _ in UNITS) + r")(?![A-Za-z])")
 _UNIT_NAMES = dict(UNITS)
@@ -129,6 +120,7 @@ def _cardinal(number: str) -> str:
 
 PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_THOUSANDS, ""),
+    *context_rules(),
     *CODE_RULES,
     (_SERVICE_LINE, _mobile),
     (_MOBILE, _mobile),

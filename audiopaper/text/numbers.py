@@ -21,6 +21,9 @@ HAN = "\u4e00-\u9fff"
 PLAIN_DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
 """Digits read one by one where 幺 would be odd (years, route and model numbers)."""
 
+PHONE_DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
+"""Digits of phone numbers, hotlines and codes: 1 is 幺 so it is not heard as 七."""
+
 MEASURE_CHARS = (
     "个人名位元万亿千百十米吨户家辆台件次项条场座所株棵亩份只头匹张本部套间栋幢层级号"
     "克斤升度岁倍批包轮种类余多来天周期届篇笔块片根支把颗粒瓶杯盒袋箱双对枚册页幅首门"

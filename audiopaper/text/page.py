@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from audiopaper.text.changes import Change
+
 
 class BlockKind(Enum):
     """What a block of the page is, as far as its form's markup tells."""
@@ -14,6 +16,8 @@ class BlockKind(Enum):
     SUBHEAD = "sub-head"
     CAPTION = "caption"
     TABLE_ROW = "table row"
+    BRIEF = "brief"
+    """One item of a box of briefs (简讯): an untitled short article of its own."""
     BYLINE = "byline"
     CODE = "code"
 
@@ -50,8 +54,10 @@ class Page:
     """Headlines and paragraphs in page order; blank lines are dropped."""
 
     form: str = "markdown"
-    """The input form it was read as: markdown, plain, html, wechat, epaper-article or docx."""
+    """The input form it was read as: markdown, plain, post (markdown with front matter),
+    html, wechat, epaper-article, docx, feed, json, news-corpus, pdf or scan."""
 
-    notes: tuple[str, ...] = ()
-    """What reading set aside or could not find (a WeChat page with no body…): the cleaner
-    lists each in the proof, so nothing is lost silently."""
+    notes: tuple[Change, ...] = ()
+    """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
+    items, a WeChat page with no body, a printed page's masthead, ads and photo credits…):
+    the cleaner lists each in the proof before its own changes, so nothing is lost silently."""

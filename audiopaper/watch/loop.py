@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from audiopaper.archive.source import RECORDINGS_DIR, DatedEntry, PageFile, scan_source, source_hash
+from audiopaper.archive.source import (
+    RECORDINGS_DIR,
+    DatedEntry,
+    PageFile,
+    recording_files,
+    scan_source,
+    source_hash,
+)
 from audiopaper.errors import AudiopaperError, OptionError, OutputError
 from audiopaper.pipeline import check_base_url
 from audiopaper.publish.feed import feed_url
@@ -104,11 +111,8 @@ class WatchOptions:
 
 def _recordings(folder: Path) -> tuple[PageFile, ...]:
     """The date's recorded pieces as bytes (they are part of its content hash)."""
-    directory = folder / RECORDINGS_DIR
-    if not directory.is_dir():
-        return ()
     pieces = []
-    for path in sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for path in recording_files(folder):
         if path.stat().st_size > MAX_RECORDING_BYTES:
             raise OptionError(f"{path}: larger than {MAX_RECORDING_BYTES >> 20} MB; shorten the recording")
         pieces.append(PageFile(f"{RECORDINGS_DIR}/{path.name}", path.read_bytes()))

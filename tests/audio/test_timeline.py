@@ -7,14 +7,14 @@ import pytest
 from audiopaper.audio.timeline import CLOSING_TITLE, OPENING_TITLE, Placement, lay_out
 from audiopaper.audio.xing import SAMPLES_PER_FRAME
 from audiopaper.text.clean import Article
-from audiopaper.text.script import SpeechOptions, build_script
+from audiopaper.text.script import ArticleScript, SpeechOptions, build_script
 
 MP3_RATE_HZ = 48_000
 ENGINE_RATE_HZ = 24_000
 FRAME_S = SAMPLES_PER_FRAME / MP3_RATE_HZ
 
 
-def scripts():  # type: ignore[no-untyped-def]
+def scripts() -> tuple[ArticleScript, ...]:
     articles = [
         Article("河边新修步道", "记者 王一", ("步道全长三公里。晚上散步的人多了。",)),
         Article("社区开设手机课堂", None, ("每周两次。",)),
@@ -22,7 +22,7 @@ def scripts():  # type: ignore[no-untyped-def]
     return build_script(articles, SpeechOptions(spell_letters=True)).articles
 
 
-def body(script, frames: int) -> Placement:  # type: ignore[no-untyped-def]
+def body(script: ArticleScript, frames: int) -> Placement:
     texts = (script.title_spoken, *(s.spoken for s in script.sentences))
     lines = tuple((i * 24_000, i * 24_000 + 12_000) for i in range(len(texts)))
     return Placement(frames, lines, texts)
@@ -56,6 +56,7 @@ def test_times_come_from_frames_and_samples() -> None:
     )
     assert [c.text for c in timeline.cues][:3] == ["欢迎收听。", "第一篇。", first.title_spoken]
     assert timeline.cues[0].start_s == 0.0
+    assert timeline.opening is not None and timeline.closing is not None
     assert (timeline.opening.title, timeline.opening.start_s) == (OPENING_TITLE, 0.0)
     assert timeline.opening.end_s == pytest.approx(one.start_s)
     assert timeline.closing.title == CLOSING_TITLE

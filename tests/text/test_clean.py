@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from audiopaper.errors import NoArticlesError
 from audiopaper.text.clean import ChangeKind, clean_pages, parse_byline, repair_inline, split_dateline
 from audiopaper.text.ingest import Page, read_page, split_blocks
+from tests.conftest import WritePage
 
 
 def clean_text(text: str, *, lead_first: bool = True):  # type: ignore[no-untyped-def]
@@ -208,7 +209,7 @@ def test_truncated_copy_in_the_wrong_article_is_removed_even_when_it_comes_first
     assert long_paragraph in volunteers.paragraphs
 
 
-def test_text_repeated_across_pages_is_spoken_once(write_page) -> None:  # type: ignore[no-untyped-def]
+def test_text_repeated_across_pages_is_spoken_once(write_page: WritePage) -> None:
     first = write_page(f"## 一版\n\n本报讯 {REPEATED}\n", "one.md")
     second = write_page(f"## 二版\n\n本报讯 今天的新闻。{REPEATED}还有别的内容。\n", "two.md")
     result = clean_pages([read_page(first), read_page(second)])

@@ -78,3 +78,59 @@ def test_a_docx_that_is_not_a_zip_ends_in_one_line(tmp_path: Path, data: bytes, 
     path.write_bytes(data)
     with pytest.raises(InputError, match=message):
         read_page(path)
+
+
+def test_a_word_file_with_no_title_is_one_untitled_article(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("3月2日下午，城西小学在礼堂举行了春季运动会开幕式，全校八百名师生参加。")
+    document.add_paragraph("开幕式上，各班级依次入场，校长为新当选的体育委员颁发了聘书。")
+    path = tmp_path / "untitled.docx"
+    document.save(str(path))
+    result = clean_pages([read_page(path)])
+    assert len(result.articles) == 1
+    assert result.articles[0].title == "城西小学在礼堂举行了春季运动会开幕式"
+    assert len(result.articles[0].paragraphs) == 2
+    assert ChangeKind.UNTITLED in {c.kind for c in result.changes}
+
+
+def bulleted_items_file(path: Path) -> Path:
+    """A file of news items, each under a bold bullet line, below a bold section heading."""
+    document = docx.Document()
+    document.add_paragraph().add_run("近年来学院取得的重要成果、荣誉").bold = True
+    document.add_paragraph().add_run("·学院代表队获全省大学生程序设计竞赛一等奖，并获最佳新人奖").bold = True
+    document.add_paragraph("2021年5月8日，全省大学生程序设计竞赛在省城举行，我院代表队获一等奖。")
+    document.add_paragraph().add_run("·学院与本市三家企业签订实习基地协议").bold = True
+    document.add_paragraph("2022年3月1日，学院与三家企业签订协议，共建学生实习基地。")
+    document.save(str(path))
+    return path
+
+
+def test_bold_bullet_lines_head_the_items_of_a_file(tmp_path: Path) -> None:
+    result = clean_pages([read_page(bulleted_items_file(tmp_path / "items.docx"))])
+    assert [a.title for a in result.articles] == [
+        "学院代表队获全省大学生程序设计竞赛一等奖，并获最佳新人奖",
+        "学院与本市三家企业签订实习基地协议",
+    ]
+    dropped = [c.text for c in result.changes if c.kind is ChangeKind.DROPPED]
+    assert dropped == ["近年来学院取得的重要成果、荣誉"]
+
+
+def test_a_link_to_a_missing_part_is_dropped_and_listed(tmp_path: Path) -> None:
+    import zipfile
+
+    source = bulleted_items_file(tmp_path / "good.docx")
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(source) as good, zipfile.ZipFile(broken, "w") as bad:
+        for info in good.infolist():
+            data = good.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                link = (
+                    b'<Relationship Id="rId99" Target="../NULL" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/image"/>'
+                )
+                data = data.replace(b"</Relationships>", link + b"</Relationships>")
+            bad.writestr(info, data)
+    page = read_page(broken)
+    repaired = [c.detail for c in page.notes if c.kind is ChangeKind.REPAIRED]
+    assert len(repaired) == 1 and "../NULL" in repaired[0]
+    assert len(clean_pages([page]).articles) == 2

@@ -8,6 +8,7 @@ import pytest
 
 from audiopaper.errors import InputError
 from audiopaper.text.ingest import BlockKind, decode_page_bytes, read_page, split_blocks
+from tests.conftest import WritePage
 
 PAGE = "## 第一条标题\n\n■记者 王一\n\n本报讯 正文第一段,有逗号。\n\n# 头版 标题\n正文\n"
 
@@ -62,7 +63,7 @@ def test_read_page_directory(tmp_path: Path) -> None:
         read_page(tmp_path)
 
 
-def test_gb18030_page_reads_like_its_utf8_twin(write_page) -> None:  # type: ignore[no-untyped-def]
+def test_gb18030_page_reads_like_its_utf8_twin(write_page: WritePage) -> None:
     utf8 = read_page(write_page(PAGE, "a.md"))
     gb = read_page(write_page(PAGE, "b.md", encoding="gb18030"))
     assert utf8.blocks == gb.blocks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 from typer.testing import CliRunner
@@ -19,11 +19,21 @@ from audiopaper.voice.edge import EdgeEngine, EdgeSettings, decode_mp3, probe
 from audiopaper.voice.registry import EngineSpec
 from audiopaper.voice.scheduler import Synthesizer
 from audiopaper.voice.truncation import completeness_problem
-from tests.conftest import EXAMPLE_PAGE
+from tests.conftest import EXAMPLE_PAGE, WritePage
 from tests.edge_server import EdgeServer, Faults, spoken_seconds
 
 TEXTS = [f"第{n}条测试句子，用来检查在线语音。" for n in range(1, 7)]
-FAST = {"backoff_s": 0.01, "receive_timeout_s": 1, "connect_timeout_s": 2}
+
+
+class FastTimings(TypedDict):
+    """EdgeSettings' timings, short, so faulty servers cost seconds."""
+
+    backoff_s: float
+    receive_timeout_s: int
+    connect_timeout_s: int
+
+
+FAST: FastTimings = {"backoff_s": 0.01, "receive_timeout_s": 1, "connect_timeout_s": 2}
 DECODER_EXTRA_S = 0.1
 """ffmpeg decodes the server's MP3 to 0.05 to 0.07 s more than it encoded (no LAME header)."""
 
@@ -251,7 +261,7 @@ SMALL_TITLES = [
 ]
 
 
-def render_small_page(write_page, out: Path) -> tuple[int, str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def render_small_page(write_page: WritePage, out: Path) -> tuple[int, str, dict[str, Any]]:
     args = [
         "render",
         str(write_page(SMALL_PAGE)),
@@ -278,8 +288,8 @@ def assert_every_published_sentence_whole(manifest: dict[str, Any], server: Edge
 @pytest.mark.usefixtures("fast_edge")
 def test_sentences_cut_at_30_70_and_95_percent_never_reach_the_edition(
     server: EdgeServer,
-    write_page,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    write_page: WritePage,
+    tmp_path: Path,
 ) -> None:
     cuts = {"孩子们可以在这里借书": 0.3, "新站台设有座椅和雨棚": 0.7, "农场负责人说": 0.95}
     server.faults.always_cut = dict(cuts)
@@ -303,8 +313,8 @@ def test_sentences_cut_at_30_70_and_95_percent_never_reach_the_edition(
 @pytest.mark.usefixtures("fast_edge")
 def test_a_render_against_a_misbehaving_service_is_whole_or_says_what_is_missing(
     server: EdgeServer,
-    write_page,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    write_page: WritePage,
+    tmp_path: Path,
 ) -> None:
     """Every 4th request in turn: 403, a stream closed halfway, no audio, a stall past the timeout."""
     exit_code, stderr, manifest = render_small_page(write_page, tmp_path / "out")

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from audiopaper.archive.source import DatedEntry
 from audiopaper.cli import app
+from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.status import read_status
 from audiopaper.watch.loop import Watcher, WatchOptions
 from tests.watch.helpers import BASE_URL, PAGE, SECOND, FakeClock, Hub, at, drop, fake_render
@@ -114,6 +116,7 @@ def test_a_folder_without_ready_waits_for_the_settle_time(tmp_path: Path) -> Non
     assert read_status(out).dates[DAY].state == "scheduled"
 
 
+@pytest.mark.slow
 def test_a_failing_date_is_notified_and_the_others_go_on(tmp_path: Path) -> None:
     notes = tmp_path / "notes.jsonl"
     command = f"{sys.executable} -c \"import sys; open({str(notes)!r}, 'a').write(sys.stdin.read())\""
@@ -146,12 +149,18 @@ def test_a_restart_releases_what_the_last_run_rendered_without_rendering_again(t
     first.pass_once()
     renders: list[str] = []
     render = fake_render(tmp_path / "cache")
-    second = Watcher(first.options, lambda e, w: renders.append(str(e.day)) or render(e, w), clock=clock)
+
+    def recording_render(entry: DatedEntry, private_out: Path) -> EditionManifest:
+        renders.append(str(entry.day))
+        return render(entry, private_out)
+
+    second = Watcher(first.options, recording_render, clock=clock)
     clock.set(6)
     second.run(once=True)
     assert renders == [] and feed_days(out) == [DAY]
 
 
+@pytest.mark.slow
 def test_hub_hears_each_release_and_a_down_hub_never_stops_one(tmp_path: Path) -> None:
     hub = Hub()
     try:
