@@ -1,4 +1,4 @@
-"""The podcast feed and its cover art, rebuilt from the editions' manifests.
+"""The podcast feed, rebuilt from the editions' manifests.
 
 ``feed.xml`` lists every complete edition under ``out/editions/`` (a directory named for
 its date exists only once its edition was fully written), newest first. It carries what
@@ -21,7 +21,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from audiopaper.publish.briefing import BRIEFING_DIR, BRIEFING_FEED, Briefing, current_briefing
-from audiopaper.publish.cover import install_cover
 from audiopaper.publish.manifest import EditionManifest, PublishedEdition, read_published
 from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
@@ -29,7 +28,7 @@ from audiopaper.publish.release_record import ReleaseRecord
 from audiopaper.publish.show import ShowSettings, load_show, podcast_guid, update_show
 
 __all__ = [
-    "FEED_FILE",
+    "FEED_NAME",
     "NAMESPACES",
     "briefing_feed_xml",
     "build_briefing_feed",
@@ -44,8 +43,8 @@ __all__ = [
 
 _LOGGER = logging.getLogger(__name__)
 
-FEED_FILE = "feed.xml"
-"""The podcast feed's file name inside the output directory (DESIGN.md's layout)."""
+FEED_NAME = "feed.xml"
+"""The feed's file name in the output directory."""
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -291,7 +290,7 @@ def feed_xml(
     """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
     show = show or ShowSettings(podcast_guid="")
     base = base_url if base_url.endswith("/") else base_url + "/"
-    feed_url = urljoin(base, FEED_FILE)
+    feed_url = urljoin(base, FEED_NAME)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(rss, base, feed_url, paper=paper, cover_name=cover_name, show=show)
     slug = ascii_slug(paper)
@@ -322,11 +321,10 @@ def build_briefing_feed(out_dir: Path, base_url: str, *, paper: str | None = Non
     return briefing_feed_xml(out_dir, editions, base_url, paper=name, cover_name=cover_name, show=show)
 
 
-def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None, cover: Path | None = None) -> Path:
-    """Rebuild ``feed.xml`` and ``briefing.xml`` (and make sure a cover exists) from every edition."""
-    install_cover(out_dir, cover)
+def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> Path:
+    """Rebuild ``feed.xml`` and ``briefing.xml`` from every edition (publisher.py installs the cover)."""
     update_show(out_dir, base_url)  # creates show.json, and so the podcast:guid, the first time
-    path = out_dir / FEED_FILE
+    path = out_dir / FEED_NAME
     atomic_write_bytes(path, build_feed(out_dir, base_url, paper=paper))
     atomic_write_bytes(out_dir / BRIEFING_FEED, build_briefing_feed(out_dir, base_url, paper=paper))
     return path
