@@ -573,7 +573,7 @@ def print_kit_command(
     base = base_url or published_base_url(out, "")
     if not base:
         raise OptionError(f"{out} has no feed.xml naming its public address; give --base-url")
-    kit = write_print_kit(out, manifest, base)
+    kit = write_print_kit(out / EDITIONS_DIR / manifest.date.isoformat(), manifest, base)
     for code in kit.codes:
         _say(f"{code.name}: {code.url}")
     typer.echo(str(kit.directory))

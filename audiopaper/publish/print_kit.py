@@ -331,14 +331,14 @@ def read_edition(out_dir: Path, day: date) -> EditionManifest:
     return EditionManifest.read(path)
 
 
-def write_print_kit(out_dir: Path, manifest: EditionManifest, base_url: str) -> PrintKit:
-    """Write the edition's print/ folder: SVG and PNG per code, sheet.png and sheet.pdf.
+def write_print_kit(edition_dir: Path, manifest: EditionManifest, base_url: str) -> PrintKit:
+    """Write ``edition_dir``'s print/ folder: SVG and PNG per code, sheet.png and sheet.pdf.
 
     Each file is replaced atomically; a kit made again for the same edition and address has
-    the same bytes.
+    the same SVG and PNG bytes.
     """
     codes = kit_codes(manifest, base_url)
-    directory = out_dir / EDITIONS_DIR / manifest.date.isoformat() / PRINT_DIR
+    directory = edition_dir / PRINT_DIR
     directory.mkdir(parents=True, exist_ok=True)
     font_path = cjk_font_path()
     if font_path is None:

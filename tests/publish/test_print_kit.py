@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import date
@@ -127,7 +128,7 @@ def test_every_png_and_the_sheet_decode_to_exactly_their_urls(
     published: tuple[Path, EditionManifest],
 ) -> None:
     out, manifest = published
-    kit = write_print_kit(out, manifest, BASE)
+    kit = write_print_kit(out / "editions/2025-03-14", manifest, BASE)
     assert kit.directory == out / "editions/2025-03-14/print"
     assert kit.captions_rendered or not under_ci()  # CI installs a Chinese font
     for code in kit.codes:
@@ -145,9 +146,9 @@ def test_every_png_and_the_sheet_decode_to_exactly_their_urls(
 
 def test_kit_files_are_the_same_bytes_when_made_again(published: tuple[Path, EditionManifest]) -> None:
     out, manifest = published
-    first = write_print_kit(out, manifest, BASE)
+    first = write_print_kit(out / "editions/2025-03-14", manifest, BASE)
     before = {path.name: path.read_bytes() for path in first.files if path.suffix in (".png", ".svg")}
-    again = write_print_kit(out, manifest, BASE)
+    again = write_print_kit(out / "editions/2025-03-14", manifest, BASE)
     assert {path.name: path.read_bytes() for path in again.files if path.suffix in (".png", ".svg")} == before
 
 
@@ -177,7 +178,7 @@ def test_each_article_code_opens_its_article_ready_to_play(published: tuple[Path
     from playwright.sync_api import sync_playwright
 
     out, manifest = published
-    kit = write_print_kit(out, manifest, BASE)
+    kit = write_print_kit(out / "editions/2025-03-14", manifest, BASE)
     local = out.as_uri() + "/"  # the published address, here: the same files on disk
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -196,3 +197,21 @@ def test_each_article_code_opens_its_article_ready_to_play(published: tuple[Path
             assert article.start - 0.1 <= page.evaluate("window.audiopaper.audio.currentTime") < article.end
             page.close()
         browser.close()
+
+
+def test_render_writes_the_kit_when_show_json_asks(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "show.json").write_text(json.dumps({"podcast_guid": "g", "print_kit": True}), encoding="utf-8")
+    options = RenderOptions(
+        out_dir=out, day=date(2025, 3, 14), profile=load_profile("standard"), base_url=BASE
+    )
+    render([EXAMPLE_PAGE], options, fake_synthesizer(cache_dir=tmp_path / "cache"))
+    kit = out / "editions/2025-03-14/print"
+    assert sorted(p.name for p in kit.iterdir())[:2] == ["article-01.png", "article-01.svg"]
+    assert (kit / "sheet.pdf").is_file()
+    loopback = RenderOptions(out_dir=out, day=date(2025, 3, 15), profile=load_profile("standard"))
+    render([EXAMPLE_PAGE], loopback, fake_synthesizer(cache_dir=tmp_path / "cache"))
+    assert (out / "editions/2025-03-15/edition.json").is_file()  # published all the same
+    assert not (out / "editions/2025-03-15/print").exists()
+    assert "no print kit" in caplog.text
