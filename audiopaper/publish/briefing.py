@@ -31,7 +31,7 @@ from audiopaper.audio.briefing import (
 )
 from audiopaper.audio.encode import MP3_SAMPLE_RATE_HZ
 from audiopaper.errors import ManifestError
-from audiopaper.publish.edition_files import CHAPTERS_VERSION, mp3_duration_s
+from audiopaper.publish.edition_files import chapters_document, mp3_duration_s
 from audiopaper.publish.manifest import EditionManifest, ManifestArticle
 from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import atomic_write_text
@@ -207,13 +207,8 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
     with ThreadPoolExecutor(max_workers=2) as pool:
         for done in [pool.submit(encode, name, *level) for name, level in zip(names, levels, strict=True)]:
             done.result()
-    chapters_doc = {
-        "version": CHAPTERS_VERSION,
-        "chapters": [
-            {"startTime": round(c.start_s, 3), "endTime": round(c.end_s, 3), "title": c.title} for c in placed
-        ],
-    }
-    atomic_write_text(folder / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2) + "\n")
+    document = json.dumps(chapters_document(placed), ensure_ascii=False, indent=2) + "\n"
+    atomic_write_text(folder / "chapters.json", document)
     duration = round(mp3_duration_s(folder / names[0]), 3)
     briefing = Briefing(
         title=title, audio=names[0], speaker_audio=names[1], duration=duration,
