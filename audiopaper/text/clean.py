@@ -22,9 +22,11 @@ from audiopaper.errors import NoArticlesError
 from audiopaper.text.changes import Change, ChangeKind, merge_table_rows
 from audiopaper.text.draft import (
     Draft,
+    give_byline,
     join_column_breaks,
     made_title,
     mark_subheads,
+    place_byline,
     read_repeated_paragraphs_once,
 )
 from audiopaper.text.duplicates import (
@@ -60,9 +62,6 @@ _LOGGER = logging.getLogger(__name__)
 ROLE_LINE_MAX_CHARS = 200
 """Bylines, credits and furniture are short lines; longer lines skip those checks (a 4 MiB
 line would otherwise be repaired three times)."""
-
-PHOTO_CAPTION_MAX_CHARS = 400
-"""A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
 
 ONE_ARTICLE_FORMS = frozenset({"html", "wechat"})
 """Forms that hold one article even when it prints no headline (the title is made)."""
@@ -207,23 +206,15 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     changes: list[Change] = list(page.notes)
     _note_folded(page, changes)
     current: Draft | None = None
+    headlined = any(b.kind is BlockKind.HEADLINE for b in page.blocks)
     for block in drop_furniture_blocks(_text_blocks(page), changes):
         if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
             drafts.append(current := Draft(title=None, level=2, source=page.source))
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
-            current = _give_byline(block.text, current, drafts, page.source)
+            current = give_byline(block.text, current, drafts, page.source)
             continue
         if block.kind is BlockKind.HEADLINE:
-            title = repair_title(fold_full_width(strip_markup_remnants(block.text), pause=" "))
-            if not title:
-                continue
-            if current is not None and not current.paragraphs and current.byline is None and current.title:
-                # Two headline lines in a row (引题 + 主题) form one title.
-                current.title = f"{current.title} {title}"
-                current.level = min(current.level, block.level)
-                continue
-            current = Draft(title=title, level=block.level, source=page.source)
-            drafts.append(current)
+            current = _at_headline(block, current, drafts, page.source)
             continue
         line = _read_line(block, changes)
         if line is None:
@@ -233,7 +224,7 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
         credited = short and block.kind is not BlockKind.CAPTION  # a caption's credit is not a byline
         byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if credited else None
         if byline is not None:
-            current = _place_byline(byline, block, current, drafts, changes, page.source)
+            current = place_byline(byline, block, current, drafts, changes, page.source)
             continue
         dated, credits, rest = split_dateline(text)
         if dated and credits and short:  # names keep their spaces: 记者 林一
@@ -254,9 +245,11 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             if not text:
                 continue
         if current is None and (
-            page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and _is_prose(text, role))
+            (page.form in ONE_ARTICLE_FORMS and not headlined)
+            or (page.form not in ONE_ARTICLE_FORMS and page.form != "markdown" and _is_prose(text, role))
         ):
-            # A web page is one article; plain text, Word files and items need no headline either.
+            # A web page with no headline is one article (text before its headline is the site's);
+            # plain text, Word files and items need no headline either.
             current = Draft(title=None, level=2, source=page.source)  # its title is made below
             drafts.append(current)
         if current is None:
@@ -268,39 +261,22 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     return drafts, merge_table_rows(changes)
 
 
+def _at_headline(block: Block, current: Draft | None, drafts: list[Draft], source: str) -> Draft | None:
+    """Start an article at a headline block; two headline lines in a row (引题 + 主题) form one title."""
+    title = repair_title(fold_full_width(strip_markup_remnants(block.text), pause=" "))
+    if not title:
+        return current
+    if current is not None and not current.paragraphs and current.byline is None and current.title:
+        current.title = f"{current.title} {title}"
+        current.level = min(current.level, block.level)
+        return current
+    drafts.append(new := Draft(title=title, level=block.level, source=source))
+    return new
+
+
 def _is_prose(text: str, role: LineRole) -> bool:
     """Body text that is an article's, not a section heading or kicker above the headlines."""
     return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
-
-
-def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:
-    """Give the current article a byline its page's form names; start an untitled one if none."""
-    if current is None:
-        current = Draft(title=None, level=2, byline=byline, source=source)
-        drafts.append(current)
-    elif current.byline is None:
-        current.byline = byline
-    return current
-
-
-def _place_byline(
-    byline: str, block: Block, current: Draft | None, drafts: list[Draft], changes: list[Change], source: str
-) -> Draft:
-    """Give a byline to the current article, or start a new one at it; return the current draft."""
-    is_photo_credit = byline.startswith(("摄影", "摄", "图")) or "摄影" in byline
-    if current is None:
-        current = Draft(title=None, level=2, byline=byline, source=source)
-        drafts.append(current)
-    elif is_photo_credit and current.paragraphs and current.byline is None:
-        current.byline = byline
-        current.is_photo = sum(len(p) for p in current.paragraphs) <= PHOTO_CAPTION_MAX_CHARS
-    elif current.paragraphs or current.byline is not None:
-        changes.append(Change(ChangeKind.SPLIT, f"new article at byline “{byline}” (line {block.line})"))
-        current = Draft(title=None, level=2, byline=byline, source=source)
-        drafts.append(current)
-    else:
-        current.byline = byline
-    return current
 
 
 def _attach_orphans(drafts: list[Draft], changes: list[Change]) -> list[Draft]:
