@@ -22,7 +22,7 @@ from audiopaper.errors import NoArticlesError
 from audiopaper.text.changes import Change, ChangeKind, merge_table_rows
 from audiopaper.text.draft import (
     Draft,
-    give_byline,
+    is_prose,
     join_column_breaks,
     made_title,
     mark_subheads,
@@ -40,12 +40,10 @@ from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
-    SUBHEAD_MAX_CHARS,
     LineRole,
     context_free_role,
     cut_long_digit_runs,
     dropping_rule,
-    ends_sentence,
     fold_full_width,
     is_figures,
     is_table_header,
@@ -206,15 +204,23 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     changes: list[Change] = list(page.notes)
     _note_folded(page, changes)
     current: Draft | None = None
-    headlined = any(b.kind is BlockKind.HEADLINE for b in page.blocks)
     for block in drop_furniture_blocks(_text_blocks(page), changes):
         if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
             drafts.append(current := Draft(title=None, level=2, source=page.source))
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
-            current = give_byline(block.text, current, drafts, page.source)
+            current = _give_byline(block.text, current, drafts, page.source)
             continue
         if block.kind is BlockKind.HEADLINE:
-            current = _at_headline(block, current, drafts, page.source)
+            title = repair_title(fold_full_width(strip_markup_remnants(block.text), pause=" "))
+            if not title:
+                continue
+            if current is not None and not current.paragraphs and current.byline is None and current.title:
+                # Two headline lines in a row (引题 + 主题) form one title.
+                current.title = f"{current.title} {title}"
+                current.level = min(current.level, block.level)
+                continue
+            current = Draft(title=title, level=block.level, source=page.source)
+            drafts.append(current)
             continue
         line = _read_line(block, changes)
         if line is None:
@@ -244,39 +250,39 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             text = rest
             if not text:
                 continue
-        if current is None and (
-            (page.form in ONE_ARTICLE_FORMS and not headlined)
-            or (page.form not in ONE_ARTICLE_FORMS and page.form != "markdown" and _is_prose(text, role))
-        ):
-            # A web page with no headline is one article (text before its headline is the site's);
-            # plain text, Word files and items need no headline either.
-            current = Draft(title=None, level=2, source=page.source)  # its title is made below
-            drafts.append(current)
-        if current is None:
-            changes.append(
-                Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text)
-            )
-            continue
-        current.add(text, role)
+        current = current or _untitled(page, text, role, drafts, changes)
+        if current is not None:
+            current.add(text, role)
     return drafts, merge_table_rows(changes)
 
 
-def _at_headline(block: Block, current: Draft | None, drafts: list[Draft], source: str) -> Draft | None:
-    """Start an article at a headline block; two headline lines in a row (引题 + 主题) form one title."""
-    title = repair_title(fold_full_width(strip_markup_remnants(block.text), pause=" "))
-    if not title:
-        return current
-    if current is not None and not current.paragraphs and current.byline is None and current.title:
-        current.title = f"{current.title} {title}"
-        current.level = min(current.level, block.level)
-        return current
-    drafts.append(new := Draft(title=title, level=block.level, source=source))
-    return new
+def _untitled(
+    page: Page, text: str, role: LineRole, drafts: list[Draft], changes: list[Change]
+) -> Draft | None:
+    """An untitled article for text before any headline, or None (the text is dropped, and listed).
+
+    A web page with no headline is one article; plain text, Word files and items need no headline either,
+    but a short line above the first headline there is a section heading, not an article.
+    """
+    if page.form in ONE_ARTICLE_FORMS:  # text before a web page's headline is the site's
+        headless = not any(b.kind is BlockKind.HEADLINE for b in page.blocks)
+    else:
+        headless = page.form != "markdown" and is_prose(text, role)
+    if headless:
+        drafts.append(draft := Draft(title=None, level=2, source=page.source))  # its title is made later
+        return draft
+    changes.append(Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text))
+    return None
 
 
-def _is_prose(text: str, role: LineRole) -> bool:
-    """Body text that is an article's, not a section heading or kicker above the headlines."""
-    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
+def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:
+    """Give the current article a byline its page's form names; start an untitled one if none."""
+    if current is None:
+        current = Draft(title=None, level=2, byline=byline, source=source)
+        drafts.append(current)
+    elif current.byline is None:
+        current.byline = byline
+    return current
 
 
 def _attach_orphans(drafts: list[Draft], changes: list[Change]) -> list[Draft]:

@@ -6,7 +6,14 @@ import re
 from dataclasses import dataclass, field
 
 from audiopaper.text.changes import Change, ChangeKind
-from audiopaper.text.line_roles import CJK, LineRole, ends_sentence, is_heading_like, is_kicker
+from audiopaper.text.line_roles import (
+    CJK,
+    SUBHEAD_MAX_CHARS,
+    LineRole,
+    ends_sentence,
+    is_heading_like,
+    is_kicker,
+)
 from audiopaper.text.page import Block
 
 _LABEL = re.compile(r"^[" + CJK + r"]{2,4}[:：]")
@@ -136,14 +143,9 @@ PHOTO_CAPTION_MAX_CHARS = 400
 """A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
 
 
-def give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:
-    """Give the current article a byline its page's form names; start an untitled one if none."""
-    if current is None:
-        current = Draft(title=None, level=2, byline=byline, source=source)
-        drafts.append(current)
-    elif current.byline is None:
-        current.byline = byline
-    return current
+def is_prose(text: str, role: LineRole) -> bool:
+    """Body text that is an article's, not a section heading or kicker above the headlines."""
+    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
 
 
 def place_byline(
