@@ -261,10 +261,14 @@ def _untitled(
 ) -> Draft | None:
     """An untitled article for text before any headline, or None (the text is dropped, and listed).
 
-    A web page is one article; plain text, Word files and items need no headline either,
+    A web page with no headline is one article; plain text, Word files and items need no headline either,
     but a short line above the first headline there is a section heading, not an article.
     """
-    if page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and is_prose(text, role)):
+    if page.form in ONE_ARTICLE_FORMS:  # text before a web page's headline is the site's
+        headless = not any(b.kind is BlockKind.HEADLINE for b in page.blocks)
+    else:
+        headless = page.form != "markdown" and is_prose(text, role)
+    if headless:
         drafts.append(draft := Draft(title=None, level=2, source=page.source))  # its title is made later
         return draft
     changes.append(Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text))
