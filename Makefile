@@ -1,5 +1,5 @@
 # audiopaper — two entry points: `make demo` and `make test`. Everything else is a helper
-# (`make check` is the fast tier of `make test`, `make docs` regenerates docs/cli.md).
+# (`make check` is the fast tier of `make test`, `make docs` regenerates the generated docs).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,8 +9,8 @@ PAGE   ?= examples/page-2025-03-14.md
 
 .PHONY: demo test check lint docs bench bench-archive clean
 
-# The runtime alone for `make demo` (what a user gets from pipx); the dev and cluster
-# extras (linters, test oracles, Dask) on top of it for `make test` and the benches.
+# The runtime alone for `make demo` (what a user gets from pipx); the dev, cluster and ocr
+# extras (linters, test oracles, Dask, rapidocr) on top of it for `make test` and the benches.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(DEV): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,cluster]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster,ocr]'
 	touch $(DEV)
 
 ## make demo: install, then render the bundled example page into out/ with the offline voice
@@ -53,9 +53,10 @@ lint: $(DEV)
 	$(BIN)/mypy || status=1; \
 	exit $$status
 
-## make docs: regenerate the command-line reference in docs/cli.md from --help (cog)
+## make docs: regenerate what docs/ generates from the code with cog: the command-line
+## reference (docs/cli.md, from --help) and the module map (docs/development.md)
 docs: $(DEV)
-	$(BIN)/cog -r -I scripts docs/cli.md
+	$(BIN)/cog -r -I scripts $$(grep -l '\[\[\[cog' docs/*.md)
 
 clean:
 	rm -rf $(VENV) out/editions out/feed.xml

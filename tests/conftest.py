@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socketserver
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -19,8 +21,6 @@ from audiopaper.voice.scheduler import Synthesizer
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_PAGE = PROJECT / "examples" / "page-2025-03-14.md"
 SHARED = Path(os.environ.get("AUDIOPAPER_SHARED", PROJECT.parent / "shared"))
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared")  # where a clone outside the workspace can still find it
 SAMPLE_PAGE = SHARED / "samples" / "000_3724ce12bd541468.txt"
 
 CI_ENV = "AUDIOPAPER_CI"
@@ -78,6 +78,20 @@ def assert_handled_exit(result: Result, exit_code: int) -> None:
     """The command ended with ``exit_code`` and no exception escaped it (see assert_user_error)."""
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == exit_code, result.output
+
+
+SERVER_POLL_S = 0.05
+"""How often a test's server looks for shutdown: the standard library's 0.5 s would add
+half a second to every test that stops one."""
+
+
+def serve_in_background(server: socketserver.BaseServer) -> threading.Thread:
+    """Run ``server`` on a daemon thread; ``server.shutdown()`` then returns within SERVER_POLL_S."""
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SERVER_POLL_S}, daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def fake_synthesizer(engine: Engine | None = None, cache_dir: Path | None = None) -> Synthesizer:

@@ -247,7 +247,7 @@ def test_a_bad_date_is_reported_and_the_rest_published(tmp_path: Path) -> None:
     published = sorted(p.name for p in (out / "editions").iterdir() if not p.name.startswith("."))
     assert "2025-04-01" in published and "2025-04-04" in published and "2025-04-03" not in published
     failed = [line for line in result.stderr.splitlines() if line.startswith("2025-04-03")]
-    assert len(failed) == 1 and "binary image" in failed[0], result.stderr
+    assert len(failed) == 1 and "image" in failed[0], result.stderr
     assert "ignored notes.txt" in result.stderr
     feed = ET.parse(out / "feed.xml").getroot()
     assert len(feed.findall("./channel/item")) == len(published)

@@ -10,7 +10,6 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,7 @@ from audiopaper.text.clean import clean_pages
 from audiopaper.text.ingest import Page, decode_page_bytes, split_blocks
 from audiopaper.text.script import build_script
 from audiopaper.voice.offline import OFFLINE_TRAITS
-from tests.conftest import EXAMPLE_PAGE, assert_user_error
+from tests.conftest import EXAMPLE_PAGE, assert_user_error, serve_in_background
 
 KILL_POINTS = int(os.environ.get("AUDIOPAPER_KILL_POINTS", "8"))
 """Kill points per run of the harness; .ci/run raises it for a longer soak."""
@@ -290,7 +289,7 @@ def test_server_keeps_serving_200_concurrent_range_requests(tmp_path: Path) -> N
     body = os.urandom(300_000)
     (tmp_path / "edition.mp3").write_bytes(body)
     server = make_server(tmp_path, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     port = server.server_address[1]
     fds_before = len(os.listdir("/proc/self/fd"))
 

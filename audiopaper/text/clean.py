@@ -34,6 +34,7 @@ from audiopaper.text.duplicates import (
     remove_repeated_runs,
 )
 from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
@@ -67,6 +68,8 @@ ONE_ARTICLE_FORMS = frozenset({"html", "wechat"})
 """Forms that hold one article even when it prints no headline (the title is made)."""
 
 _MID_DATELINE = re.compile(r"(?<=[。！？”])\s*(?=本报讯)")
+_MARKED_ROLES = {BlockKind.CAPTION: LineRole.CAPTION, BlockKind.SUBHEAD: LineRole.SUBHEAD}
+"""Roles a page's form marks on a block, kept unless the line is furniture, a credit or code."""
 _DROPPED_ROLES = {
     LineRole.MARKUP: ChangeKind.MARKUP,
     LineRole.FURNITURE: ChangeKind.FURNITURE,
@@ -135,11 +138,9 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
         role = LineRole.FIGURES
     elif block.kind is BlockKind.CODE:
         role = LineRole.MARKUP
-    elif block.kind is BlockKind.CAPTION:
-        role = LineRole.CAPTION
-    elif block.kind is BlockKind.SUBHEAD:
+    elif block.kind in _MARKED_ROLES:  # a caption or sub-head may still be furniture (图源见水印)
         role = context_free_role(spaced)
-        role = LineRole.SUBHEAD if role is LineRole.BODY else role
+        role = _MARKED_ROLES[block.kind] if role is LineRole.BODY else role
     else:
         role = context_free_role(spaced)
     if role in _DROPPED_ROLES:
@@ -150,6 +151,11 @@ def _read_line(block: Block, changes: list[Change]) -> tuple[str, LineRole] | No
     for run in long_digit_runs(text):
         changes.append(Change(ChangeKind.FIGURES, f"line {block.line}: {len(run)} digits “{run[:24]}…”", run))
     text = cut_long_digit_runs(text)
+    text, originals = drop_bracketed_originals(text)
+    for original in originals:
+        changes.append(
+            Change(ChangeKind.ORIGINAL_NAME, f"line {block.line}: “（{original}）” not read", original)
+        )
     text, repeats = read_once(text)
     for repeat in repeats:
         changes.append(
@@ -202,6 +208,8 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
     _note_folded(page, changes)
     current: Draft | None = None
     for block in drop_furniture_blocks(_text_blocks(page), changes):
+        if block.kind is BlockKind.BRIEF:  # each brief of a 简讯 box is an untitled item of its own
+            drafts.append(current := Draft(title=None, level=2, source=page.source))
         if block.kind is BlockKind.BYLINE:  # a byline the form names (a WeChat account)
             current = _give_byline(block.text, current, drafts, page.source)
             continue

@@ -94,11 +94,21 @@ def join_column_breaks(draft: Draft, changes: list[Change]) -> None:
 
 
 def read_repeated_paragraphs_once(draft: Draft, changes: list[Change]) -> None:
-    """A paragraph (often a caption) printed twice in a row is read once."""
-    keep = {i for i, p in enumerate(draft.paragraphs) if i == 0 or p != draft.paragraphs[i - 1]}
-    for i in set(range(len(draft.paragraphs))) - keep:
-        text = draft.paragraphs[i]
-        changes.append(Change(ChangeKind.REPEATED_SENTENCE, f"“{text[:16]}…” printed twice in a row", text))
+    """A paragraph printed twice in a row is read once; so is a caption or sub-head printed again.
+
+    A photo gallery repeats one caption under several photos (二月十八日，北京故宫午门调试灯光。);
+    body text printed again further on is left to the run-level check in ``duplicates``.
+    """
+    keep: set[int] = set()
+    seen: set[str] = set()
+    for i, (para, role) in enumerate(zip(draft.paragraphs, draft.roles, strict=True)):
+        again = i > 0 and para == draft.paragraphs[i - 1]
+        if again or (role is not LineRole.BODY and para in seen):
+            detail = f"“{para[:16]}…” printed twice {'in a row' if again else 'in the article'}"
+            changes.append(Change(ChangeKind.REPEATED_SENTENCE, detail, para))
+        else:
+            keep.add(i)
+        seen.add(para)
     draft.keep(keep)
 
 

@@ -30,12 +30,14 @@ from audiopaper.text.mojibake import repair_c1_controls, repair_shifted_gbk
 from audiopaper.text.newsxml_page import looks_like_news_corpus, news_corpus_blocks
 from audiopaper.text.page import Block, BlockKind, Page
 from audiopaper.text.plain_page import markdown_blocks, page_blocks
+from audiopaper.text.printed_page import is_printed_page, read_printed_page, size_limit
 
 _LOGGER = logging.getLogger(__name__)
 
 MAX_PAGE_BYTES = 4 * 1024 * 1024
-"""Pages larger than this (4 MiB) are refused: a day's page is a few tens of kilobytes, and
-a bigger file is almost certainly not one page (split it into pages)."""
+"""Text pages larger than this (4 MiB) are refused: a day's page is a few tens of kilobytes,
+and a bigger file is almost certainly not one page (split it into pages). PDFs and scans
+have their own limits (``printed_page.MAX_PDF_BYTES``, ``MAX_SCAN_BYTES``)."""
 
 _CONTROL_RATIO_LIMIT = 0.01
 """Share of C0 control characters (other than whitespace) above which bytes count as binary.
@@ -46,11 +48,9 @@ HTML_EXTENSIONS = frozenset({".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp"
 """Extensions that hint at a saved web page (the content still decides)."""
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF file; copy its text into a .txt file or export the article as HTML"),
     (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other Office) file; save it as .docx"),
     (b"{\\rtf", "an RTF file; save it as .docx or .txt"),
-    (b"\x89PNG", "a binary image file, not a text page"),
-    (b"\xff\xd8\xff", "a binary image file, not a text page"),
+    (b"GIF8", "a GIF image; save the scan as PNG, JPEG or TIFF"),
 )
 
 _SQL_DUMP = re.compile(
@@ -100,6 +100,8 @@ def _refuse_binary(data: bytes, source: str, suffix: str) -> None:
 def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
     """Find the form of a page's bytes (content first, extension as a hint) and split it."""
     suffix = suffix.lower()
+    if is_printed_page(data):
+        return read_printed_page(data, source)
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(BytesIO(data)).namelist())
@@ -175,8 +177,11 @@ def read_page(path: Path) -> Page:
         raise InputError(f"{source}: is a directory; give the page files inside it")
     try:
         size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise InputError(f"{source}: {size} bytes is too large for a page (limit {MAX_PAGE_BYTES})")
+        with path.open("rb") as file:
+            head = file.read(1024)
+        limit = size_limit(head) if is_printed_page(head) else MAX_PAGE_BYTES
+        if size > limit:
+            raise InputError(f"{source}: {size} bytes is too large for a page (limit {limit})")
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{source}: cannot read the page ({error.strerror})") from error

@@ -47,3 +47,25 @@ def words_to_spell(text: str) -> tuple[str, ...]:
         if not ACRONYM.match(word):
             seen.setdefault(word, None)
     return tuple(seen)
+
+
+_BRACKETED_ORIGINAL = re.compile(
+    r"(?<=[\u3400-\u9fff》”」』])\s*[（(]\s*(?=[^（）()]*[A-Za-z]{2})"
+    r"([A-Za-z][A-Za-z0-9 .'’&·,\-]*[A-Za-z0-9.])\s*[）)]"
+)
+"""A Latin original in brackets after a Chinese name: 奥尔德林（Buzz Aldrin）, 《时报》（The Times）."""
+
+
+def drop_bracketed_originals(text: str) -> tuple[str, list[str]]:
+    """Remove the bracketed Latin original after a Chinese name, as a presenter reads only the name.
+
+    News prints 巴兹·奥尔德林（Buzz Aldrin） for readers; heard, the original is a second
+    name spelled letter by letter. Returns the text and the originals removed (for the proof).
+    """
+    removed: list[str] = []
+
+    def drop(match: re.Match[str]) -> str:
+        removed.append(match.group(1))
+        return ""
+
+    return _BRACKETED_ORIGINAL.sub(drop, text), removed

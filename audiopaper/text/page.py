@@ -16,6 +16,8 @@ class BlockKind(Enum):
     SUBHEAD = "sub-head"
     CAPTION = "caption"
     TABLE_ROW = "table row"
+    BRIEF = "brief"
+    """One item of a box of briefs (简讯): an untitled short article of its own."""
     BYLINE = "byline"
     CODE = "code"
 
@@ -53,9 +55,9 @@ class Page:
 
     form: str = "markdown"
     """The input form it was read as: markdown, plain, post (markdown with front matter),
-    html, wechat, epaper-article, docx, feed, json or news-corpus."""
+    html, wechat, epaper-article, docx, feed, json, news-corpus, pdf or scan."""
 
     notes: tuple[Change, ...] = ()
     """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
-    items, a WeChat page with no body…): the cleaner lists each in the proof before its own
-    changes, so nothing is lost silently."""
+    items, a WeChat page with no body, a printed page's masthead, ads and photo credits…):
+    the cleaner lists each in the proof before its own changes, so nothing is lost silently."""

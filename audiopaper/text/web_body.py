@@ -104,16 +104,17 @@ def _fit(summary: set[str], blocks: list[Block]) -> float:
 
 
 def article_body(cleaned: str, tree: Any) -> tuple[list[Block], Any, str]:
-    """The article's blocks, the body region (gne's element, or ``None``) and the extractor used."""
+    """The article's blocks, the body region (gne's element, or ``None``) and the extractor used.
+
+    trafilatura runs only when gne's choice is in doubt (it costs most of a page's reading time).
+    """
     region = gne_region(cleaned)
     by_gne = region_blocks(region) if region is not None else []
-    by_trafilatura = trafilatura_blocks(cleaned)
-    has_text = [bool(_han(" ".join(b.text for b in blocks))) for blocks in (by_gne, by_trafilatura)]
+    gne_has_text = bool(_han(" ".join(b.text for b in by_gne)))
     summary = _pairs(page_summary(tree))
-    if not has_text[0] or (
-        has_text[1]
-        and len(summary) >= MIN_SUMMARY_HAN
-        and _fit(summary, by_gne) < SUMMARY_FIT <= _fit(summary, by_trafilatura)
-    ):
+    if gne_has_text and (len(summary) < MIN_SUMMARY_HAN or _fit(summary, by_gne) >= SUMMARY_FIT):
+        return by_gne, region, "gne"
+    by_trafilatura = trafilatura_blocks(cleaned)
+    if not gne_has_text or _fit(summary, by_trafilatura) >= SUMMARY_FIT:
         return by_trafilatura, None, "trafilatura"
     return by_gne, region, "gne"

@@ -32,9 +32,14 @@ def test_long_sentence_becomes_cues_of_two_lines_timed_by_spoken_length() -> Non
     assert "".join(c.text.replace("\n", "") for c in cues) == text
     assert cues[0].start_s == 10.0 and cues[-1].end_s == 20.0
     assert all(a.end_s == b.start_s for a, b in itertools.pairwise(cues))
-    durations = [c.end_s - c.start_s for c in cues]
-    weights = [len(c.text.replace("\n", "")) * (3 if "2" in c.text else 1) for c in cues]
-    assert durations == pytest.approx([10.0 * w / sum(weights) for w in weights])
+    # Worked out by hand: 31 characters; 9 digits, a comma and 26 characters, counted three
+    # times as one piece (108); 5 characters. 144 units share the 10 s.
+    assert [c.text.replace("\n", "") for c in cues] == [
+        "一" * 30 + "，",
+        "2" * 9 + "，" + "三" * 26,
+        "三" * 4 + "。",
+    ]
+    assert [c.end_s - c.start_s for c in cues] == pytest.approx([10 * 31 / 144, 10 * 108 / 144, 10 * 5 / 144])
 
 
 def test_vtt_shows_printed_digits_not_the_spoken_form() -> None:

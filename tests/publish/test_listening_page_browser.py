@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -21,7 +20,7 @@ from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.publish.listening_page import write_pages
 from audiopaper.publish.serve import make_server
-from tests.conftest import EXAMPLE_PAGE, PROJECT, fake_synthesizer, oracle
+from tests.conftest import EXAMPLE_PAGE, PROJECT, fake_synthesizer, oracle, serve_in_background
 
 HOSTILE = "<script>alert('x')</script> & <img src=x onerror=alert(2)>"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -38,7 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     page = tmp_path_factory.mktemp("pages") / "page.md"
     page.write_text(EXAMPLE_PAGE.read_text(encoding="utf-8"), encoding="utf-8")
     server = make_server(out, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     profile = Profile.from_dict(
         "standard", {"pauses": {"sentence_ms": 300, "paragraph_ms": 500, "title_ms": 500, "article_ms": 800}}

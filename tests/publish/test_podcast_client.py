@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.publish.serve import make_server
-from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle, serve_in_background
 
 pytestmark = [oracle("gpo"), pytest.mark.slow]
 
@@ -37,7 +36,7 @@ def test_gpodder_subscribes_updates_and_downloads(tmp_path: Path, standard_profi
     out = tmp_path / "out"
     out.mkdir()
     server = make_server(out, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     editions = []
     try:
         base_url = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import pty
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -22,7 +21,7 @@ import pytest
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
 from audiopaper.publish.serve import make_server
-from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle
+from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle, serve_in_background
 
 pytestmark = pytest.mark.slow
 DAYS = (date(2025, 3, 14), date(2025, 3, 15))
@@ -36,7 +35,7 @@ def site(tmp_path: Path, standard_profile: Profile) -> Iterator[Site]:
     out = tmp_path / "out"
     out.mkdir()
     server = make_server(out, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     cache = tmp_path / "cache"
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import sqlite3
 import subprocess
-import threading
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.release import changed_articles, revised_name
 from audiopaper.publish.serve import make_server
 from audiopaper.watch.loop import Watcher, WatchOptions
+from tests.conftest import oracle, serve_in_background
 from tests.publish.test_manifest import MANIFEST
 from tests.publish.test_podcast_client import gpo
 from tests.watch.helpers import PAGE, SECOND, FakeClock, at, drop, fake_render
@@ -59,7 +58,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
     out.mkdir()
     inbox.mkdir()
     server = make_server(out, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     options = WatchOptions(inbox=inbox, out_dir=out, base_url=base)
     watch = Watcher(options, fake_render(tmp_path / "cache", base), clock=FakeClock(at(DAY, 9)))
@@ -136,7 +135,8 @@ def test_revised_names() -> None:
     assert revised_name("paper-2025-03-14.mp3", 2) == "paper-2025-03-14-r2.mp3"
 
 
-@pytest.mark.skipif(shutil.which("gpo") is None, reason="gPodder's gpo is not installed")
+@pytest.mark.slow
+@oracle("gpo")
 def test_gpodder_subscribed_before_sees_one_episode_with_the_new_file(site: Site) -> None:
     gpo(site.home, "subscribe", site.base + "feed.xml")
     correct(site)
@@ -152,7 +152,8 @@ def test_gpodder_subscribed_before_sees_one_episode_with_the_new_file(site: Site
     ]
 
 
-@pytest.mark.skipif(shutil.which("podget") is None, reason="podget is not installed")
+@pytest.mark.slow
+@oracle("podget")
 def test_podget_downloads_the_corrected_file_on_its_next_run(site: Site) -> None:
     config, library = site.home / "podget", site.home / "library"
     config.mkdir()

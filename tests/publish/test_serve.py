@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from audiopaper.publish.serve import make_server, parse_range
+from tests.conftest import serve_in_background
 
 BODY = bytes(range(256)) * 40  # 10240 bytes
 
@@ -25,8 +25,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
     (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
     (root / "escape").symlink_to(tmp_path / "secret.txt")
     server = make_server(root, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_background(server)
     yield "127.0.0.1", server.server_address[1], root
     server.shutdown()
     server.server_close()
@@ -113,7 +112,7 @@ def test_feed_is_rewritten_for_the_address_it_is_reached_at(tmp_path: Path) -> N
     add_edition(root, "2025-03-14")
     write_feed(root, "http://127.0.0.1:8000/")
     server = make_server(root, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     try:
         served = ("127.0.0.1", server.server_address[1], root)
         response, body = request(served, "GET", "/feed.xml", {"Host": "192.168.1.5:8123"})

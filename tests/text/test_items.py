@@ -75,11 +75,18 @@ CASES = [
         "post",
         ["古镇老街的第一家书店开张了"],
         set(),
-        ["layout", "image_feature", "img.example.org", "---", "**", "figcaption"],
+        ["layout", "image_feature", "img.example.org", "---", "**", "figcaption", "本文转自", "水印"],
     ),
     ("post-toml.md", "post", ["河道清淤工程进入收尾阶段"], set(), ["水利", "+++"]),
     ("plain-no-headline.txt", "plain", ["城东敬老院迎来了一群特别的客人"], {K.UNTITLED}, []),
     ("plain-c1-quotes.txt", "plain", ["社区图书角开放"], {K.REPAIRED}, ["\x93", "\x94"]),
+    (
+        "plain-latin-originals.txt",
+        "plain",
+        ["登月老人回母校演讲"],
+        {K.ORIGINAL_NAME},
+        ["Buzz", "Aldrin", "New York", "NASA"],
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import load_profile
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.watch.loop import RenderDate
-from tests.conftest import fake_synthesizer
+from tests.conftest import fake_synthesizer, serve_in_background
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PAPER = "青梅日报"
@@ -88,7 +88,7 @@ class Hub:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hub"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_background(self.server)
 
     def close(self) -> None:
         self.server.shutdown()

@@ -116,6 +116,7 @@ def test_a_folder_without_ready_waits_for_the_settle_time(tmp_path: Path) -> Non
     assert read_status(out).dates[DAY].state == "scheduled"
 
 
+@pytest.mark.slow
 def test_a_failing_date_is_notified_and_the_others_go_on(tmp_path: Path) -> None:
     notes = tmp_path / "notes.jsonl"
     command = f"{sys.executable} -c \"import sys; open({str(notes)!r}, 'a').write(sys.stdin.read())\""
@@ -159,6 +160,7 @@ def test_a_restart_releases_what_the_last_run_rendered_without_rendering_again(t
     assert renders == [] and feed_days(out) == [DAY]
 
 
+@pytest.mark.slow
 def test_hub_hears_each_release_and_a_down_hub_never_stops_one(tmp_path: Path) -> None:
     hub = Hub()
     try:

@@ -1,0 +1,32 @@
+"""OCR of printed pages through rapidocr (the ``ocr`` extra): slow, so few and small."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiopaper.text import ocr_page
+from audiopaper.text.clean import clean_pages
+from audiopaper.text.pdf_text import open_pdf
+from tests.text.printed_truth import SANMEN, SANMEN_TRUTH, score
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not ocr_page.available(), reason="the ocr extra (rapidocr) is not installed"),
+]
+
+
+@pytest.mark.skipif(not SANMEN.exists(), reason="../shared/corpus/pdf is not here")
+def test_the_real_page_rendered_at_200_dpi_gives_at_least_nine_items() -> None:
+    import io
+
+    pdf = open_pdf(SANMEN.read_bytes(), "sanmen")
+    image, _ = ocr_page.render_page(pdf, 0, dpi=200)
+    pdf.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(200, 200))
+    from audiopaper.text.ingest import parse_page
+
+    page = parse_page(buffer.getvalue(), "sanmen-200dpi.png")
+    assert page.form == "scan"
+    found = score(clean_pages([page]).articles, SANMEN_TRUTH, max_cer=0.05)
+    assert len(found.found) >= 9, found
