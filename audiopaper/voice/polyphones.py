@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from audiopaper.errors import ProfileError
+from audiopaper.profiles import string_list
 
 POLYPHONES_FILE = Path(__file__).with_name("polyphones.toml")
 """The word lists, shipped inside the package."""
@@ -55,18 +56,17 @@ def parse_polyphones(text: str, source: str) -> WeiLists:
     """Parse the lists; a mistake names the file and the list."""
     try:
         table = tomllib.loads(text).get("wei", {})
-        lists = {}
-        for key in ("wei2_words", "wei4_words", "wei2_after", "wei2_before", "wei4_after"):
-            values = table.get(key, [])
-            if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-                raise ValueError(f"{key} must be a list of non-empty strings")
-            lists[key] = tuple(values)
+        keys = ("wei2_words", "wei4_words", "wei2_after", "wei2_before", "wei4_after")
+        lists = {key: string_list(table, key) for key in keys}
     except (tomllib.TOMLDecodeError, AttributeError, ValueError) as error:
         raise ProfileError(f"{source}: invalid polyphone lists: {error}") from error
     return WeiLists(
-        wei2_words=frozenset(lists["wei2_words"]), wei4_words=frozenset(lists["wei4_words"]),
-        wei2_after=lists["wei2_after"], wei2_before=lists["wei2_before"], wei4_after=lists["wei4_after"],
-    )  # fmt: skip
+        wei2_words=frozenset(lists["wei2_words"]),
+        wei4_words=frozenset(lists["wei4_words"]),
+        wei2_after=lists["wei2_after"],
+        wei2_before=lists["wei2_before"],
+        wei4_after=lists["wei4_after"],
+    )
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from audiopaper.errors import ProfileError
+from audiopaper.profiles import string_list
 
 SANDHI_FILE = Path(__file__).with_name("sandhi.toml")
 """The word lists, shipped inside the package."""
@@ -55,24 +56,20 @@ class SandhiLists:
     """Three-character words with 不 in the middle where it keeps its tone (三不管)."""
 
 
-def _strings(table: dict[str, object], key: str) -> tuple[str, ...]:
-    values = table.get(key, [])
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        raise ValueError(f"{key} must be a list of non-empty strings")
-    return tuple(values)
-
-
 def parse_sandhi(text: str, source: str) -> SandhiLists:
     """Parse the sandhi lists; a mistake names the file and the list."""
     try:
         doc = tomllib.loads(text)
         yi, bu = doc.get("yi", {}), doc.get("bu", {})
         return SandhiLists(
-            counting_words=_strings(yi, "counting_words"), ordinal_before=_strings(yi, "ordinal_before"),
-            ordinal_after=_strings(yi, "ordinal_after"), measure_words=_strings(yi, "measure_words"),
-            yi_first_tone_words=_strings(yi, "first_tone_words"),
-            bu_neutral_words=_strings(bu, "neutral_words"), bu_full_tone_words=_strings(bu, "full_tone_words"),
-        )  # fmt: skip
+            counting_words=string_list(yi, "counting_words"),
+            ordinal_before=string_list(yi, "ordinal_before"),
+            ordinal_after=string_list(yi, "ordinal_after"),
+            measure_words=string_list(yi, "measure_words"),
+            yi_first_tone_words=string_list(yi, "first_tone_words"),
+            bu_neutral_words=string_list(bu, "neutral_words"),
+            bu_full_tone_words=string_list(bu, "full_tone_words"),
+        )
     except (tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError) as error:
         raise ProfileError(f"{source}: invalid sandhi lists: {error}") from error
 
@@ -121,7 +118,9 @@ def _yi_keeps_first_tone(place: _Place, lists: SandhiLists) -> bool:
     counts = place.after.startswith(lists.measure_words)
     if place.before.endswith("第") or (place.before.endswith(lists.ordinal_before) and not counts):
         return True
-    if place.after.startswith(lists.ordinal_after) or (place.before.endswith("月") and place.after[:1] in "日号"):
+    if place.after.startswith(lists.ordinal_after) or (
+        place.before.endswith("月") and place.after[:1] in "日号"
+    ):
         return True
     word_final = place.index == place.word_start + len(place.word) - 1 and len(place.word) > 1
     return word_final and not counts and place.word[:-1] not in lists.counting_words
@@ -147,7 +146,10 @@ def _bu_tone(place: _Place, next_tone: str, lists: SandhiLists) -> str:
 
 
 def apply_sandhi(
-    words: Sequence[str], syllables: list[str], citation: Callable[[str], str], keep: frozenset[int] = frozenset()
+    words: Sequence[str],
+    syllables: list[str],
+    citation: Callable[[str], str],
+    keep: frozenset[int] = frozenset(),
 ) -> list[str]:
     """The syllables of a run of Chinese characters with the tones of 一 and 不 set.
 

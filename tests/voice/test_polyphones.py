@@ -40,7 +40,9 @@ def phonemizer() -> Phonemizer:
 
 
 @pytest.mark.parametrize(("reading", "text", "syllables"), GOLDEN)
-def test_wei_is_read_from_its_context(phonemizer: Phonemizer, reading: str, text: str, syllables: list[str]) -> None:
+def test_wei_is_read_from_its_context(
+    phonemizer: Phonemizer, reading: str, text: str, syllables: list[str]
+) -> None:
     chinese = re.sub(r"[^\u4e00-\u9fff]", "", text)
     read = [s for char, s in zip(chinese, phonemizer.syllables(text), strict=True) if char == "为"]
     assert read == syllables, reading
