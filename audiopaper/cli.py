@@ -36,9 +36,9 @@ from audiopaper.pipeline import (
     render,
 )
 from audiopaper.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
-from audiopaper.publish.feed import write_feed
 from audiopaper.publish.manifest import EditionManifest
-from audiopaper.publish.outdir import EDITIONS_DIR, locked_output
+from audiopaper.publish.outdir import EDITIONS_DIR
+from audiopaper.publish.publisher import publishing
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
 from audiopaper.voice.cache import ClipCache
@@ -433,8 +433,8 @@ def approve_command(day: DayArgument, out: Out = Path("out")) -> None:
     from audiopaper.publish.status import DateStatus, update_date
 
     when, base_url, now = _released_now(out, day, "approve")
-    with locked_output(out):
-        release = release_pending(out, when, base_url, now=now)
+    with publishing(out, base_url, progress=_say) as publisher:
+        release = release_pending(publisher, when, now=now)
     ping = announce(out, base_url) if release.kind != "unchanged" else None
     if ping is not None and not ping.ok:
         _say(f"warning: the WebSub ping {ping.detail}; 'audiopaper watch' tries again")
@@ -460,8 +460,8 @@ def withdraw_command(day: DayArgument, out: Out = Path("out")) -> None:
     from audiopaper.publish.status import DateStatus, read_status, update_date
 
     when, base_url, now = _released_now(out, day, "withdraw")
-    with locked_output(out):
-        changed = withdraw(out, when, base_url, now=now)
+    with publishing(out, base_url, progress=_say) as publisher:
+        changed = withdraw(publisher, when, now=now)
     if not changed:
         _say(f"{when} was already withdrawn")
         return
@@ -542,8 +542,6 @@ def feed_command(
     websub_hub: WebsubHub = None,
 ) -> None:
     """Rebuild feed.xml, the listening pages, out/latest/ and the playlists from the editions in --out."""
-    from audiopaper.publish.listening_page import write_pages
-
     if not (out / "editions").is_dir():
         raise OptionError(f"{out} has no editions/; render an edition first")
     check_base_url(base_url)
@@ -551,8 +549,10 @@ def feed_command(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
         publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
     )  # fmt: skip
-    typer.echo(str(write_feed(out, base_url, paper=paper, cover=cover)))
-    for page in write_pages(out):
+    with publishing(out, base_url, paper=paper, cover=cover, progress=_say) as publisher:
+        indexes = publisher.rebuild_indexes()
+    typer.echo(str(indexes.feed))
+    for page in indexes.pages:
         _say(f"page: {page}")
 
 

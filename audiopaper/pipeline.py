@@ -6,10 +6,9 @@ tests can drive a whole render with an injected engine.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import logging
-import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,28 +16,21 @@ from urllib.parse import urlparse
 
 from audiopaper.audio.assemble import assemble_edition
 from audiopaper.audio.recording import recording_number, recordings_by_article
-from audiopaper.errors import OptionError, OutputError
+from audiopaper.errors import OptionError
 from audiopaper.memo import remembering
 from audiopaper.profiles import Profile
-from audiopaper.publish.cover import install_cover, validate_cover
-from audiopaper.publish.edition_files import keep_legacy_name, write_edition_files
-from audiopaper.publish.feed import write_feed
-from audiopaper.publish.listening_page import write_pages
+from audiopaper.publish.cover import validate_cover
+from audiopaper.publish.edition_files import write_edition_files
+from audiopaper.publish.feed import FEED_NAME
 from audiopaper.publish.manifest import EditionManifest
-from audiopaper.publish.outdir import (
-    EDITIONS_DIR,
-    describe_os_error,
-    install_edition,
-    locked_output,
-    recover_output,
-    staging_dir,
-)
-from audiopaper.publish.tags import APIC_SIZE_PX, EditionMeta, cover_for_tags
+from audiopaper.publish.publisher import Clock, publishing, utc_now
+from audiopaper.publish.tags import EditionMeta
+from audiopaper.recipe import settings_identity, source_hash
 from audiopaper.text.clean import CleanResult, clean_pages
-from audiopaper.text.ingest import read_page
+from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
+from audiopaper.text.page import PageFile
 from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
-from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
@@ -176,87 +168,71 @@ def render(
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
+    clock: Clock = utc_now,
 ) -> RenderResult:
     """Render pages into a published edition under ``options.out_dir`` and rebuild the feed.
 
     ``presenter`` (a second voice for the intro, contents and announcements) is used only
     when the profile asks for one; articles are always in ``synthesizer``'s voice.
     """
-    identity = synthesizer.identity
     # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither.
     with remembering(synthesizer.cache.directory):
-        cleaning = read_and_clean(paths, lead_first=options.lead_first)
-        script = make_script(cleaning, identity.traits, options.profile)
-        recorded = recordings_by_article(options.recordings, len(script.articles))
-        for index, path in sorted(recorded.items()):
-            progress(f"article {index + 1} is recorded: {path.name} stands in for its synthesis")
-        frame = spoken_frame(identity.traits, options.profile, paper=options.paper, day=options.day)
-        with locked_output(options.out_dir):
-            for repair in recover_output(options.out_dir):
-                progress(f"repaired: {repair}")
-            try:
-                return _publish(
-                    cleaning, script, frame, options, synthesizer, progress, synthesis_progress, presenter,
-                    recorded,
-                )  # fmt: skip
-            except OSError as error:
-                raise OutputError(describe_os_error(error, options.out_dir)) from error
-
-
-def _publish(
-    cleaning: CleanResult,
-    script: Script,
-    frame: Callable[[Sequence[str]], Frame],
-    options: RenderOptions,
-    synthesizer: Synthesizer,
-    progress: Callable[[str], None],
-    synthesis_progress: Callable[[int, int], None] | None,
-    presenter: Synthesizer | None = None,
-    recorded: Mapping[int, Path] | None = None,
-) -> RenderResult:
-    """Assemble into a staging directory, install it, rebuild the feed and pages."""
-    staging = staging_dir(options.out_dir, options.day)
-    cover = install_cover(options.out_dir, options.cover)
-    try:
-        manifest, segments_encoded = write_edition(
-            staging,
-            script,
-            frame,
-            edition_meta(options.paper, options.day, options.profile, synthesizer, presenter),
-            options.profile,
-            synthesizer,
-            cover_jpeg=_small_cover(cover, synthesizer.cache),
+        files = tuple(read_page_file(path) for path in paths)
+        cleaning = clean_pages([parse_page_file(page) for page in files], lead_first=options.lead_first)
+        with publishing(
+            options.out_dir,
+            options.base_url,
+            paper=options.paper,
+            cover=options.cover,
             progress=progress,
-            synthesis_progress=synthesis_progress,
-            presenter=presenter,
-            recordings=recorded,
-        )
-        keep_legacy_name(staging, options.out_dir / EDITIONS_DIR / options.day.isoformat(), manifest.audio)
-        edition_dir = install_edition(staging, options.out_dir, options.day)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    feed_path = write_feed(options.out_dir, options.base_url, paper=options.paper)
-    write_pages(options.out_dir)
+            clock=clock,
+        ) as publisher:
+            cover_jpeg = publisher.tag_cover(synthesizer.cache)
+            with publisher.staging(options.day) as staging:
+                manifest, segments_encoded = write_edition(
+                    staging,
+                    cleaning,
+                    edition_meta(options.paper, options.day, options.profile, synthesizer, presenter),
+                    options.profile,
+                    synthesizer,
+                    cover_jpeg=cover_jpeg,
+                    progress=progress,
+                    synthesis_progress=synthesis_progress,
+                    presenter=presenter,
+                    recordings=options.recordings,
+                )
+                digest = _content_hash(options, files, synthesizer, presenter, cover_jpeg)
+                manifest = dataclasses.replace(manifest, source_hash=digest)
+                installed = publisher.install(staging, manifest)
     synthesizer.cache.trim()
     return RenderResult(
-        edition_dir=edition_dir,
-        feed_path=feed_path,
-        manifest=manifest,
+        edition_dir=installed.directory,
+        feed_path=options.out_dir / FEED_NAME,
+        manifest=installed.manifest,
         cleaning=cleaning,
         stats=synthesizer.stats,
         segments_encoded=segments_encoded,
     )
 
 
-def _small_cover(cover: Path, cache: ClipCache) -> bytes:
-    """The cover for the MP3s' tags, scaled once per cover image and kept in the cache."""
-    original = cover.read_bytes()
-    key = hashlib.sha256(b"apic-%d\0" % APIC_SIZE_PX + original).hexdigest()
-    small = cache.get_file(key, ".jpg")
-    if small is None:
-        small = cover_for_tags(cover)
-        cache.put_file(key, ".jpg", small)
-    return small
+def _content_hash(
+    options: RenderOptions,
+    files: Sequence[PageFile],
+    synthesizer: Synthesizer,
+    presenter: Synthesizer | None,
+    cover_jpeg: bytes,
+) -> str:
+    """The edition's source_hash, as ``archive`` computes it for the same pages and options."""
+    settings = settings_identity(
+        paper=options.paper,
+        profile=options.profile,
+        lead_first=options.lead_first,
+        engine=synthesizer.identity,
+        presenter=presenter.identity if presenter is not None else None,
+        cover_jpeg=cover_jpeg,
+    )
+    recorded = tuple(PageFile(f"recordings/{path.name}", path.read_bytes()) for path in options.recordings)
+    return source_hash(options.day, (*files, *recorded), settings)
 
 
 def edition_meta(
@@ -275,8 +251,7 @@ def edition_meta(
 
 def write_edition(
     directory: Path,
-    script: Script,
-    frame: Callable[[Sequence[str]], Frame],
+    cleaning: CleanResult,
     meta: EditionMeta,
     profile: Profile,
     synthesizer: Synthesizer,
@@ -285,25 +260,31 @@ def write_edition(
     progress: Callable[[str], None] = lambda message: None,
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
-    recordings: Mapping[int, Path] | None = None,
+    recordings: Sequence[Path] = (),
 ) -> tuple[EditionManifest, int]:
-    """Synthesize, assemble and write one edition's files into ``directory``.
+    """Speak, assemble and write one edition's files (all but edition.json) into ``directory``.
 
-    The seam between rendering and installing: ``render`` writes into a staging directory
-    under ``out/``; ``archive`` runs it on a worker, in a private directory, and sends
-    the files back. Returns the manifest and how many segments were encoded in this run.
-    ``recordings`` (article position, 0-based, to a recorded piece) stand in for synthesis.
+    The seam between rendering and publishing, the same for ``render`` (into a staging
+    directory under ``out/``) and ``archive`` (on a worker, in a private directory whose
+    files are sent back). Returns the manifest for the publisher to write and install, and
+    how many segments were encoded in this run. ``recordings`` (``03.mp3`` for article 3)
+    stand in for synthesis.
     """
+    traits = synthesizer.identity.traits
+    script = make_script(cleaning, traits, profile)
+    recorded = recordings_by_article(recordings, len(script.articles))
+    for index, path in sorted(recorded.items()):
+        progress(f"article {index + 1} is recorded: {path.name} stands in for its synthesis")
     assembled = assemble_edition(
         script.articles,
-        frame,
+        spoken_frame(traits, profile, paper=meta.paper, day=meta.day),
         synthesizer,
         profile,
         progress=progress,
         synthesis_progress=synthesis_progress,
         presenter=presenter,
         show_frame=lambda titles: printed_frame(titles, paper=meta.paper, day=meta.day),
-        recordings=recordings,
+        recordings=recorded,
     )
     progress("tags, chapters and transcript")
     stats = synthesizer.stats

@@ -22,7 +22,9 @@ STAGE_RANK = {
     "audio": 3,
     "publish": 4,
     "pipeline": 5,
+    "recipe": 5,
     "archive": 6,
+    "watch": 6,
     "cli": 7,
 }
 """Where each top-level part sits: a module may import only parts of its own rank or lower

@@ -21,10 +21,12 @@ import pytest
 from typer.testing import CliRunner
 
 from audiopaper.archive import cluster
-from audiopaper.archive.source import PageFile, scan_source, source_hash
+from audiopaper.archive.source import scan_source
 from audiopaper.cli import app
 from audiopaper.errors import OptionError
 from audiopaper.publish.manifest import EditionManifest
+from audiopaper.recipe import source_hash
+from audiopaper.text.page import PageFile
 from tests.conftest import assert_handled_exit, assert_user_error
 
 runner = CliRunner()

@@ -1,8 +1,9 @@
 """The coordinator: send each date to the cluster, install what comes back, one edition at a time.
 
-Only this process writes ``out/``, holding its lock for the whole run. Each result is
-written into a staging directory and installed with the same renames as ``render``, so
-an edition is whole or absent, and a date is installed at most once per run. Tasks are
+Only this process writes ``out/``, through the same publisher as ``render`` holding its
+lock for the whole run: each result is written into a staging directory and installed
+with the same renames, so an edition is whole or absent, and a date is installed at most
+once per run. Tasks are
 sent a window at a time (twice the cluster's threads), so the scheduler never holds a
 whole archive's pages and workers that join later get work.
 """
@@ -11,35 +12,25 @@ from __future__ import annotations
 
 import itertools
 import logging
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audiopaper.archive.cluster import connect
-from audiopaper.archive.source import DatedEntry, parse_day, scan_source, source_hash
+from audiopaper.archive.source import DatedEntry, parse_day, scan_source
 from audiopaper.archive.task import EditionOutcome, EditionRequest, EditionSettings, render_edition
-from audiopaper.errors import InputError, ManifestError, OptionError, OutputError
+from audiopaper.errors import InputError, ManifestError, OptionError
 from audiopaper.pipeline import check_base_url
 from audiopaper.profiles import Profile
-from audiopaper.publish.cover import install_cover
-from audiopaper.publish.edition_files import keep_legacy_name
-from audiopaper.publish.feed import write_feed
-from audiopaper.publish.listening_page import write_pages
+from audiopaper.publish.cover import validate_cover
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
-from audiopaper.publish.outdir import (
-    EDITIONS_DIR,
-    atomic_write_bytes,
-    describe_os_error,
-    install_edition,
-    locked_output,
-    recover_output,
-    staging_dir,
-)
-from audiopaper.publish.tags import cover_for_tags
+from audiopaper.publish.outdir import EDITIONS_DIR
+from audiopaper.publish.publisher import Clock, Publisher, RebuildPolicy, publishing, utc_now
+from audiopaper.recipe import source_hash
+from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import EngineSpec
 
 if TYPE_CHECKING:
@@ -112,6 +103,8 @@ class ArchiveOptions:
         check_base_url(self.base_url)
         if not self.paper.strip():
             raise OptionError("--paper must not be empty")
+        if self.cover is not None:
+            validate_cover(self.cover)
 
 
 @dataclass
@@ -174,28 +167,6 @@ class ArchiveReport:
         )
 
 
-def install_files(out_dir: Path, day: date, files: tuple[tuple[str, bytes], ...]) -> EditionManifest:
-    """Write an edition's files into a staging directory and install it (with the lock held)."""
-    staging = staging_dir(out_dir, day)
-    try:
-        for name, data in files:
-            relative = PurePosixPath(name)
-            if relative.is_absolute() or ".." in relative.parts:
-                raise ManifestError(f"{day}: a worker sent a file named {name!r}; not installed")
-            atomic_write_bytes(staging.joinpath(*relative.parts), data)
-        manifest = EditionManifest.read(staging / MANIFEST_NAME)
-        missing = [
-            n for n in (manifest.audio, *(a.file for a in manifest.articles)) if not (staging / n).is_file()
-        ]
-        if missing:
-            raise ManifestError(f"{day}: the worker's result lacks {', '.join(missing)}; not installed")
-        keep_legacy_name(staging, out_dir / EDITIONS_DIR / day.isoformat(), manifest.audio)
-        install_edition(staging, out_dir, day)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return manifest
-
-
 class _Coordinator:
     """One run: fills the cluster's window with requests and installs results as they land."""
 
@@ -204,16 +175,16 @@ class _Coordinator:
         options: ArchiveOptions,
         settings: EditionSettings,
         report: ArchiveReport,
-        progress: Callable[[str], None],
+        publisher: Publisher,
         on_published: Callable[[Path], None],
     ) -> None:
         self.options = options
         self.settings = settings
         self.report = report
-        self.progress = progress
+        self.publisher = publisher
+        self.progress = publisher.progress
         self.on_published = on_published
         self.started = time.monotonic()
-        self.last_feed = (time.monotonic(), 0)
         self.days: dict[str, date] = {}
 
     def requests(self, entries: tuple[DatedEntry, ...]) -> Iterator[EditionRequest]:
@@ -283,25 +254,28 @@ class _Coordinator:
         self.report.worker_busy_s[outcome.worker] = (
             self.report.worker_busy_s.get(outcome.worker, 0.0) + outcome.seconds
         )
-        if outcome.error is not None:
-            self.fail(f"{day}: {outcome.error}")
+        if outcome.error is not None or outcome.manifest is None:
+            self.fail(f"{day}: {outcome.error or 'the worker sent no manifest'}")
             return
         if day in self.report.published:  # never installed twice, whatever the cluster sends
             _LOGGER.warning("a second result for %s was ignored", day)
             return
+        if outcome.manifest.date != day:
+            self.fail(f"{day}: the worker sent the edition of {outcome.manifest.date}; not installed")
+            return
         try:
-            manifest = install_files(self.options.out_dir, day, outcome.files)
+            installed = self.publisher.install_files(outcome.manifest, outcome.files)
         except ManifestError as error:
             self.fail(str(error))
             return
+        manifest = installed.manifest
         self.report.published.append(day)
         self.report.edition_s[day] = outcome.seconds
         self.report.edition_cpu_s[day] = outcome.cpu_seconds
         self.report.audio_s += manifest.duration
         self.report.partial.extend(f"{day}: {line}" for line in manifest.skipped)
-        self.on_published(self.options.out_dir / EDITIONS_DIR / day.isoformat() / manifest.audio)
+        self.on_published(installed.directory / manifest.audio)
         self.show_progress()
-        self.maybe_rebuild_feed()
 
     def fail(self, line: str) -> None:
         self.report.failed.append(line)
@@ -317,26 +291,13 @@ class _Coordinator:
             f"{report.audio_s / 3600:.2f} h of audio, {elapsed:.0f} s, about {left:.0f} s left"
         )
 
-    def maybe_rebuild_feed(self) -> None:
-        at, count = self.last_feed
-        new = len(self.report.published) - count
-        if new >= self.options.feed_every_editions and time.monotonic() - at >= self.options.feed_every_s:
-            rebuild_feed(self.options)
-            self.last_feed = (time.monotonic(), len(self.report.published))
-            self.progress(f"feed and pages rebuilt ({len(self.report.published)} new editions so far)")
-
-
-def rebuild_feed(options: ArchiveOptions) -> None:
-    """feed.xml, the listening pages and latest/ from every edition in out/."""
-    write_feed(options.out_dir, options.base_url, paper=options.paper)
-    write_pages(options.out_dir)
-
 
 def archive(
     options: ArchiveOptions,
     *,
     progress: Callable[[str], None] = lambda line: None,
     on_published: Callable[[Path], None] = lambda path: None,
+    clock: Clock = utc_now,
 ) -> ArchiveReport:
     """Publish every date of ``options.source`` not already published from the same inputs."""
     started = time.monotonic()
@@ -347,30 +308,25 @@ def archive(
     for _, line in scan.failed:
         report.failed.append(line)
         progress(line)
-    out = options.out_dir
-    with locked_output(out):
-        for repair in recover_output(out):
-            progress(f"repaired: {repair}")
-        try:
-            cover = install_cover(out, options.cover)
-            settings = EditionSettings(
-                paper=options.paper,
-                profile=options.profile,
-                lead_first=options.lead_first,
-                engine=options.engine,
-                presenter=options.presenter,
-                cover_jpeg=cover_for_tags(cover),
-                cache_dir=str(options.cache_dir) if options.cache_dir and options.cluster is None else None,
-            )
-            coordinator = _Coordinator(options, settings, report, progress, on_published)
-            pending = coordinator.requests(scan.entries)
-            first = next(pending, None)
-            if first is not None:  # nothing to render: no cluster is started or contacted
-                with connect(options.cluster, options.jobs) as client:
-                    coordinator.run(client, itertools.chain([first], pending))
-            if report.published or not (out / "feed.xml").is_file():
-                rebuild_feed(options)
-        except OSError as error:
-            raise OutputError(describe_os_error(error, out)) from error
+    policy = RebuildPolicy(every_editions=options.feed_every_editions, every_s=options.feed_every_s)
+    out, paper = options.out_dir, options.paper
+    with publishing(
+        out, options.base_url, paper=paper, cover=options.cover, progress=progress, clock=clock, policy=policy
+    ) as publisher:
+        settings = EditionSettings(
+            paper=options.paper,
+            profile=options.profile,
+            lead_first=options.lead_first,
+            engine=options.engine,
+            presenter=options.presenter,
+            cover_jpeg=publisher.tag_cover(ClipCache(options.cache_dir)),
+            cache_dir=str(options.cache_dir) if options.cache_dir and options.cluster is None else None,
+        )
+        coordinator = _Coordinator(options, settings, report, publisher, on_published)
+        pending = coordinator.requests(scan.entries)
+        first = next(pending, None)
+        if first is not None:  # nothing to render: no cluster is started or contacted
+            with connect(options.cluster, options.jobs) as client:
+                coordinator.run(client, itertools.chain([first], pending))
     report.elapsed_s = time.monotonic() - started
     return report

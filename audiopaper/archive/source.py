@@ -7,16 +7,14 @@ when their date is about to be sent to a worker, so a ten-year archive is never 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from audiopaper.errors import InputError, OptionError
-from audiopaper.text.ingest import MAX_PAGE_BYTES
+from audiopaper.errors import OptionError
+from audiopaper.text.ingest import read_page_file
+from audiopaper.text.page import PageFile
 
 _DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 """A date as entries are named: YYYY-MM-DD."""
@@ -26,25 +24,6 @@ READY_FILE = "READY"
 
 RECORDINGS_DIR = "recordings"
 """A date folder's sub-folder of recorded pieces (``03.mp3`` stands in for article 3); not pages."""
-
-HASH_SCHEME = "audiopaper-archive-v1"
-"""Changes whenever what goes into :func:`source_hash` changes, so older hashes never match."""
-
-
-@dataclass(frozen=True)
-class PageFile:
-    """One page as it travels to a worker: its name and its bytes, never a path."""
-
-    name: str
-    """Its path relative to SOURCE (``2025-03-14/01.md``): messages name it, its suffix hints the form."""
-
-    data: bytes
-    """The file's bytes, undecoded."""
-
-    @property
-    def suffix(self) -> str:
-        """The extension (with its dot), a hint for the form."""
-        return Path(self.name).suffix
 
 
 @dataclass(frozen=True)
@@ -59,17 +38,7 @@ class DatedEntry:
 
     def read(self, source: Path) -> tuple[PageFile, ...]:
         """The pages' bytes; InputError (one line) when one is missing, too large or unreadable."""
-        read: list[PageFile] = []
-        for path in self.pages:
-            name = path.relative_to(source).as_posix()
-            try:
-                size = path.stat().st_size
-                if size > MAX_PAGE_BYTES:
-                    raise InputError(f"{name}: {size} bytes is too large for a page (limit {MAX_PAGE_BYTES})")
-                read.append(PageFile(name, path.read_bytes()))
-            except OSError as error:
-                raise InputError(f"{name}: cannot read the page ({error.strerror})") from error
-        return tuple(read)
+        return tuple(read_page_file(path, path.relative_to(source).as_posix()) for path in self.pages)
 
 
 @dataclass(frozen=True)
@@ -164,18 +133,3 @@ def scan_source(source: Path, since: date | None = None, until: date | None = No
             continue
         entries.append(DatedEntry(day, pages))
     return SourceScan(tuple(entries), tuple(failed), tuple(ignored))
-
-
-def source_hash(day: date, pages: tuple[PageFile, ...], settings: dict[str, Any]) -> str:
-    """A content hash of everything an edition is made from: its date, its pages' names and bytes,
-    and ``settings`` (options, engine identity, cover, audiopaper's version), as JSON."""
-    digest = hashlib.sha256()
-    header = json.dumps(
-        {"scheme": HASH_SCHEME, "day": day.isoformat(), "settings": settings}, sort_keys=True, default=str
-    )
-    digest.update(header.encode("utf-8"))
-    for page in pages:
-        for part in (page.name.encode("utf-8"), page.data):
-            digest.update(len(part).to_bytes(8, "big"))  # lengths first: no two inputs give one stream
-            digest.update(part)
-    return digest.hexdigest()

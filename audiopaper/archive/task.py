@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from audiopaper import __version__
-from audiopaper.archive.source import PageFile
 from audiopaper.errors import AudiopaperError, OutputError
-from audiopaper.pipeline import edition_meta, make_script, spoken_frame, write_edition
+from audiopaper.memo import remembering
+from audiopaper.pipeline import edition_meta, write_edition
 from audiopaper.profiles import Profile
-from audiopaper.publish.manifest import MANIFEST_NAME
-from audiopaper.publish.outdir import atomic_write_text
+from audiopaper.publish.manifest import EditionManifest
+from audiopaper.recipe import settings_identity
 from audiopaper.text.clean import clean_pages
-from audiopaper.text.ingest import parse_page
+from audiopaper.text.ingest import parse_page_file
+from audiopaper.text.page import PageFile
 from audiopaper.voice.cache import ClipCache, default_cache_dir
 from audiopaper.voice.engine import Engine
 from audiopaper.voice.registry import EngineSpec
@@ -54,7 +55,7 @@ class EditionSettings:
     presenter: EngineSpec | None
     """A second voice for the frame when the profile asks for one, else None."""
 
-    cover_jpeg: bytes | None
+    cover_jpeg: bytes
     """The cover embedded in the MP3s' tags (from the coordinator's out/)."""
 
     version: str = __version__
@@ -65,21 +66,16 @@ class EditionSettings:
     own default ($AUDIOPAPER_CACHE_DIR or its user cache)."""
 
     def identity(self) -> dict[str, Any]:
-        """Everything here that changes an edition's files, for its content hash."""
-        import hashlib
-
-        def engine(spec: EngineSpec | None) -> dict[str, Any] | None:
-            return dataclasses.asdict(spec.identity()) if spec is not None else None
-
-        return {
-            "paper": self.paper,
-            "profile": dataclasses.asdict(self.profile),
-            "lead_first": self.lead_first,
-            "engine": engine(self.engine),
-            "presenter": engine(self.presenter),
-            "cover": hashlib.sha256(self.cover_jpeg or b"").hexdigest(),
-            "version": self.version,
-        }
+        """Everything here that changes an edition's files, for its content hash (as render's)."""
+        return settings_identity(
+            paper=self.paper,
+            profile=self.profile,
+            lead_first=self.lead_first,
+            engine=self.engine.identity(),
+            presenter=self.presenter.identity() if self.presenter is not None else None,
+            cover_jpeg=self.cover_jpeg,
+            version=self.version,
+        )
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ class EditionRequest:
     """The run's shared settings."""
 
     source_hash: str
-    """The content hash recorded in edition.json (see source.source_hash)."""
+    """The content hash recorded in edition.json (see recipe.source_hash)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,10 @@ class EditionOutcome:
     """The edition's date."""
 
     files: tuple[tuple[str, bytes], ...]
-    """(path relative to the edition directory, bytes) for every file; empty on failure."""
+    """(path relative to the edition directory, bytes) for every file but edition.json; empty on failure."""
+
+    manifest: EditionManifest | None
+    """The edition's manifest, for the coordinator's publisher to write and install; None on failure."""
 
     error: str | None
     """One line saying why the date failed, or None."""
@@ -184,34 +183,30 @@ def _collect(directory: Path) -> tuple[tuple[str, bytes], ...]:
     )
 
 
-def _render(request: EditionRequest, directory: Path) -> int:
-    """Render into ``directory``; returns the lines synthesized."""
+def _render(request: EditionRequest, directory: Path) -> tuple[EditionManifest, int]:
+    """Render into ``directory``; returns the manifest and the lines synthesized."""
     settings = request.settings
-    pages = [parse_page(page.data, page.name, page.suffix) for page in request.pages]
-    cleaning = clean_pages(pages, lead_first=settings.lead_first)
     cache = _worker_cache(Path(settings.cache_dir) if settings.cache_dir else None)
     synthesizer = Synthesizer(cache, engine=_engine(settings.engine), jobs=1)
     presenter = None
     if settings.presenter is not None:
         presenter = Synthesizer(cache, engine=_engine(settings.presenter), jobs=1)
-    traits = synthesizer.identity.traits
-    script = make_script(cleaning, traits, settings.profile)
-    frame = spoken_frame(traits, settings.profile, paper=settings.paper, day=request.day)
-    meta = edition_meta(settings.paper, request.day, settings.profile, synthesizer, presenter)
-    manifest, _ = write_edition(
-        directory,
-        script,
-        frame,
-        meta,
-        settings.profile,
-        synthesizer,
-        cover_jpeg=settings.cover_jpeg,
-        presenter=presenter,
-    )
-    manifest = dataclasses.replace(manifest, source_hash=request.source_hash)
-    atomic_write_text(directory / MANIFEST_NAME, manifest.to_json())
+    with remembering(cache.directory):  # as render does: wetext's and pypinyin's answers kept
+        pages = [parse_page_file(page) for page in request.pages]
+        cleaning = clean_pages(pages, lead_first=settings.lead_first)
+        meta = edition_meta(settings.paper, request.day, settings.profile, synthesizer, presenter)
+        manifest, _ = write_edition(
+            directory,
+            cleaning,
+            meta,
+            settings.profile,
+            synthesizer,
+            cover_jpeg=settings.cover_jpeg,
+            presenter=presenter,
+        )
     cache.trim()
-    return synthesizer.stats.synthesized + (presenter.stats.synthesized if presenter else 0)
+    synthesized = synthesizer.stats.synthesized + (presenter.stats.synthesized if presenter else 0)
+    return dataclasses.replace(manifest, source_hash=request.source_hash), synthesized
 
 
 def render_edition(request: EditionRequest) -> EditionOutcome:
@@ -220,7 +215,7 @@ def render_edition(request: EditionRequest) -> EditionOutcome:
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
     def failed(message: str) -> EditionOutcome:
-        return EditionOutcome(request.day, (), message, worker, time.perf_counter() - started)
+        return EditionOutcome(request.day, (), None, message, worker, time.perf_counter() - started)
 
     if request.settings.version != __version__:
         return failed(
@@ -229,7 +224,7 @@ def render_edition(request: EditionRequest) -> EditionOutcome:
         )
     try:
         with tempfile.TemporaryDirectory(prefix=f"audiopaper-{request.day}-") as temp:
-            synthesized = _render(request, Path(temp))
+            manifest, synthesized = _render(request, Path(temp))
             files = _collect(Path(temp))
     except AudiopaperError as error:
         return failed(str(error))
@@ -238,6 +233,7 @@ def render_edition(request: EditionRequest) -> EditionOutcome:
     return EditionOutcome(
         request.day,
         files,
+        manifest,
         None,
         worker,
         time.perf_counter() - started,

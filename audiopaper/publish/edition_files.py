@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from audiopaper.audio.xing import write_joined
 from audiopaper.publish.captions import transcript_vtt
 from audiopaper.publish.manifest import (
     LEGACY_AUDIO_NAME,
-    MANIFEST_NAME,
     EditionManifest,
     ManifestArticle,
     ManifestLine,
@@ -75,7 +73,7 @@ def edition_manifest(
         presenter_voice=meta.presenter_voice or meta.voice,
         profile=meta.profile,
         duration=duration_s,
-        published=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        published="",  # stamped by the publisher when it installs the edition
         skipped=edition.skipped,
         synthesis=dict(synthesis or {}),
         opening=_section(edition.timeline.opening),
@@ -138,7 +136,11 @@ def write_edition_files(
     cover_jpeg: bytes | None = None,
     synthesis: dict[str, float] | None = None,
 ) -> EditionManifest:
-    """Write the MP3s, tag them, and write edition.json, chapters.json and transcript.vtt."""
+    """Write the MP3s, tag them, and write chapters.json and transcript.vtt; return the manifest.
+
+    edition.json itself is written by the publisher when it installs the edition (once, with
+    the time it was published), so it is written in one place for every way of publishing.
+    """
     audio_name = edition_audio_file(meta.paper, meta.day)
     write_audio(staging, edition, audio_name)
     timeline = edition.timeline
@@ -148,7 +150,6 @@ def write_edition_files(
         write_tags(path, meta, None, title=article.title, cover_jpeg=cover_jpeg)
     duration = mp3_duration_s(staging / audio_name)
     manifest = edition_manifest(meta, edition, duration, synthesis)
-    atomic_write_text(staging / MANIFEST_NAME, manifest.to_json())
     atomic_write_text(
         staging / "chapters.json", json.dumps(chapters_json(timeline), ensure_ascii=False, indent=2)
     )

@@ -1,4 +1,4 @@
-"""The podcast feed and its cover art, rebuilt from the editions' manifests.
+"""The podcast feed, rebuilt from the editions' manifests.
 
 ``feed.xml`` lists every complete edition under ``out/editions/`` (a directory named for
 its date exists only once its edition was fully written), newest first. It carries what
@@ -20,7 +20,6 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from audiopaper.publish.cover import install_cover
 from audiopaper.publish.manifest import EditionManifest, PublishedEdition, read_published
 from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
@@ -39,6 +38,9 @@ __all__ = [
 ]
 
 _LOGGER = logging.getLogger(__name__)
+
+FEED_NAME = "feed.xml"
+"""The feed's file name in the output directory."""
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -202,7 +204,7 @@ def feed_xml(
     """The podcast RSS document for the given editions (itunes + podcast namespaces)."""
     show = show or ShowSettings(podcast_guid="")
     base = base_url if base_url.endswith("/") else base_url + "/"
-    feed_url = urljoin(base, "feed.xml")
+    feed_url = urljoin(base, FEED_NAME)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _channel(rss, base, feed_url, paper=paper, cover_name=cover_name, show=show)
     slug = ascii_slug(paper)
@@ -223,10 +225,9 @@ def build_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> byt
     return feed_xml(editions, base_url, paper=name, cover_name=cover_name, show=load_show(out_dir, base_url))
 
 
-def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None, cover: Path | None = None) -> Path:
-    """Rebuild ``feed.xml`` (and make sure a cover exists) from every edition under ``out_dir``."""
-    install_cover(out_dir, cover)
+def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> Path:
+    """Rebuild ``feed.xml`` from every edition under ``out_dir`` (publisher.py installs the cover)."""
     update_show(out_dir, base_url)  # creates show.json, and so the podcast:guid, the first time
-    path = out_dir / "feed.xml"
+    path = out_dir / FEED_NAME
     atomic_write_bytes(path, build_feed(out_dir, base_url, paper=paper))
     return path

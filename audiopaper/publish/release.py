@@ -3,13 +3,13 @@
 A rendered edition may wait before listeners see it: until the show's publish hour, or
 until an editor approves it (``hold``). It waits whole in ``out/.pending/DATE/``, which no
 feed or page lists and ``serve`` never serves. Releasing installs it as ``editions/DATE``
-with the same renames as every install, then rebuilds the feed and pages.
+through the publisher (publisher.py), as every install, which rebuilds the feed and pages.
 
 Releasing a date that is already out is a correction when the text changed: the episode
 keeps its GUID (made from the date) and its pubDate (release.json keeps the first release
 time), its MP3 gets a new name so apps that fetch by URL fetch it, the old MP3 stays at
 its old URL, and a dated 更正 line names the changed articles. Unchanged text changes
-nothing. Every function here expects the caller to hold the output directory's lock.
+nothing. Every function here takes the run's publisher, which holds the output directory's lock.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from audiopaper.errors import ManifestError, OptionError
-from audiopaper.publish.feed import feed_url, write_feed
-from audiopaper.publish.listening_page import write_pages
+from audiopaper.publish.feed import feed_url
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
-from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_text, install_edition
+from audiopaper.publish.outdir import EDITIONS_DIR
+from audiopaper.publish.publisher import Publisher
 from audiopaper.publish.release_record import ReleaseRecord
 from audiopaper.publish.show import load_show
 from audiopaper.publish.websub import PingResult, ping_hub
@@ -41,26 +41,25 @@ def pending_path(out_dir: Path, day: date) -> Path:
     return out_dir / PENDING_DIR / day.isoformat()
 
 
-def pending_manifest(out_dir: Path, day: date) -> EditionManifest | None:
-    """The waiting edition's manifest, or None when none waits (or it is damaged)."""
-    path = pending_path(out_dir, day) / MANIFEST_NAME
+def _manifest_in(directory: Path) -> EditionManifest | None:
+    """The manifest in ``directory``, or None when there is none or it is damaged (rendered again)."""
+    path = directory / MANIFEST_NAME
     if not path.is_file():
         return None
     try:
         return EditionManifest.read(path)
-    except ManifestError:  # damaged: it is rendered again
+    except ManifestError:
         return None
+
+
+def pending_manifest(out_dir: Path, day: date) -> EditionManifest | None:
+    """The waiting edition's manifest, or None when none waits (or it is damaged)."""
+    return _manifest_in(pending_path(out_dir, day))
 
 
 def released_manifest(out_dir: Path, day: date) -> EditionManifest | None:
     """The listed (or withdrawn) edition's manifest, or None."""
-    path = out_dir / EDITIONS_DIR / day.isoformat() / MANIFEST_NAME
-    if not path.is_file():
-        return None
-    try:
-        return EditionManifest.read(path)
-    except ManifestError:  # damaged: it is rendered again
-        return None
+    return _manifest_in(out_dir / EDITIONS_DIR / day.isoformat())
 
 
 def hold_edition(edition_dir: Path, out_dir: Path, day: date) -> Path:
@@ -125,8 +124,13 @@ def _keep(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _as_correction(staged: Path, new: EditionManifest, final: Path, now: datetime) -> Release | None:
-    """Turn the staged edition into a correction of the one in ``final`` (None when unchanged)."""
+def _as_correction(
+    staged: Path, new: EditionManifest, final: Path, now: datetime
+) -> tuple[Release, EditionManifest] | None:
+    """Turn the staged edition into a correction of the one in ``final`` (None when unchanged).
+
+    Returns the release and the corrected manifest, for the publisher to write and install.
+    """
     old = EditionManifest.read(final / MANIFEST_NAME)
     changed = changed_articles(old, new)
     if not changed:
@@ -137,41 +141,43 @@ def _as_correction(staged: Path, new: EditionManifest, final: Path, now: datetim
     record = previous.corrected(now.isoformat(timespec="seconds"), changed, old.audio)
     audio = revised_name(new.audio, record.revision)
     os.replace(staged / new.audio, staged / audio)
-    atomic_write_text(staged / MANIFEST_NAME, replace(new, audio=audio).to_json())
     for name in record.previous_audio:
         _keep(final / name, staged / name)
     record.write(staged)
-    return Release(new.date, "corrected", changed, audio)
+    return Release(new.date, "corrected", changed, audio), replace(new, audio=audio)
 
 
-def release_pending(out_dir: Path, day: date, base_url: str, *, now: datetime) -> Release:
-    """List the waiting edition of ``day``: a first release, a correction, or nothing if unchanged."""
+def release_pending(publisher: Publisher, day: date, *, now: datetime) -> Release:
+    """List the waiting edition of ``day``: a first release, a correction, or nothing if unchanged.
+
+    Installed through ``publisher``, which rebuilds the feed and pages when its run ends.
+    """
+    out_dir = publisher.out_dir
     staged = pending_path(out_dir, day)
     if not (staged / MANIFEST_NAME).is_file():
         raise OptionError(f"no edition of {day} is waiting; render it first (see 'audiopaper watch --hold')")
     new = EditionManifest.read(staged / MANIFEST_NAME)
     final = out_dir / EDITIONS_DIR / day.isoformat()
     if (final / MANIFEST_NAME).is_file():
-        release = _as_correction(staged, new, final, now)
-        if release is None:
+        corrected = _as_correction(staged, new, final, now)
+        if corrected is None:
             shutil.rmtree(staged)
             _LOGGER.info("%s: the text is unchanged; the published edition stays", day)
             return Release(day, "unchanged", (), EditionManifest.read(final / MANIFEST_NAME).audio)
+        release, new = corrected
     else:
         ReleaseRecord(released=now.isoformat(timespec="seconds")).write(staged)
         release = Release(day, "released", (), new.audio)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    install_edition(staged, out_dir, day)
-    write_feed(out_dir, base_url)
-    write_pages(out_dir)
+    publisher.install(staged, new)
     return release
 
 
-def withdraw(out_dir: Path, day: date, base_url: str, *, now: datetime) -> bool:
+def withdraw(publisher: Publisher, day: date, *, now: datetime) -> bool:
     """Take the released edition of ``day`` out of the feed and pages, keeping its files.
 
     Returns False when it was already withdrawn.
     """
+    out_dir = publisher.out_dir
     final = out_dir / EDITIONS_DIR / day.isoformat()
     if not (final / MANIFEST_NAME).is_file():
         raise OptionError(f"no edition of {day} is published in {out_dir}; check the date and --out")
@@ -179,8 +185,7 @@ def withdraw(out_dir: Path, day: date, base_url: str, *, now: datetime) -> bool:
     if record.withdrawn:
         return False
     replace(record, withdrawn=now.isoformat(timespec="seconds")).write(final)
-    write_feed(out_dir, base_url)
-    write_pages(out_dir)
+    publisher.rebuild_indexes()
     return True
 
 

@@ -28,7 +28,7 @@ from audiopaper.text.html_page import declared_charset, html_blocks, looks_like_
 from audiopaper.text.json_page import json_blocks, looks_like_json
 from audiopaper.text.mojibake import repair_c1_controls, repair_shifted_gbk
 from audiopaper.text.newsxml_page import looks_like_news_corpus, news_corpus_blocks
-from audiopaper.text.page import Block, BlockKind, Page
+from audiopaper.text.page import Block, BlockKind, Page, PageFile
 from audiopaper.text.plain_page import markdown_blocks, page_blocks
 from audiopaper.text.printed_page import is_printed_page, read_printed_page, size_limit
 
@@ -168,9 +168,9 @@ def _repair_decoding(text: str, encoding: str, source: str) -> tuple[str, list[C
     return text, repairs
 
 
-def read_page(path: Path) -> Page:
-    """Read one page file and split it into blocks, whatever its form."""
-    source = str(path)
+def read_page_file(path: Path, name: str | None = None) -> PageFile:
+    """A page file's bytes (``name``: how messages call it, default its path); one-line errors."""
+    source = name or str(path)
     if not path.exists():
         raise InputError(f"{source}: no such file; check the path of the page")
     if path.is_dir():
@@ -182,12 +182,32 @@ def read_page(path: Path) -> Page:
         limit = size_limit(head) if is_printed_page(head) else MAX_PAGE_BYTES
         if size > limit:
             raise InputError(f"{source}: {size} bytes is too large for a page (limit {limit})")
-        data = path.read_bytes()
+        return PageFile(source, path.read_bytes())
     except OSError as error:
         raise InputError(f"{source}: cannot read the page ({error.strerror})") from error
-    page = parse_page(data, source, path.suffix)
-    _LOGGER.debug("read %s as %s, %s (%d bytes)", source, page.form, page.encoding, len(data))
-    return page
 
 
-__all__ = ["Block", "BlockKind", "Page", "decode_page_bytes", "parse_page", "read_page", "split_blocks"]
+def parse_page_file(page: PageFile) -> Page:
+    """Split a page file's bytes into blocks, whatever its form."""
+    parsed = parse_page(page.data, page.name, page.suffix)
+    _LOGGER.debug("read %s as %s, %s (%d bytes)", page.name, parsed.form, parsed.encoding, len(page.data))
+    return parsed
+
+
+def read_page(path: Path) -> Page:
+    """Read one page file and split it into blocks, whatever its form."""
+    return parse_page_file(read_page_file(path))
+
+
+__all__ = [
+    "Block",
+    "BlockKind",
+    "Page",
+    "PageFile",
+    "decode_page_bytes",
+    "parse_page",
+    "parse_page_file",
+    "read_page",
+    "read_page_file",
+    "split_blocks",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from audiopaper.text.changes import Change
 
@@ -61,3 +62,22 @@ class Page:
     """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
     items, a WeChat page with no body, a printed page's masthead, ads and photo credits…):
     the cleaner lists each in the proof before its own changes, so nothing is lost silently."""
+
+
+@dataclass(frozen=True)
+class PageFile:
+    """One page's file as read, before its form is found: a name and its bytes, never a path.
+
+    What travels to an archive's workers, and what an edition's content hash is made of.
+    """
+
+    name: str
+    """How messages name it (its path as given, or relative to an archive's SOURCE)."""
+
+    data: bytes
+    """The file's bytes, undecoded."""
+
+    @property
+    def suffix(self) -> str:
+        """The extension (with its dot), a hint for the form."""
+        return Path(self.name).suffix

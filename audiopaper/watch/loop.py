@@ -22,25 +22,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from audiopaper.archive.source import (
-    RECORDINGS_DIR,
-    DatedEntry,
-    PageFile,
-    recording_files,
-    scan_source,
-    source_hash,
-)
+from audiopaper.archive.source import RECORDINGS_DIR, DatedEntry, recording_files, scan_source
 from audiopaper.errors import AudiopaperError, OptionError, OutputError
 from audiopaper.pipeline import check_base_url
 from audiopaper.publish.feed import feed_url
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
 from audiopaper.publish.outdir import (
     EDITIONS_DIR,
+    WATCH_LOCK_FILE,
     atomic_write_text,
     describe_os_error,
     locked_output,
     recover_output,
 )
+from audiopaper.publish.publisher import publishing
 from audiopaper.publish.release import (
     announce,
     hold_edition,
@@ -50,6 +45,8 @@ from audiopaper.publish.release import (
 )
 from audiopaper.publish.show import load_show
 from audiopaper.publish.status import DateStatus, read_status, update_date, write_status
+from audiopaper.recipe import source_hash
+from audiopaper.text.page import PageFile
 from audiopaper.watch.clock import Clock, SystemClock, release_time
 from audiopaper.watch.inbox import DEFAULT_SETTLE_MIN, MAX_SETTLE_MIN, readiness
 from audiopaper.watch.notify import notify
@@ -140,15 +137,17 @@ class Watcher:
 
     def run(self, *, once: bool = False) -> None:
         """Pass over the inbox until stopped (or once); resumes whatever an earlier run left."""
-        with locked_output(self.out):
-            for repair in recover_output(self.out):
-                self.progress(f"repaired: {repair}")
-            shutil.rmtree(self.out / WORK_DIR, ignore_errors=True)  # renders a killed run left
-        while not self.stop.is_set():
-            self.pass_once()
-            if once or self.stop.is_set():
-                break
-            self.clock.wait(self.options.poll_s, self.stop)
+        busy = f"another 'audiopaper watch' is running on {self.out}; it will do this pass's work"
+        with locked_output(self.out, WATCH_LOCK_FILE, busy):
+            with locked_output(self.out):
+                for repair in recover_output(self.out):
+                    self.progress(f"repaired: {repair}")
+                shutil.rmtree(self.out / WORK_DIR, ignore_errors=True)  # renders a killed run left
+            while not self.stop.is_set():
+                self.pass_once()
+                if once or self.stop.is_set():
+                    break
+                self.clock.wait(self.options.poll_s, self.stop)
         if self.stop.is_set():
             self.progress("watch: stopped between steps")
 
@@ -277,8 +276,8 @@ class Watcher:
                          release_at=due.isoformat())  # fmt: skip
             return
         try:
-            with locked_output(self.out):
-                release = release_pending(self.out, day, self.options.base_url, now=now.astimezone(show.zone))
+            with publishing(self.out, self.options.base_url, progress=self.progress) as publisher:
+                release = release_pending(publisher, day, now=now.astimezone(show.zone))
         except OutputError as error:  # another run holds out/: the next pass tries again
             self._record(day, "scheduled", error=str(error), release_at=due.isoformat())
             return
