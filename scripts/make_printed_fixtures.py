@@ -563,7 +563,9 @@ def degrade(pdf: Path, dpi: int, seed: int) -> Image.Image:
     shot = (paper * pixels + ink * (1 - pixels)) * light[..., None] + rng.normal(0, 0.035, pixels.shape)
     image = Image.fromarray((np.clip(shot, 0, 1) * 255).astype("uint8"))
     image = image.filter(ImageFilter.GaussianBlur(0.9))
-    return image.rotate(1.4 if seed % 2 else -1.1, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(70, 62, 55))
+    return image.rotate(
+        1.4 if seed % 2 else -1.1, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(70, 62, 55)
+    )
 
 
 def main() -> None:

@@ -36,8 +36,8 @@ from audiopaper.text.duplicates import (
     remove_repeated_runs,
 )
 from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
-from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.jumps import join_jumps
+from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,

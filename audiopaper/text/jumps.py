@@ -43,7 +43,7 @@ def _stories(blocks: Sequence[Block]) -> list[tuple[int, int]]:
         for i, block in enumerate(blocks)
         if block.kind is BlockKind.HEADLINE and (i == 0 or blocks[i - 1].kind is not BlockKind.HEADLINE)
     ]
-    return list(zip(starts, [*starts[1:], len(blocks)], strict=True))
+    return list(zip(starts, [*starts[1:], len(blocks)], strict=True)) if starts else []
 
 
 def _parts(pages: Sequence[Page], patterns: Sequence[re.Pattern[str]]) -> list[_Part]:
@@ -94,33 +94,27 @@ def join_jumps(pages: Sequence[Page]) -> tuple[list[Page], list[Change]]:
             Change(ChangeKind.JUMP, f"“{rest.title}” on {pages[rest.page].source} joined to “{first.title}”")
         )
     for first, _ in moves:
-        marker = blocks[first.page][first.marker]
-        kept = _strip(marker.text, jump_to)
-        blocks[first.page][first.marker] = replace(marker, text=kept)
+        line = blocks[first.page][first.marker]
+        blocks[first.page][first.marker] = replace(line, text=_strip(line.text, jump_to))
     # remove the continuations (from the back, so indices stay right), then insert them
     for _, rest in sorted(moves, key=lambda m: (m[1].page, m[1].start), reverse=True):
         del blocks[rest.page][rest.start : rest.end]
-    for (page, marker), body in sorted(taken.items(), reverse=True):
-        index = _find(blocks[page], pages[page].blocks[marker])
-        blocks[page][index + 1 : index + 1] = body
-    for number, page in enumerate(blocks):  # jump lines whose other half was not given
-        for index, block in enumerate(page):
-            kept = (
-                _strip(block.text, (*jump_to, *jump_from))
-                if block.kind is not BlockKind.HEADLINE
-                else block.text
+    for (number, marker), body in sorted(taken.items(), reverse=True):
+        index = _find(blocks[number], pages[number].blocks[marker])
+        blocks[number][index + 1 : index + 1] = body
+    for number, kept in enumerate(blocks):  # jump lines whose other half was not given
+        for index, block in enumerate(kept):
+            plain = (
+                block.text if block.kind is BlockKind.HEADLINE else _strip(block.text, (*jump_to, *jump_from))
             )
-            if kept != block.text:
+            if plain != block.text:
+                source = pages[number].source
                 changes.append(
-                    Change(
-                        ChangeKind.JUMP,
-                        f"{pages[number].source}: jump line, its other page not given",
-                        block.text,
-                    )
+                    Change(ChangeKind.JUMP, f"{source}: jump line, its other page not given", block.text)
                 )
-                page[index] = replace(block, text=kept)
-        page[:] = [b for b in page if b.text or b.kind is BlockKind.HEADLINE]
-    return [replace(page, blocks=tuple(b)) for page, b in zip(pages, blocks, strict=True)], changes
+                kept[index] = replace(block, text=plain)
+        kept[:] = [b for b in kept if b.text or b.kind is BlockKind.HEADLINE]
+    return [replace(page, blocks=tuple(kept)) for page, kept in zip(pages, blocks, strict=True)], changes
 
 
 def _find(blocks: list[Block], original: Block) -> int:
