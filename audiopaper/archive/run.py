@@ -30,6 +30,7 @@ from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import Clock, Publisher, RebuildPolicy, publishing, utc_now
 from audiopaper.recipe import source_hash
+from audiopaper.values import plain_text
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import EngineSpec
 
@@ -101,6 +102,7 @@ class ArchiveOptions:
 
     def __post_init__(self) -> None:
         check_base_url(self.base_url)
+        plain_text(self.paper, "--paper")
         if not self.paper.strip():
             raise OptionError("--paper must not be empty")
         if self.cover is not None:
