@@ -111,6 +111,20 @@ class RenderResult:
     """Audio segments encoded in this run (the rest were reused from the cache)."""
 
 
+@dataclass(frozen=True)
+class WrittenEdition:
+    """What :func:`write_edition` wrote and what it cost."""
+
+    manifest: EditionManifest
+    """The manifest, for the publisher to write as edition.json and install."""
+
+    synthesis: SynthesisStats
+    """Lines synthesized, from the cache, failed; time inside the engine."""
+
+    segments_encoded: int
+    """Audio segments encoded (the rest were reused from the cache)."""
+
+
 def read_and_clean(paths: Sequence[Path], *, lead_first: bool = True) -> CleanResult:
     """Ingest and clean the pages of one edition, in the given order."""
     return clean_pages([read_page(path) for path in paths], lead_first=lead_first)
@@ -189,7 +203,7 @@ def render(
         ) as publisher:
             cover_jpeg = publisher.tag_cover(synthesizer.cache)
             with publisher.staging(options.day) as staging:
-                manifest, segments_encoded = write_edition(
+                written = write_edition(
                     staging,
                     cleaning,
                     edition_meta(options.paper, options.day, options.profile, synthesizer, presenter),
@@ -202,7 +216,7 @@ def render(
                     recordings=options.recordings,
                 )
                 digest = _content_hash(options, files, synthesizer, presenter, cover_jpeg)
-                manifest = dataclasses.replace(manifest, source_hash=digest)
+                manifest = dataclasses.replace(written.manifest, source_hash=digest)
                 installed = publisher.install(staging, manifest)
     synthesizer.cache.trim()
     return RenderResult(
@@ -210,8 +224,8 @@ def render(
         feed_path=options.out_dir / FEED_NAME,
         manifest=installed.manifest,
         cleaning=cleaning,
-        stats=synthesizer.stats,
-        segments_encoded=segments_encoded,
+        stats=written.synthesis,
+        segments_encoded=written.segments_encoded,
     )
 
 
@@ -261,13 +275,13 @@ def write_edition(
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
     recordings: Sequence[Path] = (),
-) -> tuple[EditionManifest, int]:
+) -> WrittenEdition:
     """Speak, assemble and write one edition's files (all but edition.json) into ``directory``.
 
     The seam between rendering and publishing, the same for ``render`` (into a staging
     directory under ``out/``) and ``archive`` (on a worker, in a private directory whose
     files are sent back). Returns the manifest for the publisher to write and install, and
-    how many segments were encoded in this run. ``recordings`` (``03.mp3`` for article 3)
+    what the render cost. ``recordings`` (``03.mp3`` for article 3)
     stand in for synthesis.
     """
     traits = synthesizer.identity.traits
@@ -287,7 +301,7 @@ def write_edition(
         recordings=recorded,
     )
     progress("tags, chapters and transcript")
-    stats = synthesizer.stats
+    stats = assembled.synthesis
     synthesis: dict[str, float] = {
         "synthesized": stats.synthesized,
         "from_cache": stats.from_cache,
@@ -296,4 +310,4 @@ def write_edition(
         "segments_encoded": assembled.segments_encoded,
     }
     manifest = write_edition_files(directory, meta, assembled, cover_jpeg=cover_jpeg, synthesis=synthesis)
-    return manifest, assembled.segments_encoded
+    return WrittenEdition(manifest, stats, assembled.segments_encoded)

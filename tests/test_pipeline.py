@@ -14,6 +14,7 @@ from mutagen.mp3 import MP3
 from audiopaper.audio.encode import measure_loudness
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import Profile
+from audiopaper.voice.fake import FakeEngine
 from tests.conftest import WritePage, fake_synthesizer
 
 
@@ -77,6 +78,28 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     assert sorted(p.name for p in (tmp_path / "editions").iterdir()) == ["2025-03-13", "2025-03-14"]
     assert len(guids) == 2 and guids == first_guids
     assert guids == ["audiopaper:jin-ri-xin-wen:2025-03-14", "audiopaper:jin-ri-xin-wen:2025-03-13"]
+
+
+def test_two_renders_through_one_synthesizer_give_two_complete_editions(
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage
+) -> None:
+    page = write_page(
+        "## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n\n## 标题二\n\n第二条新闻也很短。\n"
+    )
+    engine = FakeEngine()
+    synthesizer = fake_synthesizer(engine)
+    results = [
+        render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), synthesizer)
+        for day in (date(2025, 3, 13), date(2025, 3, 14))
+    ]
+    for result in results:
+        manifest = check_edition(result.edition_dir)
+        assert [a["title"] for a in manifest["articles"]] == ["标题一", "标题二"] and not manifest["skipped"]
+    first, second = (r.stats for r in results)
+    assert first.from_cache == 0 and first.synthesized == len(set(engine.calls[: first.synthesized]))
+    # the second edition speaks only its own intro and outro (the date is in them); the rest is cached
+    assert second.synthesized == 2 and second.from_cache == first.synthesized - 2
+    assert results[1].manifest.synthesis["synthesized"] == 2
 
 
 @pytest.mark.slow
