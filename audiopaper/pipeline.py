@@ -25,7 +25,7 @@ from audiopaper.publish.feed import FEED_NAME
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.publisher import Clock, publishing, utc_now
 from audiopaper.publish.tags import EditionMeta
-from audiopaper.recipe import settings_identity, source_hash
+from audiopaper.recipe import lexicon_entries, settings_identity, source_hash
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
@@ -192,7 +192,8 @@ def render(
     # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither.
     with remembering(synthesizer.cache.directory):
         files = tuple(read_page_file(path) for path in paths)
-        cleaning = clean_pages([parse_page_file(page) for page in files], lead_first=options.lead_first)
+        pages = [parse_page_file(page) for page in files]
+        cleaning = clean_pages(pages, lead_first=options.lead_first)
         with publishing(
             options.out_dir,
             options.base_url,
@@ -215,7 +216,9 @@ def render(
                     presenter=presenter,
                     recordings=options.recordings,
                 )
-                digest = _content_hash(options, files, synthesizer, presenter, cover_jpeg)
+                digest = _content_hash(
+                    options, files, lexicon_entries(pages), (synthesizer, presenter), cover_jpeg
+                )
                 manifest = dataclasses.replace(written.manifest, source_hash=digest)
                 installed = publisher.install(staging, manifest)
     synthesizer.cache.trim()
@@ -232,11 +235,12 @@ def render(
 def _content_hash(
     options: RenderOptions,
     files: Sequence[PageFile],
-    synthesizer: Synthesizer,
-    presenter: Synthesizer | None,
+    lexicon: Sequence[str],
+    voices: tuple[Synthesizer, Synthesizer | None],
     cover_jpeg: bytes,
 ) -> str:
     """The edition's source_hash, as ``archive`` computes it for the same pages and options."""
+    synthesizer, presenter = voices
     settings = settings_identity(
         paper=options.paper,
         profile=options.profile,
@@ -246,7 +250,7 @@ def _content_hash(
         cover_jpeg=cover_jpeg,
     )
     recorded = tuple(PageFile(f"recordings/{path.name}", path.read_bytes()) for path in options.recordings)
-    return source_hash(options.day, (*files, *recorded), settings)
+    return source_hash(options.day, (*files, *recorded), settings, lexicon)
 
 
 def edition_meta(

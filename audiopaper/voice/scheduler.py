@@ -29,9 +29,10 @@ from types import TracebackType
 import numpy as np
 
 from audiopaper.errors import EngineError, ServiceBudgetExceeded
+from audiopaper.text.lexicon import EMPTY_LEXICON, Lexicon
 from audiopaper.voice.cache import ClipCache, clip_key
 from audiopaper.voice.engine import BatchEngine, Clip, Engine, EngineIdentity, Samples, synthesize_clip
-from audiopaper.voice.registry import EngineSpec
+from audiopaper.voice.registry import EngineSpec, engine_lexicon
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -176,6 +177,7 @@ class Synthesizer:
         engine: Engine | None = None,
         jobs: int | None = None,
         line_timeout_s: float = LINE_TIMEOUT_S,
+        lexicon: Lexicon | None = None,
     ) -> None:
         if (spec is None) == (engine is None):
             raise ValueError("give exactly one of spec and engine")
@@ -188,7 +190,7 @@ class Synthesizer:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
         if spec is not None:
             self.identity: EngineIdentity = spec.identity()
-            batch = spec.name == "edge"
+            batch = spec.kind.speaks_in_batches
         else:
             assert engine is not None
             self.identity = engine.identity
@@ -196,6 +198,10 @@ class Synthesizer:
         # The strategy is chosen once: the engine speaks many lines itself, or lines go to
         # a pool of worker processes, or they are spoken one by one in this process.
         self._strategy = "batch" if batch else "pool" if spec is not None and self.jobs > 1 else "here"
+        # A voice that takes pinyin says a lexicon word as its entry says: the entries a line
+        # contains are part of its key. A voice that takes text gets the respelling in the text.
+        takes_pinyin = not self.identity.traits.respells
+        self._lexicon = (lexicon or engine_lexicon()) if takes_pinyin else EMPTY_LEXICON
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._engine_lock = threading.Lock()
@@ -215,9 +221,9 @@ class Synthesizer:
             self._pool = None
 
     def key(self, text: str) -> str:
-        """The cache key of ``text`` for this engine."""
+        """The cache key of ``text`` for this engine, voice, settings and the lexicon's readings."""
         identity = self.identity
-        return clip_key(identity.name, identity.voice, identity.settings, text)
+        return clip_key(identity.name, identity.voice, identity.settings, text, self._lexicon.readings(text))
 
     def _local_engine(self) -> Engine:
         with self._lock:  # segments are built in threads; build the engine once

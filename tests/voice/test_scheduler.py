@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -137,3 +138,21 @@ def test_a_hanging_worker_times_out_and_the_run_finishes(tmp_path: Path) -> None
     assert list(prepared.failures) == ["这一句会卡住不动。"]
     assert prepared.stats.synthesized == 4
     assert time.perf_counter() - started < 30
+
+
+def test_a_lexicon_entry_is_in_the_keys_of_exactly_the_lines_with_its_word(tmp_path: Path) -> None:
+    from audiopaper.text.lexicon import parse_lexicon
+
+    def keys(reading: str, engine: FakeEngine) -> list[str]:
+        lexicon = parse_lexicon(f'[words]\n"朝阳" = {{ pinyin = "{reading}" }}\n', "test")
+        synthesizer = Synthesizer(ClipCache(tmp_path), engine=engine, jobs=1, lexicon=lexicon)
+        return [synthesizer.key(text) for text in ("朝阳街道很热闹。", "别的街道也很热闹。")]
+
+    pinyin_voice = FakeEngine()  # takes text as is: the lexicon's syllables decide how it sounds
+    before, after = keys("zhao1 yang2", pinyin_voice), keys("chao2 yang2", pinyin_voice)
+    assert before[0] != after[0] and before[1] == after[1]
+
+    class TextVoice(FakeEngine):
+        traits = dataclasses.replace(FakeEngine.traits, respells=True)  # the respelling is in the text
+
+    assert keys("zhao1 yang2", TextVoice()) == keys("chao2 yang2", TextVoice())
