@@ -41,26 +41,25 @@ def pending_path(out_dir: Path, day: date) -> Path:
     return out_dir / PENDING_DIR / day.isoformat()
 
 
-def pending_manifest(out_dir: Path, day: date) -> EditionManifest | None:
-    """The waiting edition's manifest, or None when none waits (or it is damaged)."""
-    path = pending_path(out_dir, day) / MANIFEST_NAME
+def _manifest_in(directory: Path) -> EditionManifest | None:
+    """The manifest in ``directory``, or None when there is none or it is damaged (rendered again)."""
+    path = directory / MANIFEST_NAME
     if not path.is_file():
         return None
     try:
         return EditionManifest.read(path)
-    except ManifestError:  # damaged: it is rendered again
+    except ManifestError:
         return None
+
+
+def pending_manifest(out_dir: Path, day: date) -> EditionManifest | None:
+    """The waiting edition's manifest, or None when none waits (or it is damaged)."""
+    return _manifest_in(pending_path(out_dir, day))
 
 
 def released_manifest(out_dir: Path, day: date) -> EditionManifest | None:
     """The listed (or withdrawn) edition's manifest, or None."""
-    path = out_dir / EDITIONS_DIR / day.isoformat() / MANIFEST_NAME
-    if not path.is_file():
-        return None
-    try:
-        return EditionManifest.read(path)
-    except ManifestError:  # damaged: it is rendered again
-        return None
+    return _manifest_in(out_dir / EDITIONS_DIR / day.isoformat())
 
 
 def hold_edition(edition_dir: Path, out_dir: Path, day: date) -> Path:

@@ -47,41 +47,70 @@ def _gaps(spans: list[tuple[float, float]], low: float, high: float) -> list[tup
     return sorted(free, key=lambda gap: gap[0] - gap[1])
 
 
-def _column_cut(items: list[Item], body: float, heading: Heading) -> tuple[float, bool] | None:
-    """The widest gutter through a region, and whether it can be trusted to part stories.
+def _opens_with_headline(lines: list[Line], body: float, heading: Heading) -> bool:
+    """True when a side's first line in reading order (topmost at its left edge) is a headline."""
+    left = min(line.box.x0 for line in lines)
+    edge = [line for line in lines if line.box.x0 <= left + 2 * body]
+    return heading(min(edge, key=lambda line: line.box.top))
 
-    It can when both sides open with a headline (their topmost line), or neither holds one.
-    A side with no headline beside one with a headline, or a side that opens with text and
-    holds a headline further down, is a story's last columns beside the next story: a band
-    across must part them first.
+
+def _column_cut(items: list[Item], body: float, heading: Heading) -> float | None:
+    """The widest gutter through a region that parts whole stories, else the widest of all.
+
+    A gutter parts whole stories when both its sides open with a headline (their first line
+    in reading order), or neither holds one. A side that opens with text and holds a
+    headline further down is a story's last columns beside the next story.
     """
     x0, x1 = min(i.box.x0 for i in items), max(i.box.x1 for i in items)
+    widest = None
     for start, end in _gaps([(i.box.x0, i.box.x1) for i in items], x0, x1):
         if end - start < COLUMN_GUTTER_EMS * body:
             break
         cut = (start + end) / 2
-        opens, holds = [], []
-        for left in (True, False):
-            side = sorted(
-                (i.line for i in items if i.line is not None and (i.box.x1 <= cut) == left),
-                key=lambda ln: ln.box.top,
-            )
-            holds.append(any(heading(line) for line in side))
-            opens.append(bool(side) and heading(side[0]))
-        return cut, all(opens) or not any(holds)
-    return None
+        sides = [
+            [i.line for i in items if i.line is not None and (i.box.x1 <= cut) == left]
+            for left in (True, False)
+        ]
+        holds = [any(heading(line) for line in side) for side in sides]
+        if not any(holds) or all(side and _opens_with_headline(side, body, heading) for side in sides):
+            return cut
+        widest = cut if widest is None else widest
+    return widest
 
 
-def _row_cut(items: list[Item], body: float) -> float | None:
-    """The widest whitespace band right across a region; under or over a picture a thin one will do."""
+def _parts_a_headline(items: list[Item], cut: float, heading: Heading) -> bool:
+    """True when a band would part a headline from the story under it.
+
+    A headline is parted from its story when the first line under it lies below the band:
+    a row of side-by-side headlines over their stories, or a briefs heading beside the
+    end of other columns' stories. A gutter parts such a region first.
+    """
+    lines = [i.line for i in items if i.line is not None]
+    for line in lines:
+        if not heading(line) or line.box.bottom > cut:
+            continue
+        under = [
+            o
+            for o in lines
+            if o.box.top >= line.box.bottom - 1 and o.box.overlap_x(line.box) > 0 and o is not line
+        ]
+        first = min(under, key=lambda o: o.box.top, default=None)
+        if first is not None and first.box.top >= cut:
+            return True
+    return False
+
+
+def _row_cuts(items: list[Item], body: float) -> list[float]:
+    """Whitespace bands right across a region, widest first; under or over a picture a thin one will do."""
     top, bottom = min(i.box.top for i in items), max(i.box.bottom for i in items)
+    cuts = []
     for start, end in _gaps([(i.box.top, i.box.bottom) for i in items], top, bottom):
         near_picture = any(
             i.line is None and (abs(i.box.bottom - start) < 1 or abs(i.box.top - end) < 1) for i in items
         )
         if end - start >= (PICTURE_GAP_EMS if near_picture else ROW_GAP_EMS) * body:
-            return (start + end) / 2
-    return None
+            cuts.append((start + end) / 2)
+    return cuts
 
 
 def _headline_cut(items: list[Item], body: float, heading: Heading) -> float | None:
@@ -105,21 +134,25 @@ def _headline_cut(items: list[Item], body: float, heading: Heading) -> float | N
 def xy_cut(items: list[Item], body: float, heading: Heading, *, once: bool = False) -> Iterator[list[Item]]:
     """The page's items in reading order, one region (column, headline, picture) at a time.
 
-    A gutter with a story's headline on one side only is a story's last columns beside the
-    next story's headline: a band across goes first there. With ``once`` only the first
-    cut is made and the two halves come back uncut.
+    A band right across goes first (the widest that parts no headline from its story):
+    stories are stacked in bands, and a band never cuts a story in two. Where every band
+    would part a headline from its story (a row of side-by-side headlines), a gutter goes
+    first. With ``once`` only the first cut is made and the two
+    halves come back uncut.
     """
     if len(items) <= 1:
         yield items
         return
+    rows = _row_cuts(items, body)
     column = _column_cut(items, body, heading)
-    row = None if column and column[1] else _row_cut(items, body)
+    whole = [cut for cut in rows if not _parts_a_headline(items, cut, heading)]
+    row = whole[0] if whole else (rows[0] if rows and column is None else None)
     if row is None and column is None:
         row = _headline_cut(items, body, heading)
     if row is not None:
         halves = [i for i in items if i.box.bottom <= row], [i for i in items if i.box.bottom > row]
     elif column is not None:
-        halves = [i for i in items if i.box.x1 <= column[0]], [i for i in items if i.box.x1 > column[0]]
+        halves = [i for i in items if i.box.x1 <= column], [i for i in items if i.box.x1 > column]
     else:
         yield items
         return

@@ -29,6 +29,7 @@ from audiopaper.publish.feed import feed_url
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
 from audiopaper.publish.outdir import (
     EDITIONS_DIR,
+    WATCH_LOCK_FILE,
     atomic_write_text,
     describe_os_error,
     locked_output,
@@ -137,15 +138,17 @@ class Watcher:
 
     def run(self, *, once: bool = False) -> None:
         """Pass over the inbox until stopped (or once); resumes whatever an earlier run left."""
-        with locked_output(self.out):
-            for repair in recover_output(self.out):
-                self.progress(f"repaired: {repair}")
-            shutil.rmtree(self.out / WORK_DIR, ignore_errors=True)  # renders a killed run left
-        while not self.stop.is_set():
-            self.pass_once()
-            if once or self.stop.is_set():
-                break
-            self.clock.wait(self.options.poll_s, self.stop)
+        busy = f"another 'audiopaper watch' is running on {self.out}; it will do this pass's work"
+        with locked_output(self.out, WATCH_LOCK_FILE, busy):
+            with locked_output(self.out):
+                for repair in recover_output(self.out):
+                    self.progress(f"repaired: {repair}")
+                shutil.rmtree(self.out / WORK_DIR, ignore_errors=True)  # renders a killed run left
+            while not self.stop.is_set():
+                self.pass_once()
+                if once or self.stop.is_set():
+                    break
+                self.clock.wait(self.options.poll_s, self.stop)
         if self.stop.is_set():
             self.progress("watch: stopped between steps")
 

@@ -25,6 +25,7 @@ from audiopaper.watch.loop import Watcher, WatchOptions
 from tests.conftest import oracle, serve_in_background
 from tests.publish.test_manifest import MANIFEST
 from tests.publish.test_podcast_client import gpo
+from tests.publish.test_podcast_clients import podget_config
 from tests.watch.helpers import PAGE, SECOND, FakeClock, at, drop, fake_render
 
 DAY = "2025-03-14"
@@ -155,17 +156,7 @@ def test_gpodder_subscribed_before_sees_one_episode_with_the_new_file(site: Site
 @pytest.mark.slow
 @oracle("podget")
 def test_podget_downloads_the_corrected_file_on_its_next_run(site: Site) -> None:
-    config, library = site.home / "podget", site.home / "library"
-    config.mkdir()
-    subprocess.run(
-        ["podget", "-d", str(config), "--create-config", "podgetrc"], check=True, capture_output=True
-    )
-    rc = config / "podgetrc"
-    lines = rc.read_text().splitlines()
-    rc.write_text(
-        "\n".join(f"DIR_LIBRARY={library}" if x.startswith("DIR_LIBRARY=") else x for x in lines) + "\n"
-    )
-    (config / "serverlist").write_text(f"{site.base}feed.xml News Qingmei\n")
+    config, library = podget_config(site.home, site.base)
 
     def run_podget() -> set[str]:
         result = subprocess.run(
