@@ -194,10 +194,10 @@ def read_page_file(path: Path, name: str | None = None) -> PageFile:
                 )
             head = file.read(1024)
             limit = size_limit(head) if is_printed_page(head) else MAX_PAGE_BYTES
-            data = head + file.read(limit + 1 - len(head))
+            data = head + file.read(max(0, limit + 1 - len(head)))
         if len(data) > limit:
             raise InputError(
-                f"{source}: too large for a page (over {limit} bytes, its form's limit); split it"
+                f"{source}: too large for a page (over {limit} bytes, the limit); split it into pages"
             )
         return PageFile(source, data)
     except OSError as error:
