@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -95,9 +96,7 @@ def _long_title(rng: random.Random) -> bytes:
     ids=["3.9MB-line", "3.9MB-web-page", "200k-latin-words", "20k-headlines", "100k-title"],
 )
 def test_a_page_past_a_limit_is_one_line_within_memory_and_time(
-    tmp_path: Path,
-    build,
-    message: str,  # type: ignore[no-untyped-def]
+    tmp_path: Path, build: Callable[[random.Random], bytes], message: str
 ) -> None:
     page = tmp_path / "page.html" if build is _web_page else tmp_path / "page.md"
     page.write_bytes(build(random.Random(28)))
