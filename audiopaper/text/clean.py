@@ -36,6 +36,7 @@ from audiopaper.text.duplicates import (
     remove_repeated_runs,
 )
 from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.jumps import join_jumps
 from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
@@ -346,11 +347,12 @@ def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResul
     Articles are found page by page (a headline never belongs to another page), but text
     printed twice is looked for across the whole edition: nothing is spoken twice. With
     ``lead_first`` each page's lead story (a ``#`` headline) moves to the front of that
-    page's articles, as a presenter would open with it.
+    page's articles, as a presenter would open with it. A story continued on another page
+    given (下转/上接) is joined first (:mod:`audiopaper.text.jumps`).
     """
-    changes: list[Change] = []
+    joined, changes = join_jumps(pages)
     drafts: list[Draft] = []
-    for page in pages:
+    for page in joined:
         found, page_changes = _build_drafts(page)
         changes.extend(page_changes)
         found = _attach_orphans(found, changes)
