@@ -560,6 +560,29 @@ def feed_command(
         _say(f"page: {page}")
 
 
+@app.command("print-kit")
+@_user_errors
+def print_kit_command(
+    day: Annotated[str, typer.Argument(help="The edition's date, YYYY-MM-DD.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Output directory holding editions/.")] = Path("out"),
+    base_url: Annotated[
+        str | None, typer.Option(help="Public URL of --out (default: the one feed.xml was built with).")
+    ] = None,
+) -> None:
+    """QR codes (SVG, 300 dpi PNG) and a sheet (PNG, PDF) for the layout desk, in the edition's print/."""
+    from audiopaper.publish.feed import published_base_url
+    from audiopaper.publish.print_kit import read_edition, write_print_kit
+
+    manifest = read_edition(out, _parse_date(day))
+    base = base_url or published_base_url(out, "")
+    if not base:
+        raise OptionError(f"{out} has no feed.xml naming its public address; give --base-url")
+    kit = write_print_kit(out / EDITIONS_DIR / manifest.date.isoformat(), manifest, base)
+    for code in kit.codes:
+        _say(f"{code.name}: {code.url}")
+    typer.echo(str(kit.directory))
+
+
 @app.command("serve")
 @_user_errors
 def serve_command(

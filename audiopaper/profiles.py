@@ -159,6 +159,17 @@ class Profile:
         )
 
 
+def string_list(table: dict[str, Any], key: str) -> tuple[str, ...]:
+    """``table[key]`` as a tuple of non-empty strings (empty if absent), for word lists kept in TOML.
+
+    Raises ValueError naming the key otherwise; callers add the file name.
+    """
+    values = table.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise ValueError(f"{key} must be a list of non-empty strings")
+    return tuple(values)
+
+
 def packaged_voices() -> Path | None:
     """The profiles and lexicon shipped inside the installed package (``audiopaper.voices``)."""
     # voices/ has no __init__.py (it is data, not code), so it is found beside the package's

@@ -541,6 +541,33 @@ PAGES = [
 ]
 
 
+PHOTOS = {"fpdf2-3col": 150, "reportlab-4col": 130}
+"""Pages also shot like a phone photo of newsprint, and the resolution they are rendered at."""
+
+
+def degrade(pdf: Path, dpi: int, seed: int) -> Image.Image:
+    """The page as a phone photo of newsprint: yellowed, unevenly lit, grainy, soft, askew."""
+    import pypdfium2 as pdfium
+    from PIL import ImageFilter
+
+    document = pdfium.PdfDocument(str(pdf))
+    page = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    document.close()
+    rng = np.random.default_rng(seed)
+    pixels = np.asarray(page, dtype=float) / 255.0
+    height, width = pixels.shape[:2]
+    yy, xx = np.mgrid[0:height, 0:width]
+    light = 0.93 - 0.12 * ((xx / width - 0.3) ** 2 + (yy / height - 0.4) ** 2)  # a lamp off to one side
+    paper = np.array([0.96, 0.90, 0.74])  # newsprint yellowed with age
+    ink = np.array([0.16, 0.15, 0.14])
+    shot = (paper * pixels + ink * (1 - pixels)) * light[..., None] + rng.normal(0, 0.035, pixels.shape)
+    image = Image.fromarray((np.clip(shot, 0, 1) * 255).astype("uint8"))
+    image = image.filter(ImageFilter.GaussianBlur(0.9))
+    return image.rotate(
+        1.4 if seed % 2 else -1.1, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(70, 62, 55)
+    )
+
+
 def main() -> None:
     renderers: dict[str, Callable[[Page, Path, Path], None]] = {
         "reportlab": lambda p, o, t: render_reportlab(p, set_page(p), o, t),
@@ -563,6 +590,10 @@ def main() -> None:
             json.dumps(truth, ensure_ascii=False, indent=1) + "\n", "utf-8"
         )
         print(out, out.stat().st_size)
+        if page.name in PHOTOS:
+            photo = HERE / f"{page.name}-photo.jpg"
+            degrade(out, PHOTOS[page.name], page.number).save(photo, quality=72, dpi=(PHOTOS[page.name],) * 2)
+            print(photo, photo.stat().st_size)
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ def test_two_cold_renders_are_byte_identical(
             editions.append(render([page], options, synthesizer).edition_dir)
     first, second = editions
     mp3s = sorted(p.relative_to(first) for p in first.rglob("*.mp3"))
-    assert len(mp3s) == 3  # the edition and its two articles
+    assert len(mp3s) == 5  # the edition, its two articles and the briefing's two renditions
     for relative in mp3s:
         assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
 

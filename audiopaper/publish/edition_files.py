@@ -6,13 +6,14 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mutagen.mp3 import MP3
 
 from audiopaper.audio.assemble import AssembledEdition
-from audiopaper.audio.timeline import Cue, TimedSection, Timeline
+from audiopaper.audio.timeline import Chapter, Cue, TimedSection, Timeline
 from audiopaper.audio.xing import write_joined
 from audiopaper.publish.captions import transcript_vtt
 from audiopaper.publish.manifest import (
@@ -37,11 +38,16 @@ __all__ = ["chapters_json", "edition_manifest", "keep_legacy_name", "transcript_
 
 def chapters_json(timeline: Timeline) -> dict[str, Any]:
     """Podcasting 2.0 chapters (startTime ascending, seconds): opening, articles, closing."""
+    return chapters_document(timeline.chapters)
+
+
+def chapters_document(chapters: Sequence[Chapter]) -> dict[str, Any]:
+    """Podcasting 2.0 JSON chapters for chapters in time order (seconds, to the millisecond)."""
     return {
         "version": CHAPTERS_VERSION,
         "chapters": [
             {"startTime": round(c.start_s, 3), "endTime": round(c.end_s, 3), "title": c.title}
-            for c in timeline.chapters
+            for c in chapters
         ],
     }
 

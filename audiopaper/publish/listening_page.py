@@ -136,6 +136,11 @@ def player_page(
 <button id="back" type="button" aria-label="后退15秒">后退15秒</button>
 <button id="forward" type="button" aria-label="前进15秒">前进15秒</button>
 </div>
+<div class="row" role="group" aria-labelledby="size-label">
+<p class="label" id="size-label">字号：<span id="size">标准</span></p>
+<button id="smaller" type="button">A− 字变小</button>
+<button id="larger" type="button">A+ 字变大</button>
+</div>
 <div class="row" role="group" aria-label="语速">
 <button type="button" data-rate="0.75" aria-pressed="false">慢速 0.75倍</button>
 <button type="button" data-rate="1" aria-pressed="true">正常 1倍</button>

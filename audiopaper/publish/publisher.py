@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
-from audiopaper.errors import ManifestError, OutputError
+from audiopaper.errors import AudiopaperError, ManifestError, OutputError
+from audiopaper.publish.briefing import current_briefing, write_briefing
 from audiopaper.publish.cover import install_cover
 from audiopaper.publish.edition_files import keep_legacy_name
 from audiopaper.publish.feed import FEED_NAME, write_feed
@@ -46,6 +47,8 @@ from audiopaper.publish.outdir import (
     recover_output,
     staging_dir,
 )
+from audiopaper.publish.print_kit import write_print_kit
+from audiopaper.publish.show import load_show
 from audiopaper.publish.tags import APIC_SIZE_PX, cover_for_tags
 from audiopaper.voice.cache import ClipCache
 
@@ -161,6 +164,7 @@ class Publisher:
         if not manifest.published:  # a held edition keeps the time it was first published
             manifest = dataclasses.replace(manifest, published=self.clock().isoformat())
         atomic_write_text(staging / MANIFEST_NAME, manifest.to_json())
+        self._edition_extras(staging, manifest)
         return manifest
 
     def hold(self, staging: Path, manifest: EditionManifest) -> InstalledEdition:
@@ -196,6 +200,21 @@ class Publisher:
         self._since_rebuild += 1
         self._maybe_rebuild()
         return InstalledEdition(final, manifest)
+
+    def _edition_extras(self, staging: Path, manifest: EditionManifest) -> None:
+        """The 要闻 briefing, and the print kit when show.json asks for it, made from the finished
+        edition in staging so they are installed with it. Neither keeps an edition from going
+        out: a failure is one warning. A briefing a worker already made is kept."""
+        if current_briefing(staging, manifest) is None:
+            try:
+                write_briefing(staging, manifest)
+            except AudiopaperError as error:
+                _LOGGER.warning("%s: no briefing this time: %s", manifest.date, error)
+        if load_show(self.out_dir, self.base_url).print_kit:
+            try:
+                write_print_kit(staging, manifest, self.base_url)
+            except AudiopaperError as error:
+                _LOGGER.warning("%s: no print kit: %s", manifest.date, error)
 
     def install_files(
         self, manifest: EditionManifest, files: tuple[tuple[str, bytes], ...]

@@ -62,6 +62,9 @@ class ShowSettings:
     time_zone: str = DEFAULT_TIME_ZONE
     """IANA time zone of the paper."""
 
+    print_kit: bool = False
+    """Write the print kit (QR codes and the layout desk's sheet) with every rendered edition."""
+
     hold: bool = False
     """Keep every rendered edition in staging until ``audiopaper approve DATE`` releases it."""
 
@@ -77,6 +80,8 @@ class ShowSettings:
             raise OptionError(
                 f"unknown time zone {self.time_zone!r}; use a name like Asia/Shanghai"
             ) from error
+        if not isinstance(self.print_kit, bool):
+            raise OptionError(f"print_kit in {SHOW_FILE} must be true or false, got {self.print_kit!r}")
         if not isinstance(self.hold, bool):
             raise OptionError(f"hold in {SHOW_FILE} must be true or false, got {self.hold!r}")
         if self.hub:

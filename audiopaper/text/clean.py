@@ -36,6 +36,7 @@ from audiopaper.text.duplicates import (
     remove_repeated_runs,
 )
 from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.jumps import join_jumps
 from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
@@ -261,10 +262,14 @@ def _untitled(
 ) -> Draft | None:
     """An untitled article for text before any headline, or None (the text is dropped, and listed).
 
-    A web page is one article; plain text, Word files and items need no headline either,
+    A web page with no headline is one article; plain text, Word files and items need no headline either,
     but a short line above the first headline there is a section heading, not an article.
     """
-    if page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and is_prose(text, role)):
+    if page.form in ONE_ARTICLE_FORMS:  # text before a web page's headline is the site's
+        headless = not any(b.kind is BlockKind.HEADLINE for b in page.blocks)
+    else:
+        headless = page.form != "markdown" and is_prose(text, role)
+    if headless:
         drafts.append(draft := Draft(title=None, level=2, source=page.source))  # its title is made later
         return draft
     changes.append(Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text))
@@ -342,11 +347,12 @@ def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResul
     Articles are found page by page (a headline never belongs to another page), but text
     printed twice is looked for across the whole edition: nothing is spoken twice. With
     ``lead_first`` each page's lead story (a ``#`` headline) moves to the front of that
-    page's articles, as a presenter would open with it.
+    page's articles, as a presenter would open with it. A story continued on another page
+    given (下转/上接) is joined first (:mod:`audiopaper.text.jumps`).
     """
-    changes: list[Change] = []
+    joined, changes = join_jumps(pages)
     drafts: list[Draft] = []
-    for page in pages:
+    for page in joined:
         found, page_changes = _build_drafts(page)
         changes.extend(page_changes)
         found = _attach_orphans(found, changes)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from audiopaper.text.furniture import furniture_rules
 from audiopaper.text.line_roles import CJK, fold_full_width
 from audiopaper.text.web_blocks import element_text
 
@@ -30,9 +31,12 @@ headline (shorter ones are page names: 新闻中心, 商品销售)."""
 MAX_HEADLINE_CHARS = 120
 """A heading longer than this is a paragraph styled large, not a headline."""
 
+MAX_SITE_CHARS = 24
+"""A site's name in a ``<title>`` is at most this long (新浪新闻, 中国载人航天官方网站)."""
+
 _MENU_ANCESTORS = frozenset({"a", "li", "nav", "header", "footer", "aside", "option", "button"})
 _TITLE_CLASS = re.compile(r"title|headline|biaoti|^tit$|^bt$", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s*(?:_+|\||｜| - |-+|–| — )\s*")
+_SEPARATOR = re.compile(r"\s*(?:_+|\||｜| - |(?<!\d)-+|-+(?!\d)|–| — )\s*")
 _DASHES = re.compile(r"[-_|｜–—―]+")
 _FURNITURE_TAIL = re.compile(r"\s*(?:来源|发布时间|发布人|作者|时间|日期)[:：][\s\S]*$")
 
@@ -44,6 +48,11 @@ def _han(text: str) -> int:
 def _key(text: str) -> str:
     """Text as compared with the ``<title>``: full width folded, no spaces, dashes alike."""
     return _DASHES.sub("-", re.sub(r"\s+", "", fold_full_width(text)))
+
+
+def _is_furniture(text: str) -> bool:
+    """A breadcrumb (首页 > 时政新闻 > …) or another furniture line styled as a heading."""
+    return furniture_rules().line_rule(text) is not None
 
 
 def _in_menu(element: Any) -> bool:
@@ -105,10 +114,16 @@ def _near_region(region: Any) -> list[str]:
 
 
 def _strip_site(text: str, title: str) -> str:
-    """Cut the site's name (the ``<title>``'s last segment) off a candidate that carries it."""
+    """Cut the site's name (the ``<title>``'s last segment) off a candidate that carries it.
+
+    Only a short last segment is a site's name, and only when a headline is left before it.
+    """
     parts = [p for p in _SEPARATOR.split(title) if p.strip()]
-    if len(parts) > 1 and text.endswith(parts[-1]) and len(text) > len(parts[-1]):
-        return text[: -len(parts[-1])].rstrip(" -_|｜–—")
+    site = parts[-1] if len(parts) > 1 else ""
+    if site and len(site) <= MAX_SITE_CHARS and text.endswith(site):
+        rest = text[: -len(site)].rstrip(" -_|｜–—")
+        if _han(rest) >= MIN_HEADLINE_HAN:
+            return rest
     return text
 
 
@@ -128,13 +143,13 @@ def find_headline(tree: Any, region: Any = None) -> str | None:
     candidates = [
         _strip_site(c, title)
         for c in (*og, *h1, *near, *styled)
-        if _han(c) >= MIN_HEADLINE_HAN and len(c) <= MAX_HEADLINE_CHARS
+        if _han(c) >= MIN_HEADLINE_HAN and len(c) <= MAX_HEADLINE_CHARS and not _is_furniture(c)
     ]
     title_key = _key(title)
     confirmed = [c for c in candidates if _key(c) in title_key]
     if confirmed:
         return max(confirmed, key=len)
     for choice in (*near, *h1, *og):
-        if _han(choice) >= MIN_TITLE_HAN and len(choice) <= MAX_HEADLINE_CHARS:
+        if _han(choice) >= MIN_TITLE_HAN and len(choice) <= MAX_HEADLINE_CHARS and not _is_furniture(choice):
             return choice
     return title_without_site(title) or None

@@ -81,6 +81,13 @@ CASES = [
     ("plain-no-headline.txt", "plain", ["城东敬老院迎来了一群特别的客人"], {K.UNTITLED}, []),
     ("plain-c1-quotes.txt", "plain", ["社区图书角开放"], {K.REPAIRED}, ["\x93", "\x94"]),
     (
+        "list-dump.txt",
+        "list-dump",
+        ["老城区三条背街小巷完成改造"],
+        {K.FURNITURE, K.DROPPED},
+        ["[]", "\\r\\n", "\\u3000", "来源", "游泳安全", "夜间开放"],
+    ),
+    (
         "plain-latin-originals.txt",
         "plain",
         ["登月老人回母校演讲"],
