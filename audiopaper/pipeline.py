@@ -29,7 +29,7 @@ from audiopaper.publish.release import release_pending
 from audiopaper.publish.release_record import RELEASE_NAME
 from audiopaper.publish.show import show_zone
 from audiopaper.publish.tags import EditionMeta
-from audiopaper.recipe import settings_identity, source_hash
+from audiopaper.recipe import lexicon_entries, settings_identity, source_hash
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
@@ -122,6 +122,20 @@ class RenderResult:
     """Audio segments encoded in this run (the rest were reused from the cache)."""
 
 
+@dataclass(frozen=True)
+class WrittenEdition:
+    """What :func:`write_edition` wrote and what it cost."""
+
+    manifest: EditionManifest
+    """The manifest, for the publisher to write as edition.json and install."""
+
+    synthesis: SynthesisStats
+    """Lines synthesized, from the cache, failed; time inside the engine."""
+
+    segments_encoded: int
+    """Audio segments encoded (the rest were reused from the cache)."""
+
+
 def read_and_clean(paths: Sequence[Path], *, lead_first: bool = True) -> CleanResult:
     """Ingest and clean the pages of one edition, in the given order."""
     return clean_pages([read_page(path) for path in paths], lead_first=lead_first)
@@ -189,7 +203,8 @@ def render(
     # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither.
     with remembering(synthesizer.cache.directory):
         files = tuple(read_page_file(path) for path in paths)
-        cleaning = clean_pages([parse_page_file(page) for page in files], lead_first=options.lead_first)
+        pages = [parse_page_file(page) for page in files]
+        cleaning = clean_pages(pages, lead_first=options.lead_first)
         with publishing(
             options.out_dir,
             options.base_url,
@@ -200,7 +215,7 @@ def render(
         ) as publisher:
             cover_jpeg = publisher.tag_cover(synthesizer.cache)
             with publisher.staging(options.day) as staging:
-                manifest, segments_encoded = write_edition(
+                written = write_edition(
                     staging,
                     cleaning,
                     edition_meta(options.paper, options.day, options.profile, synthesizer, presenter),
@@ -213,9 +228,9 @@ def render(
                     recordings=options.recordings,
                 )
                 digest = options.source_hash or _content_hash(
-                    options, files, synthesizer, presenter, cover_jpeg
+                    options, files, lexicon_entries(pages), (synthesizer, presenter), cover_jpeg
                 )
-                manifest = dataclasses.replace(manifest, source_hash=digest)
+                manifest = dataclasses.replace(written.manifest, source_hash=digest)
                 installed = _place(publisher, staging, manifest, options.hold, clock)
     synthesizer.cache.trim()
     return RenderResult(
@@ -223,8 +238,8 @@ def render(
         feed_path=options.out_dir / FEED_NAME,
         manifest=installed.manifest,
         cleaning=cleaning,
-        stats=synthesizer.stats,
-        segments_encoded=segments_encoded,
+        stats=written.synthesis,
+        segments_encoded=written.segments_encoded,
     )
 
 
@@ -250,11 +265,12 @@ def _place(
 def _content_hash(
     options: RenderOptions,
     files: Sequence[PageFile],
-    synthesizer: Synthesizer,
-    presenter: Synthesizer | None,
+    lexicon: Sequence[str],
+    voices: tuple[Synthesizer, Synthesizer | None],
     cover_jpeg: bytes,
 ) -> str:
     """The edition's source_hash, as ``archive`` computes it for the same pages and options."""
+    synthesizer, presenter = voices
     settings = settings_identity(
         paper=options.paper,
         profile=options.profile,
@@ -264,7 +280,7 @@ def _content_hash(
         cover_jpeg=cover_jpeg,
     )
     recorded = tuple(PageFile(f"recordings/{path.name}", path.read_bytes()) for path in options.recordings)
-    return source_hash(options.day, (*files, *recorded), settings)
+    return source_hash(options.day, (*files, *recorded), settings, lexicon)
 
 
 def edition_meta(
@@ -293,13 +309,13 @@ def write_edition(
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
     recordings: Sequence[Path] = (),
-) -> tuple[EditionManifest, int]:
+) -> WrittenEdition:
     """Speak, assemble and write one edition's files (all but edition.json) into ``directory``.
 
     The seam between rendering and publishing, the same for ``render`` (into a staging
     directory under ``out/``) and ``archive`` (on a worker, in a private directory whose
     files are sent back). Returns the manifest for the publisher to write and install, and
-    how many segments were encoded in this run. ``recordings`` (``03.mp3`` for article 3)
+    what the render cost. ``recordings`` (``03.mp3`` for article 3)
     stand in for synthesis.
     """
     traits = synthesizer.identity.traits
@@ -319,7 +335,7 @@ def write_edition(
         recordings=recorded,
     )
     progress("tags, chapters and transcript")
-    stats = synthesizer.stats
+    stats = assembled.synthesis
     synthesis: dict[str, float] = {
         "synthesized": stats.synthesized,
         "from_cache": stats.from_cache,
@@ -328,4 +344,4 @@ def write_edition(
         "segments_encoded": assembled.segments_encoded,
     }
     manifest = write_edition_files(directory, meta, assembled, cover_jpeg=cover_jpeg, synthesis=synthesis)
-    return manifest, assembled.segments_encoded
+    return WrittenEdition(manifest, stats, assembled.segments_encoded)

@@ -64,9 +64,13 @@ def default_max_bytes() -> int:
     return DEFAULT_MAX_BYTES
 
 
-def clip_key(engine: str, voice: str, settings: str, text: str) -> str:
-    """The cache key of one sentence: a hash of everything that changes its sound."""
-    material = "\x1f".join(("audiopaper-clip-v1", engine, voice, settings, text))
+def clip_key(engine: str, voice: str, settings: str, text: str, readings: tuple[str, ...] = ()) -> str:
+    """The cache key of one sentence: a hash of everything that changes its sound.
+
+    ``readings`` are the lexicon's syllables for the words in ``text`` (for a voice that
+    takes pinyin; see Lexicon.readings), so an edited entry gives its lines new keys.
+    """
+    material = "\x1f".join(("audiopaper-clip-v2", engine, voice, settings, text, *readings))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

@@ -41,7 +41,8 @@ from audiopaper.publish.release import (
 )
 from audiopaper.publish.show import load_show
 from audiopaper.publish.status import DateStatus, read_status, update_date, write_status
-from audiopaper.recipe import source_hash
+from audiopaper.recipe import lexicon_entries, source_hash
+from audiopaper.text.ingest import parse_page_file
 from audiopaper.text.page import PageFile
 from audiopaper.watch.clock import Clock, SystemClock, release_time
 from audiopaper.watch.inbox import DEFAULT_SETTLE_MIN, MAX_SETTLE_MIN, readiness
@@ -199,11 +200,13 @@ class Watcher:
             write_status(self.out, status)
 
     def _digest(self, entry: DatedEntry) -> str:
-        """The content hash of the date's pages, recordings and the watcher's identity."""
+        """The content hash of the date's pages, recordings, the lexicon entries the pages use and
+        the watcher's identity."""
         pages = entry.read(self.options.inbox)
         folder = self.options.inbox / entry.day.isoformat()
         recordings = _recordings(folder) if folder.is_dir() else ()
-        return source_hash(entry.day, pages + recordings, {"watch": self.options.identity})
+        used = lexicon_entries([parse_page_file(page) for page in pages])
+        return source_hash(entry.day, pages + recordings, {"watch": self.options.identity}, used)
 
     def _date(self, entry: DatedEntry) -> None:
         """One date's next step: wait, render, hold, schedule, release, or nothing."""

@@ -64,6 +64,13 @@ CASES = [
         ["今日热点", "民生追踪", "示例快讯", "\u200b"],
     ),
     (
+        "json-collector.json",
+        "json",
+        ["春运返程客流进入高峰", "新建口袋公园向市民开放", "图书馆推出夜间借阅服务"],
+        {K.FURNITURE, K.MARKUP, K.TITLE_ONLY},
+        ["示例新闻网", "example", "Return travel", "要闻"],
+    ),
+    (
         "newscorpus-gbk.txt",
         "news-corpus",
         ["江城新建12座口袋公园 市民家门口有了好去处", "农机手忙春耕"],
