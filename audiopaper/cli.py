@@ -42,6 +42,7 @@ from audiopaper.publish.publisher import publishing
 from audiopaper.publish.show import ShowSettings
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
+from audiopaper.values import iso_day
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import (
     ENGINES,
@@ -155,10 +156,7 @@ def _user_errors(command: Callable[P, None]) -> Callable[P, None]:
 def _parse_date(value: str | None) -> date:
     if value is None:
         return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise OptionError(f"{value!r} is not a date; use YYYY-MM-DD") from error
+    return iso_day(value, "--date")
 
 
 class ProgressBar:

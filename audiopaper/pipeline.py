@@ -35,6 +35,7 @@ from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.page import PageFile
 from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.values import plain_text
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
@@ -47,8 +48,13 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 """Where ``audiopaper serve`` publishes by default; feeds need absolute URLs."""
 
 
+MAX_BASE_URL_CHARS = 1000
+"""Longest --base-url: it is repeated in every link of the feed and the pages."""
+
+
 def check_base_url(base_url: str) -> None:
     """Refuse a base URL podcast apps could not use (feeds need absolute http(s) URLs)."""
+    plain_text(base_url, "--base-url", max_chars=MAX_BASE_URL_CHARS)
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise OptionError(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
@@ -93,6 +99,7 @@ class RenderOptions:
         for recording in self.recordings:
             recording_number(recording)
         check_base_url(self.base_url)
+        plain_text(self.paper, "--paper")
         if not self.paper.strip():
             raise ValueError("the paper's name must not be empty")
         if self.cover is not None:
