@@ -22,8 +22,12 @@ from audiopaper.profiles import Profile
 from audiopaper.publish.cover import validate_cover
 from audiopaper.publish.edition_files import write_edition_files
 from audiopaper.publish.feed import FEED_NAME
-from audiopaper.publish.manifest import EditionManifest
-from audiopaper.publish.publisher import Clock, publishing, utc_now
+from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
+from audiopaper.publish.outdir import EDITIONS_DIR
+from audiopaper.publish.publisher import Clock, InstalledEdition, Publisher, publishing, utc_now
+from audiopaper.publish.release import release_pending
+from audiopaper.publish.release_record import RELEASE_NAME
+from audiopaper.publish.show import show_zone
 from audiopaper.publish.tags import EditionMeta
 from audiopaper.recipe import lexicon_entries, settings_identity, source_hash
 from audiopaper.text.clean import CleanResult, clean_pages
@@ -83,6 +87,13 @@ class RenderOptions:
 
     recordings: tuple[Path, ...] = ()
     """Recorded pieces (``03.mp3`` stands in for article 3's synthesis), MP3 or WAV."""
+
+    hold: bool = False
+    """Leave the edition waiting in ``.pending/`` (listed nowhere) for ``audiopaper approve``."""
+
+    source_hash: str = ""
+    """What edition.json records as its source (``watch`` gives its own hash of the inbox
+    folder); "" computes archive's hash of the pages and options."""
 
     def __post_init__(self) -> None:
         for recording in self.recordings:
@@ -207,11 +218,11 @@ def render(
                     presenter=presenter,
                     recordings=options.recordings,
                 )
-                digest = _content_hash(
+                digest = options.source_hash or _content_hash(
                     options, files, lexicon_entries(pages), (synthesizer, presenter), cover_jpeg
                 )
                 manifest = dataclasses.replace(written.manifest, source_hash=digest)
-                installed = publisher.install(staging, manifest)
+                installed = _place(publisher, staging, manifest, options.hold, clock)
     synthesizer.cache.trim()
     return RenderResult(
         edition_dir=installed.directory,
@@ -221,6 +232,25 @@ def render(
         stats=written.synthesis,
         segments_encoded=written.segments_encoded,
     )
+
+
+def _place(
+    publisher: Publisher, staging: Path, manifest: EditionManifest, hold: bool, clock: Clock
+) -> InstalledEdition:
+    """Hold the edition, install it, or, when its date went out through a release, correct it.
+
+    A date released by ``watch`` or ``approve`` has a release record: rendering it again goes
+    through the release path, so changed text is a correction (same GUID and pubDate, a new
+    MP3 name, a 更正 line) and unchanged text changes nothing.
+    """
+    released = publisher.out_dir / EDITIONS_DIR / manifest.date.isoformat() / RELEASE_NAME
+    if not hold and not released.is_file():
+        return publisher.install(staging, manifest)
+    held = publisher.hold(staging, manifest)
+    if hold:
+        return held
+    release_pending(publisher, manifest.date, now=clock().astimezone(show_zone(publisher.out_dir)))
+    return InstalledEdition(released.parent, EditionManifest.read(released.parent / MANIFEST_NAME))
 
 
 def _content_hash(
