@@ -156,10 +156,9 @@ def test_two_cold_renders_are_byte_identical(
 
 
 def test_printed_frame_says_what_the_spoken_frame_says() -> None:
-    """printed_frame mirrors text.script.edition_frame's wording: normalized, it is the spoken frame."""
-    from audiopaper.pipeline import printed_frame
+    """The frame's one wording, printed and normalized, is what the engine is given."""
     from audiopaper.text.normalize import normalize
-    from audiopaper.text.script import SpeechOptions, edition_frame
+    from audiopaper.text.script import SpeechOptions, edition_frame, printed_frame
 
     titles = ["河边新修步道", "社区开设手机课堂"]
     day = date(2025, 3, 14)

@@ -31,6 +31,7 @@ from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import Clock, Publisher, RebuildPolicy, publishing, utc_now
 from audiopaper.recipe import lexicon_entries, source_hash
 from audiopaper.text.ingest import parse_page_file
+from audiopaper.values import plain_text
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import EngineSpec
 
@@ -102,6 +103,7 @@ class ArchiveOptions:
 
     def __post_init__(self) -> None:
         check_base_url(self.base_url)
+        plain_text(self.paper, "--paper")
         if not self.paper.strip():
             raise OptionError("--paper must not be empty")
         if self.cover is not None:
