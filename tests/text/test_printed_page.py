@@ -38,6 +38,8 @@ def test_the_real_page_gives_all_ten_items_in_reading_order() -> None:
     assert by_title[norm("县残联派送助残“大礼包”")].lead
     assert norm(by_title[norm("县残联派送助残“大礼包”")].byline or "") == norm("记者陈晓辉通讯员吴敏杰")
     assert norm(by_title[norm("我县“假证被拘”第一人现身")].byline or "") == norm("记者陈玲玲通讯员杨淑茗")
+    briefs = [a for a in result.articles if a.paragraphs[0].startswith("为进一步增强学校")]
+    assert [a.byline for a in briefs] == ["陈佳"] and not briefs[0].paragraphs[-1].endswith("）")
 
 
 @needs_sanmen
