@@ -189,7 +189,7 @@ def test_times_match_the_decoded_audio_and_captions_show_digits(
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     assert len(samples) == round(result.manifest.duration * 44_100)
     for sentence in result.manifest.articles[0].sentences:
-        at = round(sentence.start * 44_100)
+        at = round(sentence.start_s * 44_100)
         before, after = samples[at - 441 : at - 44], samples[at + 44 : at + 441]  # 9 ms either side
         assert np.sqrt(np.mean(before**2)) < 30 < np.sqrt(np.mean(after**2)), sentence.text
     vtt = (result.edition_dir / "transcript.vtt").read_text(encoding="utf-8")
