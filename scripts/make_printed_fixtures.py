@@ -11,7 +11,7 @@ truth: each item's title and first and last sentence.
 Needs, besides the project: ``pip install reportlab fpdf2 typst``, Debian's fonts-noto-cjk,
 fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-ukai/uming and chromium. The PDFs are
 committed (generated files), so the tests need none of this. Run from the repository root:
-``python scripts/make_printed_fixtures.py``.
+``python scripts/make_printed_fixtures.py`` (``--encrypted-only``: just the locked PDF).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import json
 import math
 import re
 import subprocess
+import sys
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -349,7 +350,7 @@ def render_fpdf(page: Page, sheet: Sheet, out: Path, tmp: Path) -> None:
 def _markup_story(piece: Piece, story: dict, typst: bool) -> str:
     paragraphs = story_paragraphs(piece)
     kicker = story.get("kicker") if piece.part != "rest" else None
-    title = "".join(story["title"])
+    title = ("\\\n" if typst else "<br>").join(story["title"])  # a two-line headline breaks as set
     byline = story["byline"] if piece.part != "rest" else None
     if typst:
         parts = []
@@ -541,14 +542,53 @@ PAGES = [
 ]
 
 
+PHOTOS = {"fpdf2-3col": 150, "reportlab-4col": 130}
+"""Pages also shot like a phone photo of newsprint, and the resolution they are rendered at."""
+
+
+def degrade(pdf: Path, dpi: int, seed: int) -> Image.Image:
+    """The page as a phone photo of newsprint: yellowed, unevenly lit, grainy, soft, askew."""
+    import pypdfium2 as pdfium
+    from PIL import ImageFilter
+
+    document = pdfium.PdfDocument(str(pdf))
+    page = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    document.close()
+    rng = np.random.default_rng(seed)
+    pixels = np.asarray(page, dtype=float) / 255.0
+    height, width = pixels.shape[:2]
+    yy, xx = np.mgrid[0:height, 0:width]
+    light = 0.93 - 0.12 * ((xx / width - 0.3) ** 2 + (yy / height - 0.4) ** 2)  # a lamp off to one side
+    paper = np.array([0.96, 0.90, 0.74])  # newsprint yellowed with age
+    ink = np.array([0.16, 0.15, 0.14])
+    shot = (paper * pixels + ink * (1 - pixels)) * light[..., None] + rng.normal(0, 0.035, pixels.shape)
+    image = Image.fromarray((np.clip(shot, 0, 1) * 255).astype("uint8"))
+    image = image.filter(ImageFilter.GaussianBlur(0.9))
+    return image.rotate(
+        1.4 if seed % 2 else -1.1, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(70, 62, 55)
+    )
+
+
+def encrypted(out: Path) -> None:
+    """A one-page PDF that opens only with a password (for the refusal test)."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(out), encrypt=StandardEncryption("secret", canPrint=0), invariant=1)
+    pdf.drawString(72, 720, "locked page")
+    pdf.showPage()
+    pdf.save()
+
+
 def main() -> None:
+    encrypted(HERE / "encrypted.pdf")
     renderers: dict[str, Callable[[Page, Path, Path], None]] = {
         "reportlab": lambda p, o, t: render_reportlab(p, set_page(p), o, t),
         "fpdf2": lambda p, o, t: render_fpdf(p, set_page(p), o, t),
         "typst": render_typst,
         "chromium": render_chromium,
     }
-    for page in PAGES:
+    for page in [] if "--encrypted-only" in sys.argv else PAGES:
         with tempfile.TemporaryDirectory() as tmp:
             out = HERE / f"{page.name}.pdf"
             renderers[page.tool](page, out, Path(tmp))
@@ -563,6 +603,10 @@ def main() -> None:
             json.dumps(truth, ensure_ascii=False, indent=1) + "\n", "utf-8"
         )
         print(out, out.stat().st_size)
+        if page.name in PHOTOS:
+            photo = HERE / f"{page.name}-photo.jpg"
+            degrade(out, PHOTOS[page.name], page.number).save(photo, quality=72, dpi=(PHOTOS[page.name],) * 2)
+            print(photo, photo.stat().st_size)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ TOPIC_PAGES = [
     "podcasts",
     "engines",
     "archive",
+    "nightly",
     "reliability",
     "development",
     "measurements",

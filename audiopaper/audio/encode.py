@@ -117,27 +117,33 @@ def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
     return loudness
 
 
-def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
-    """Bring a segment to TARGET_LUFS (BS.1770, measured by ffmpeg) with peaks under the ceiling.
+def normalize_loudness(
+    samples: Samples,
+    sample_rate_hz: int,
+    *,
+    target_lufs: float = TARGET_LUFS,
+    ceiling_dbfs: float = LIMIT_DBFS,
+) -> Samples:
+    """Bring a segment to ``target_lufs`` (BS.1770, measured by ffmpeg) with peaks under the ceiling.
 
     Limiting lowers loudness a little, so gain and limiting alternate until they agree.
     """
-    ceiling = 10 ** (LIMIT_DBFS / 20)
+    ceiling = 10 ** (ceiling_dbfs / 20)
     if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
         return soft_limit(samples, ceiling)  # too short to measure: only its peaks are held
     result = samples
     loudness = integrated_loudness(result, sample_rate_hz)
     for _ in range(3):
-        if not math.isfinite(loudness) or abs(loudness - TARGET_LUFS) < _LOUDNESS_TOLERANCE_LU:
+        if not math.isfinite(loudness) or abs(loudness - target_lufs) < _LOUDNESS_TOLERANCE_LU:
             break
-        gain = min(10 ** ((TARGET_LUFS - loudness) / 20), 10 ** (30 / 20))
+        gain = min(10 ** ((target_lufs - loudness) / 20), 10 ** (30 / 20))
         amplified = (result * gain).astype(np.float32)
         result = soft_limit(amplified, ceiling)
         # Gain shifts loudness exactly; the limiter lowers it by about its share of the
         # energy. Measuring again (ffmpeg, the dearer half of the work) is needed only when
         # that estimate is not already on target, which on speech it nearly always is.
         loudness += 20 * math.log10(gain) + _energy_change_db(amplified, result)
-        if abs(loudness - TARGET_LUFS) >= _LOUDNESS_TOLERANCE_LU / 2:
+        if abs(loudness - target_lufs) >= _LOUDNESS_TOLERANCE_LU / 2:
             loudness = integrated_loudness(result, sample_rate_hz)
     return soft_limit(result, ceiling)  # already on target: its peaks still must not pass
 

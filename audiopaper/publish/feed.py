@@ -20,6 +20,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
+from audiopaper.publish.briefing import BRIEFING_DIR, BRIEFING_FEED, Briefing, current_briefing
 from audiopaper.publish.manifest import EditionManifest, PublishedEdition, read_published
 from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_bytes
@@ -27,7 +28,10 @@ from audiopaper.publish.release_record import ReleaseRecord
 from audiopaper.publish.show import ShowSettings, load_show, podcast_guid, update_show
 
 __all__ = [
+    "FEED_NAME",
     "NAMESPACES",
+    "briefing_feed_xml",
+    "build_briefing_feed",
     "build_feed",
     "clock",
     "feed_xml",
@@ -90,7 +94,7 @@ def pub_date(manifest: EditionManifest, show: ShowSettings, release: ReleaseReco
 def show_notes(manifest: EditionManifest, corrections: tuple[str, ...] = ()) -> tuple[str, str]:
     """Plain-text and HTML show notes: the 更正 lines first, then a timestamped chapter list."""
     articles = manifest.articles
-    lines = [f"{clock(c.start)} {c.title}" for c in manifest.chapters]
+    lines = [f"{clock(c.start_s)} {c.title}" for c in manifest.chapters]
     plain = "".join(f"{line}\n" for line in corrections)
     plain += f"{manifest.title}，共{len(articles)}篇报道。\n" + "\n".join(lines)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
@@ -100,13 +104,31 @@ def show_notes(manifest: EditionManifest, corrections: tuple[str, ...] = ()) -> 
 
 
 def _channel(
-    rss: ET.Element, base: str, feed_url: str, *, paper: str, cover_name: str, show: ShowSettings
+    rss: ET.Element,
+    base: str,
+    feed_url: str,
+    *,
+    paper: str,
+    cover_name: str,
+    show: ShowSettings,
+    briefing: bool = False,
 ) -> ET.Element:
-    """The channel element with the show's own tags (title, owner, art, category, guid…)."""
+    """The channel element with the show's own tags (title, owner, art, category, guid…).
+
+    The briefings' feed is a show of its own (its own title and podcast:guid), so an app
+    lists it beside the full edition rather than mixing short and long episodes.
+    """
     channel = _sub(rss, "channel")
-    _sub(channel, "title", f"{paper}有声版")
+    title = f"{paper}要闻" if briefing else f"{paper}有声版"
+    _sub(channel, "title", title)
     _sub(channel, "link", base)
-    _sub(channel, "description", f"{paper}每日有声版：每篇报道由语音朗读，附章节与文字稿，方便收听。")
+    _sub(
+        channel,
+        "description",
+        f"{paper}每日要闻：每篇报道的标题和导语，几分钟听完。"
+        if briefing
+        else f"{paper}每日有声版：每篇报道由语音朗读，附章节与文字稿，方便收听。",
+    )
     _sub(channel, "language", "zh-cn")
     _sub(channel, "generator", "audiopaper")
     _sub(channel, "atom:link", href=feed_url, rel="self", type="application/rss+xml")
@@ -122,11 +144,12 @@ def _channel(
     _sub(category, "itunes:category", text="Daily News")
     _sub(channel, "itunes:explicit", "false")
     _sub(channel, "itunes:type", "episodic")
-    _sub(channel, "podcast:guid", show.podcast_guid or podcast_guid(feed_url))
+    own_guid = podcast_guid(feed_url) if briefing else show.podcast_guid
+    _sub(channel, "podcast:guid", own_guid or podcast_guid(feed_url))
     _sub(channel, "podcast:locked", "yes")
     image = _sub(channel, "image")
     _sub(image, "url", urljoin(base, cover_name))
-    _sub(image, "title", f"{paper}有声版")
+    _sub(image, "title", title)
     _sub(image, "link", base)
     return channel
 
@@ -171,6 +194,69 @@ def _item(
     )
 
 
+def _briefing_item(
+    channel: ET.Element,
+    edition: PublishedEdition,
+    briefing: Briefing,
+    edition_url: str,
+    *,
+    slug: str,
+    show: ShowSettings,
+    audio_bytes: int,
+) -> None:
+    """One briefing episode: dated as its edition, its chapters, its podcast rendition."""
+    manifest = edition.manifest
+    folder = urljoin(edition_url, f"{BRIEFING_DIR}/")
+    notes = [f"{manifest.title}要闻：{briefing.articles}篇报道的标题和导语。"]
+    notes += [f"{n}. {article.title}" for n, article in enumerate(manifest.articles[: briefing.articles], 1)]
+    item = _sub(channel, "item")
+    _sub(item, "title", briefing.title)
+    _sub(item, "description", "\n".join(notes))
+    _sub(item, "link", edition_url)
+    _sub(item, "guid", f"audiopaper:{slug}:{manifest.date.isoformat()}:yaowen", isPermaLink="false")
+    _sub(item, "pubDate", format_datetime(pub_date(manifest, show, edition.release), usegmt=True))
+    _sub(item, "enclosure", url=urljoin(folder, briefing.audio), length=str(audio_bytes), type="audio/mpeg")
+    _sub(item, "itunes:duration", str(round(briefing.duration)))
+    _sub(item, "itunes:episodeType", "full")
+    _sub(item, "itunes:explicit", "false")
+    chapters = urljoin(folder, "chapters.json")
+    _sub(item, "podcast:chapters", url=chapters, type="application/json+chapters")
+
+
+def briefing_feed_xml(
+    out_dir: Path,
+    editions: Iterable[PublishedEdition],
+    base_url: str,
+    *,
+    paper: str,
+    cover_name: str,
+    show: ShowSettings,
+) -> bytes:
+    """briefing.xml: one episode for every listed edition whose briefing is whole and current."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = _channel(
+        rss, base, urljoin(base, BRIEFING_FEED), paper=paper, cover_name=cover_name, show=show, briefing=True
+    )
+    slug = ascii_slug(paper)
+    for edition in editions:
+        day = edition.manifest.date.isoformat()
+        found = current_briefing(out_dir / EDITIONS_DIR / day, edition.manifest)
+        if found is not None:
+            briefing, audio_bytes = found
+            edition_url = urljoin(base, f"{EDITIONS_DIR}/{day}/")
+            _briefing_item(
+                channel, edition, briefing, edition_url, slug=slug, show=show, audio_bytes=audio_bytes
+            )
+    return _document(rss)
+
+
+def _document(rss: ET.Element) -> bytes:
+    ET.indent(rss)
+    body: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+
+
 def feed_url(base_url: str) -> str:
     """The feed's absolute URL for a base URL (with or without its trailing slash)."""
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", "feed.xml")
@@ -211,23 +297,34 @@ def feed_xml(
     for edition in editions:
         edition_url = urljoin(base, f"{EDITIONS_DIR}/{edition.manifest.date.isoformat()}/")
         _item(channel, edition, edition_url, slug=slug, show=show)
-    ET.indent(rss)
-    body: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+    return _document(rss)
+
+
+def _show_context(out_dir: Path, paper: str | None) -> tuple[list[PublishedEdition], str, str]:
+    """The listed editions, the paper's name and the cover's file name, for both feeds."""
+    editions = read_published(out_dir)
+    name = paper or (editions[0].manifest.paper if editions else "") or "audiopaper"
+    cover = next((c for c in (out_dir / "cover.jpg", out_dir / "cover.png") if c.is_file()), None)
+    return editions, name, cover.name if cover else "cover.png"
 
 
 def build_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> bytes:
     """The feed for the editions under ``out_dir`` as published at ``base_url`` (nothing written)."""
-    editions = read_published(out_dir)
-    name = paper or (editions[0].manifest.paper if editions else "") or "audiopaper"
-    cover = next((c for c in (out_dir / "cover.jpg", out_dir / "cover.png") if c.is_file()), None)
-    cover_name = cover.name if cover else "cover.png"
+    editions, name, cover_name = _show_context(out_dir, paper)
     return feed_xml(editions, base_url, paper=name, cover_name=cover_name, show=load_show(out_dir, base_url))
 
 
+def build_briefing_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> bytes:
+    """briefing.xml for the editions under ``out_dir`` (nothing written)."""
+    editions, name, cover_name = _show_context(out_dir, paper)
+    show = load_show(out_dir, base_url)
+    return briefing_feed_xml(out_dir, editions, base_url, paper=name, cover_name=cover_name, show=show)
+
+
 def write_feed(out_dir: Path, base_url: str, *, paper: str | None = None) -> Path:
-    """Rebuild ``feed.xml`` from every edition under ``out_dir`` (publisher.py installs the cover)."""
+    """Rebuild ``feed.xml`` and ``briefing.xml`` from every edition (publisher.py installs the cover)."""
     update_show(out_dir, base_url)  # creates show.json, and so the podcast:guid, the first time
     path = out_dir / FEED_NAME
     atomic_write_bytes(path, build_feed(out_dir, base_url, paper=paper))
+    atomic_write_bytes(out_dir / BRIEFING_FEED, build_briefing_feed(out_dir, base_url, paper=paper))
     return path

@@ -59,13 +59,21 @@ def staging_dir(out_dir: Path, day: date) -> Path:
 LOCK_FILE = ".audiopaper.lock"
 """Lock file in the output directory: one render or feed rebuild writes there at a time."""
 
+WATCH_LOCK_FILE = ".watch.lock"
+"""The watcher's lock, held for its whole life: one ``audiopaper watch`` per output directory
+(it renders without the output lock, which it takes only to install)."""
+
 
 @contextlib.contextmanager
-def locked_output(out_dir: Path) -> Iterator[None]:
-    """Hold the output directory's lock, or refuse at once if another run holds it."""
+def locked_output(out_dir: Path, name: str = LOCK_FILE, busy: str = "") -> Iterator[None]:
+    """Hold the output directory's lock, or refuse at once if another run holds it.
+
+    ``name`` picks another lock in the same directory (the watcher's own, WATCH_LOCK_FILE);
+    ``busy`` is then the one line said when it is taken.
+    """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(out_dir / LOCK_FILE, "a+b")  # noqa: SIM115 - held for the whole block
+        handle = open(out_dir / name, "a+b")  # noqa: SIM115 - held for the whole block
     except OSError as error:
         raise OutputError(describe_os_error(error, out_dir)) from error
     try:
@@ -74,9 +82,8 @@ def locked_output(out_dir: Path) -> Iterator[None]:
             # processes forked from it do not keep holding it after it is killed.
             fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
-            raise OutputError(
-                f"another audiopaper run is writing to {out_dir}; wait for it to finish or use another --out"
-            ) from error
+            taken = f"another audiopaper run is writing to {out_dir}"
+            raise OutputError(busy or f"{taken}; wait for it to finish or use another --out") from error
         yield
     finally:
         handle.close()  # closing releases the lock, also when the process is killed

@@ -129,6 +129,36 @@
     else if (e.key === "ArrowDown") { e.preventDefault(); if (current < last) go((current === null ? -1 : current) + 1); }
     else if (e.key === "PageUp" || e.key === "PageDown" || e.key === "Home" || e.key === "End") { userScrolled = Date.now(); }
   });
+  // Text size: steps of the root size in percent of the browser's own (which WeChat's care
+  // mode and the browser's settings scale), remembered on this device for every edition.
+  const sizes = [150, 175, 200, 225, 250], sizeNames = ["标准", "较大", "大", "很大", "最大"];
+  const sizeKey = "audiopaper:text-size";
+  let size = 0;
+  try { size = Math.max(0, Math.min(sizes.length - 1, +(localStorage.getItem(sizeKey) || 0) || 0)); } catch (e) { size = 0; }
+  function applySize(step) {
+    size = Math.max(0, Math.min(sizes.length - 1, step));
+    document.documentElement.style.fontSize = sizes[size] + "%";
+    $("size").textContent = sizeNames[size];
+    $("smaller").setAttribute("aria-disabled", size === 0 ? "true" : "false");
+    $("larger").setAttribute("aria-disabled", size === sizes.length - 1 ? "true" : "false");
+    try { localStorage.setItem(sizeKey, String(size)); } catch (e) { /* private mode */ }
+  }
+  $("smaller").addEventListener("click", () => applySize(size - 1));
+  $("larger").addEventListener("click", () => applySize(size + 1));
+  applySize(size);
+  // A printed code opens the page at one article (#article-N): it is shown and cued, and
+  // plays from there when the listener presses play. Nothing plays on its own.
+  function cue() {
+    const m = /^#article-(\d+)$/.exec(location.hash);
+    const i = m ? +m[1] - 1 : -2;
+    if (i < 0 || i >= last) return false;
+    audio.currentTime = startOf(i); showSection(i); return true;
+  }
+  window.addEventListener("hashchange", () => { if (cue()) update(); });
+  audio.addEventListener("loadedmetadata", () => {
+    const i = current;
+    if (i !== null && i >= 0 && i < last && audio.currentTime < startOf(i) - 0.5) audio.currentTime = startOf(i);
+  });
   let saved = 0;
   try { saved = +localStorage.getItem(storeKey); } catch (e) { saved = 0; }
   if (saved > 5 && saved < data.duration - 5) {
@@ -137,5 +167,6 @@
   }
   if (audio.error) fail();
   window.audiopaper = { data: data, audio: audio, current: () => current };
-  say("paused"); update();
+  say("paused");
+  if (!cue()) update();
 })();

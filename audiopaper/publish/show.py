@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from audiopaper.errors import OptionError
 from audiopaper.publish.outdir import atomic_write_text
 from audiopaper.publish.websub import check_hub_url
+from audiopaper.values import plain_text
 
 SHOW_FILE = "show.json"
 """The settings file inside the output directory."""
@@ -62,6 +63,9 @@ class ShowSettings:
     time_zone: str = DEFAULT_TIME_ZONE
     """IANA time zone of the paper."""
 
+    print_kit: bool = False
+    """Write the print kit (QR codes and the layout desk's sheet) with every rendered edition."""
+
     hold: bool = False
     """Keep every rendered edition in staging until ``audiopaper approve DATE`` releases it."""
 
@@ -69,6 +73,9 @@ class ShowSettings:
     """WebSub hub URL (``--websub-hub``): the feed names it, and every release pings it; "" for none."""
 
     def __post_init__(self) -> None:
+        plain_text(self.author, "--author")
+        plain_text(self.owner_name, "--owner-name")
+        plain_text(self.owner_email, "--owner-email")
         if not 0 <= self.publish_hour <= 23:
             raise OptionError(f"--publish-hour must be 0-23, got {self.publish_hour}")
         try:
@@ -77,6 +84,8 @@ class ShowSettings:
             raise OptionError(
                 f"unknown time zone {self.time_zone!r}; use a name like Asia/Shanghai"
             ) from error
+        if not isinstance(self.print_kit, bool):
+            raise OptionError(f"print_kit in {SHOW_FILE} must be true or false, got {self.print_kit!r}")
         if not isinstance(self.hold, bool):
             raise OptionError(f"hold in {SHOW_FILE} must be true or false, got {self.hold!r}")
         if self.hub:

@@ -22,9 +22,11 @@ from audiopaper.errors import NoArticlesError
 from audiopaper.text.changes import Change, ChangeKind, merge_table_rows
 from audiopaper.text.draft import (
     Draft,
+    is_prose,
     join_column_breaks,
     made_title,
     mark_subheads,
+    place_byline,
     read_repeated_paragraphs_once,
 )
 from audiopaper.text.duplicates import (
@@ -34,16 +36,15 @@ from audiopaper.text.duplicates import (
     remove_repeated_runs,
 )
 from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
+from audiopaper.text.jumps import join_jumps
 from audiopaper.text.latin import drop_bracketed_originals
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
-    SUBHEAD_MAX_CHARS,
     LineRole,
     context_free_role,
     cut_long_digit_runs,
     dropping_rule,
-    ends_sentence,
     fold_full_width,
     is_figures,
     is_table_header,
@@ -60,9 +61,6 @@ _LOGGER = logging.getLogger(__name__)
 ROLE_LINE_MAX_CHARS = 200
 """Bylines, credits and furniture are short lines; longer lines skip those checks (a 4 MiB
 line would otherwise be repaired three times)."""
-
-PHOTO_CAPTION_MAX_CHARS = 400
-"""A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
 
 ONE_ARTICLE_FORMS = frozenset({"html", "wechat"})
 """Forms that hold one article even when it prints no headline (the title is made)."""
@@ -233,7 +231,7 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
         credited = short and block.kind is not BlockKind.CAPTION  # a caption's credit is not a byline
         byline = parse_byline(repair_title(fold_full_width(block.text, pause=" "))) if credited else None
         if byline is not None:
-            current = _place_byline(byline, block, current, drafts, changes, page.source)
+            current = place_byline(byline, block, current, drafts, changes, page.source)
             continue
         dated, credits, rest = split_dateline(text)
         if dated and credits and short:  # names keep their spaces: 记者 林一
@@ -253,24 +251,29 @@ def _build_drafts(page: Page) -> tuple[list[Draft], list[Change]]:
             text = rest
             if not text:
                 continue
-        if current is None and (
-            page.form in ONE_ARTICLE_FORMS or (page.form != "markdown" and _is_prose(text, role))
-        ):
-            # A web page is one article; plain text, Word files and items need no headline either.
-            current = Draft(title=None, level=2, source=page.source)  # its title is made below
-            drafts.append(current)
-        if current is None:
-            changes.append(
-                Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text)
-            )
-            continue
-        current.add(text, role)
+        current = current or _untitled(page, text, role, drafts, changes)
+        if current is not None:
+            current.add(text, role)
     return drafts, merge_table_rows(changes)
 
 
-def _is_prose(text: str, role: LineRole) -> bool:
-    """Body text that is an article's, not a section heading or kicker above the headlines."""
-    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
+def _untitled(
+    page: Page, text: str, role: LineRole, drafts: list[Draft], changes: list[Change]
+) -> Draft | None:
+    """An untitled article for text before any headline, or None (the text is dropped, and listed).
+
+    A web page with no headline is one article; plain text, Word files and items need no headline either,
+    but a short line above the first headline there is a section heading, not an article.
+    """
+    if page.form in ONE_ARTICLE_FORMS:  # text before a web page's headline is the site's
+        headless = not any(b.kind is BlockKind.HEADLINE for b in page.blocks)
+    else:
+        headless = page.form != "markdown" and is_prose(text, role)
+    if headless:
+        drafts.append(draft := Draft(title=None, level=2, source=page.source))  # its title is made later
+        return draft
+    changes.append(Change(ChangeKind.DROPPED, f"text before the first headline: “{text[:20]}…”", text))
+    return None
 
 
 def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source: str) -> Draft:
@@ -279,26 +282,6 @@ def _give_byline(byline: str, current: Draft | None, drafts: list[Draft], source
         current = Draft(title=None, level=2, byline=byline, source=source)
         drafts.append(current)
     elif current.byline is None:
-        current.byline = byline
-    return current
-
-
-def _place_byline(
-    byline: str, block: Block, current: Draft | None, drafts: list[Draft], changes: list[Change], source: str
-) -> Draft:
-    """Give a byline to the current article, or start a new one at it; return the current draft."""
-    is_photo_credit = byline.startswith(("摄影", "摄", "图")) or "摄影" in byline
-    if current is None:
-        current = Draft(title=None, level=2, byline=byline, source=source)
-        drafts.append(current)
-    elif is_photo_credit and current.paragraphs and current.byline is None:
-        current.byline = byline
-        current.is_photo = sum(len(p) for p in current.paragraphs) <= PHOTO_CAPTION_MAX_CHARS
-    elif current.paragraphs or current.byline is not None:
-        changes.append(Change(ChangeKind.SPLIT, f"new article at byline “{byline}” (line {block.line})"))
-        current = Draft(title=None, level=2, byline=byline, source=source)
-        drafts.append(current)
-    else:
         current.byline = byline
     return current
 
@@ -364,11 +347,12 @@ def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResul
     Articles are found page by page (a headline never belongs to another page), but text
     printed twice is looked for across the whole edition: nothing is spoken twice. With
     ``lead_first`` each page's lead story (a ``#`` headline) moves to the front of that
-    page's articles, as a presenter would open with it.
+    page's articles, as a presenter would open with it. A story continued on another page
+    given (下转/上接) is joined first (:mod:`audiopaper.text.jumps`).
     """
-    changes: list[Change] = []
+    joined, changes = join_jumps(pages)
     drafts: list[Draft] = []
-    for page in pages:
+    for page in joined:
         found, page_changes = _build_drafts(page)
         changes.extend(page_changes)
         found = _attach_orphans(found, changes)

@@ -130,6 +130,9 @@ def docx_blocks(data: bytes, source: str, repairs: list[Change] | None = None) -
     top = min((level for level in levels if level is not None), default=None)
     blocks: list[Block] = []
     texts = ["" if isinstance(i, Table) else i.text.strip() for i in items]
+    opening = next((i for i, t in enumerate(texts) if t), None)
+    if opening is not None and _heading_level(items[opening]) is None and _is_bold_line(items[opening]):
+        top = 0  # a bold title above the styled headings: they are its sub-heads
     for number, item in enumerate(items, start=1):
         if isinstance(item, Table):
             for row in item.rows:
@@ -148,7 +151,7 @@ def docx_blocks(data: bytes, source: str, repairs: list[Change] | None = None) -
             kind = BlockKind.HEADLINE if level == top else BlockKind.SUBHEAD
         elif _style_name(item).lower().startswith("caption") or _style_name(item) == "题注":
             kind = BlockKind.CAPTION
-        elif top is None and _is_bold_line(item):
+        elif (top is None or top == 0) and _is_bold_line(item):
             kind = BlockKind.HEADLINE if _opens_article(blocks, texts, number) else BlockKind.SUBHEAD
         else:
             kind = BlockKind.TEXT

@@ -6,7 +6,18 @@ import re
 from dataclasses import dataclass, field
 
 from audiopaper.text.changes import Change, ChangeKind
-from audiopaper.text.line_roles import CJK, LineRole, ends_sentence, is_heading_like, is_kicker
+from audiopaper.text.line_roles import (
+    CJK,
+    SUBHEAD_MAX_CHARS,
+    LineRole,
+    ends_sentence,
+    is_heading_like,
+    is_kicker,
+)
+from audiopaper.text.page import Block
+
+_BRACKETED = re.compile(r"^[（(][^（）()]+[）)]$")
+"""A paragraph wholly in brackets: a passage note or credit, never cut mid-sentence."""
 
 _LABEL = re.compile(r"^[" + CJK + r"]{2,4}[:：]")
 """A kicker label opening a line: 综述：, 特写：, 短评：."""
@@ -74,7 +85,7 @@ def join_column_breaks(draft: Draft, changes: list[Change]) -> None:
     """Join body text that stops mid-sentence with the body text after it (a column break).
 
     Only body text joins: a sub-head, kicker or caption keeps its line and is read as a
-    sentence of its own.
+    sentence of its own; so does a note wholly in brackets (（…会议通过）), which is complete.
     """
     paragraphs: list[str] = []
     roles: list[LineRole] = []
@@ -84,6 +95,7 @@ def join_column_breaks(draft: Draft, changes: list[Change]) -> None:
             and roles[-1] is LineRole.BODY
             and role is LineRole.BODY
             and not ends_sentence(paragraphs[-1])
+            and not _BRACKETED.match(paragraphs[-1])
         ):
             changes.append(Change(ChangeKind.JOINED, f"“…{paragraphs[-1][-8:]}” + “{para[:8]}…”"))
             paragraphs[-1] = paragraphs[-1] + para
@@ -129,3 +141,32 @@ def made_title(paragraph: str) -> str:
     named = [c for c in clauses if len(c) >= MADE_TITLE_MIN_CHARS and not _TIME_ONLY.match(c)]
     first = named[0] if named else (clauses[0] if clauses else paragraph)
     return first.strip()[:MADE_TITLE_MAX_CHARS]
+
+
+PHOTO_CAPTION_MAX_CHARS = 400
+"""A credited photo item's caption is short; longer text under a 摄影 credit is an article."""
+
+
+def is_prose(text: str, role: LineRole) -> bool:
+    """Body text that is an article's, not a section heading or kicker above the headlines."""
+    return role is LineRole.BODY and (ends_sentence(text) or len(text) > SUBHEAD_MAX_CHARS)
+
+
+def place_byline(
+    byline: str, block: Block, current: Draft | None, drafts: list[Draft], changes: list[Change], source: str
+) -> Draft:
+    """Give a byline to the current article, or start a new one at it; return the current draft."""
+    is_photo_credit = byline.startswith(("摄影", "摄", "图")) or "摄影" in byline
+    if current is None:
+        current = Draft(title=None, level=2, byline=byline, source=source)
+        drafts.append(current)
+    elif is_photo_credit and current.paragraphs and current.byline is None:
+        current.byline = byline
+        current.is_photo = sum(len(p) for p in current.paragraphs) <= PHOTO_CAPTION_MAX_CHARS
+    elif current.paragraphs or current.byline is not None:
+        changes.append(Change(ChangeKind.SPLIT, f"new article at byline “{byline}” (line {block.line})"))
+        current = Draft(title=None, level=2, byline=byline, source=source)
+        drafts.append(current)
+    else:
+        current.byline = byline
+    return current

@@ -9,7 +9,8 @@ No extractor gets this right on Chinese pages (measured in docs/input-forms.md):
 without the site's name. A candidate the page's ``<title>`` confirms (its words are part
 of the ``<title>``) wins, the longest first; a sidebar's heading never is part of the
 ``<title>``. Only when nothing is confirmed (a ``<title>`` that is only the site's name) do
-the heading nearest the body, ``og:title``, and then ``<title>`` itself count.
+the heading nearest the body, ``<h1>``, ``og:title``, ``<title>`` without the site's name,
+and then a styled title count. A breadcrumb or other furniture line styled as a heading is never one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from audiopaper.text.furniture import furniture_rules
 from audiopaper.text.line_roles import CJK, fold_full_width
 from audiopaper.text.web_blocks import element_text
 
@@ -30,9 +32,12 @@ headline (shorter ones are page names: 新闻中心, 商品销售)."""
 MAX_HEADLINE_CHARS = 120
 """A heading longer than this is a paragraph styled large, not a headline."""
 
-_MENU_ANCESTORS = frozenset({"a", "li", "nav", "header", "footer", "aside", "option", "button"})
+MAX_SITE_CHARS = 24
+"""A site's name in a ``<title>`` is at most this long (新浪新闻, 中国载人航天官方网站)."""
+
+_MENU_ANCESTORS = frozenset({"a", "li", "nav", "footer", "aside", "option", "button"})
 _TITLE_CLASS = re.compile(r"title|headline|biaoti|^tit$|^bt$", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s*(?:_+|\||｜| - |-+|–| — )\s*")
+_SEPARATOR = re.compile(r"\s*(?:_+|\||｜| - |(?<!\d)-+|-+(?!\d)|–| — )\s*")
 _DASHES = re.compile(r"[-_|｜–—―]+")
 _FURNITURE_TAIL = re.compile(r"\s*(?:来源|发布时间|发布人|作者|时间|日期)[:：][\s\S]*$")
 
@@ -46,8 +51,19 @@ def _key(text: str) -> str:
     return _DASHES.sub("-", re.sub(r"\s+", "", fold_full_width(text)))
 
 
+def _is_furniture(text: str) -> bool:
+    """A breadcrumb (首页 > 时政新闻 > …) or another furniture line styled as a heading."""
+    return furniture_rules().line_rule(text) is not None
+
+
 def _in_menu(element: Any) -> bool:
-    return any(a.tag in _MENU_ANCESTORS for a in element.iterancestors())
+    """Inside a link, list, navigation or the page's header (an article's own ``<header>`` is not)."""
+    ancestors = [a.tag for a in element.iterancestors()]
+    if any(tag in _MENU_ANCESTORS for tag in ancestors):
+        return True
+    if "header" in ancestors:
+        return not any(tag in ("article", "main") for tag in ancestors[ancestors.index("header") :])
+    return False
 
 
 def _heading_text(element: Any) -> str:
@@ -105,10 +121,16 @@ def _near_region(region: Any) -> list[str]:
 
 
 def _strip_site(text: str, title: str) -> str:
-    """Cut the site's name (the ``<title>``'s last segment) off a candidate that carries it."""
+    """Cut the site's name (the ``<title>``'s last segment) off a candidate that carries it.
+
+    Only a short last segment is a site's name, and only when a headline is left before it.
+    """
     parts = [p for p in _SEPARATOR.split(title) if p.strip()]
-    if len(parts) > 1 and text.endswith(parts[-1]) and len(text) > len(parts[-1]):
-        return text[: -len(parts[-1])].rstrip(" -_|｜–—")
+    site = parts[-1] if len(parts) > 1 else ""
+    if site and len(site) <= MAX_SITE_CHARS and text.endswith(site):
+        rest = text[: -len(site)].rstrip(" -_|｜–—")
+        if _han(rest) >= MIN_HEADLINE_HAN:
+            return rest
     return text
 
 
@@ -128,13 +150,13 @@ def find_headline(tree: Any, region: Any = None) -> str | None:
     candidates = [
         _strip_site(c, title)
         for c in (*og, *h1, *near, *styled)
-        if _han(c) >= MIN_HEADLINE_HAN and len(c) <= MAX_HEADLINE_CHARS
+        if _han(c) >= MIN_HEADLINE_HAN and len(c) <= MAX_HEADLINE_CHARS and not _is_furniture(c)
     ]
     title_key = _key(title)
     confirmed = [c for c in candidates if _key(c) in title_key]
     if confirmed:
         return max(confirmed, key=len)
-    for choice in (*near, *h1, *og):
-        if _han(choice) >= MIN_TITLE_HAN and len(choice) <= MAX_HEADLINE_CHARS:
+    for choice in (*near, *h1, *og, title_without_site(title), *styled):
+        if _han(choice) >= MIN_TITLE_HAN and len(choice) <= MAX_HEADLINE_CHARS and not _is_furniture(choice):
             return choice
-    return title_without_site(title) or None
+    return None

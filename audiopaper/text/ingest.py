@@ -22,6 +22,7 @@ from pathlib import Path
 from audiopaper.errors import InputError
 from audiopaper.text.changes import Change, ChangeKind
 from audiopaper.text.docx_page import docx_blocks
+from audiopaper.text.dump_page import list_dump_blocks, looks_like_list_dump
 from audiopaper.text.feed_page import feed_blocks, looks_like_feed
 from audiopaper.text.front_matter import post_blocks, split_front_matter, strip_markdown_inline
 from audiopaper.text.html_page import declared_charset, html_blocks, looks_like_html
@@ -122,6 +123,8 @@ def parse_page(data: bytes, source: str, suffix: str = "") -> Page:
         return _page(source, encoding, feed_blocks(text, source, repairs), "feed", repairs)
     if looks_like_json(text):
         return _page(source, encoding, json_blocks(text, source, repairs), "json", repairs)
+    if looks_like_list_dump(text):
+        return _page(source, encoding, list_dump_blocks(text, repairs), "list-dump", repairs)
     if looks_like_news_corpus(text):
         return _page(source, encoding, news_corpus_blocks(text, repairs), "news-corpus", repairs)
     if looks_like_html(text, hinted=hinted):

@@ -45,11 +45,17 @@ _BLOCK_TAGS = frozenset(
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _DROPPED_TAGS = ("script", "style", "noscript", "iframe", "svg", "pre", "code", "button", "form")
 _RULE = re.compile(r"^[-=_*—–~·.\s]{3,}")
-_URL = re.compile(r"https?://\S+|www\.[A-Za-z0-9-]+\.[A-Za-z0-9.\-/?=&%#_]+")
+_URL = re.compile(
+    r"https?://\S+|www\.[A-Za-z0-9-]+\.[A-Za-z0-9.\-/?=&%#_]+"
+    r"|(?<![A-Za-z0-9.@])(?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu|hk|tw|io|info)(?:\.cn|\.hk|\.tw)?(?![A-Za-z0-9])"
+)
+"""A web address, with or without its scheme (``html.thepaper.cn``, as news aggregators append)."""
 _TAGGED = re.compile(r"<[A-Za-z/!][^<>]*>")
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|\{[#/$@][^{}]*\}|\$\{[^{}]*\}")
 """Template placeholders a CMS left unfilled: ``{$T.t.abstract}``, ``{{ title }}``, ``${name}``."""
 _HAN = re.compile(r"[" + CJK + r"]")
+_SITE_NAME = re.compile(r"[-_|–—\s]*[" + CJK + r"A-Za-z]{1,12}(?:网|網|报|報|社|台|新闻|新聞|频道|在线)")
+"""A news site's name (新华网, 澎湃新闻), as aggregators print it after a repeated title."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,9 @@ def _body_lines(item: Item, title: str, changes: list[Change]) -> list[tuple[Blo
     if kept and _squeeze(kept[0][1]).startswith(_squeeze(title)):
         first = kept[0][1]
         rest = first[len(title) :].strip() if first.startswith(title) else ""
+        if _SITE_NAME.fullmatch(rest) or (item.site and rest == item.site):
+            changes.append(Change(ChangeKind.FURNITURE, f"“{title}”: the site's name after the title", rest))
+            rest = ""
         kept[0:1] = [(BlockKind.TEXT, rest)] if rest and _squeeze(first) != _squeeze(title) else []
     return kept
 
@@ -193,7 +202,8 @@ def item_blocks(items: list[Item], changes: list[Change]) -> tuple[Block, ...]:
     blocks: list[Block] = []
     seen: set[tuple[str, str]] = set()
     for number, item in enumerate(items, start=1):
-        title, sites = strip_site_name(html.unescape(_TAGGED.sub("", item.title)), item.site)
+        raw_title = html.unescape(_TAGGED.sub("", item.title)).replace("\ufffd", "")  # � is no word
+        title, sites = strip_site_name(raw_title, item.site)
         key = (_squeeze(title), _squeeze(item.body))
         if not title and not item.body.strip():
             continue

@@ -55,14 +55,24 @@ def looks_like_json(text: str) -> bool:
     return True
 
 
-def _field(record: dict[str, Any], keys: tuple[str, ...]) -> str:
-    """The first non-empty text among ``keys`` (``{"rendered": …}`` and ``{"name": …}`` read through)."""
+def _field(record: dict[str, Any], keys: tuple[str, ...], *, nested: bool = True) -> str:
+    """The first non-empty text among ``keys`` (``{"rendered": …}`` and ``{"name": …}`` read through).
+
+    Keys a record does not hold itself are looked for one level down (``"extra":
+    {"summary": …}``), where collectors keep what the feed they read gave them.
+    """
     for key in keys:
         value = record.get(key)
         if isinstance(value, dict):
             value = value.get("rendered", value.get("name"))
         if isinstance(value, str) and value.strip():
             return value
+    if nested:
+        for value in record.values():
+            if isinstance(value, dict) and "rendered" not in value:
+                found = _field(value, keys, nested=False)
+                if found:
+                    return found
     return ""
 
 

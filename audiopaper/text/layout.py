@@ -159,9 +159,13 @@ def _strip_furniture(reader: _Reader, lines: list[Line]) -> list[Line]:
     kept = []
     for line in lines:
         text = line.text.replace(" ", "")
-        in_strip = line.box.top < strip_bottom and (line in marked or line.box.bottom <= strip_bottom)
+        middle = (line.box.top + line.box.bottom) / 2
+        in_strip = line.box.top < strip_bottom and (line in marked or middle <= strip_bottom)
         in_footer = line.box.top >= (1 - STRIP_SHARE) * page.height and matches(found, text)
-        if (in_strip and (line in marked or not _starts_story(line, lines, reader.body))) or in_footer:
+        in_header_row = any(
+            line.box.overlap_y(m.box) > 0.5 * min(line.box.height, m.box.height) for m in marked
+        )
+        if (in_strip and (in_header_row or not _starts_story(line, lines, reader.body))) or in_footer:
             reader.drop(ChangeKind.PAGE_FURNITURE, "masthead or header", line.text)
         else:
             kept.append(line)

@@ -87,18 +87,17 @@ def _lines(image: Any, points_per_pixel: float, number: int) -> PageLines:
     rgb = np.asarray(image.convert("RGB"))
     result = _engine()(rgb)
     boxes = [] if result.boxes is None else result.boxes
+    kept = [
+        (np.asarray(quad, dtype=float), str(text).strip())
+        for quad, text, score in zip(boxes, result.txts or (), result.scores or (), strict=False)
+        if float(score) >= MIN_SCORE and str(text).strip()
+    ]
+    turn = _skew([quad for quad, _ in kept])
     found: list[tuple[Box, str]] = []
-    for quad, text, score in zip(boxes, result.txts or (), result.scores or (), strict=False):
-        if float(score) < MIN_SCORE or not str(text).strip():
-            continue
-        xs, ys = [float(p[0]) for p in quad], [float(p[1]) for p in quad]
-        box = Box(
-            min(xs) * points_per_pixel,
-            min(ys) * points_per_pixel,
-            max(xs) * points_per_pixel,
-            max(ys) * points_per_pixel,
-        )
-        found.append((box, str(text).strip()))
+    for quad, text in kept:
+        points = quad @ turn.T * points_per_pixel  # a page photographed askew, set straight
+        xs, ys = points[:, 0], points[:, 1]
+        found.append((Box(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), text))
     vertical = sum(1 for box, _ in found if box.height > 1.5 * box.width) > VERTICAL_SHARE * max(
         len(found), 1
     )
@@ -107,6 +106,23 @@ def _lines(image: Any, points_per_pixel: float, number: int) -> PageLines:
     return PageLines(
         width * points_per_pixel, height * points_per_pixel, tuple(lines), number=number, vertical=vertical
     )
+
+
+def _skew(quads: list[Any]) -> Any:
+    """The rotation that sets a skewed page straight: minus the median slant of its long lines.
+
+    A phone photo of a page is seldom square to it; a line box tilted by 1.5° over 400 px
+    gains 10 px of height, which would make body lines look like headlines.
+    """
+    import numpy as np
+
+    angles = [
+        float(np.arctan2(q[1][1] - q[0][1], q[1][0] - q[0][0]))
+        for q in quads
+        if np.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1]) > 3 * np.hypot(q[3][0] - q[0][0], q[3][1] - q[0][1])
+    ]
+    angle = -float(np.median(angles)) if angles else 0.0
+    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
 
 
 def _line(box: Box, text: str) -> Line:

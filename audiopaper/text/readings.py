@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from audiopaper.errors import ProfileError
+from audiopaper.profiles import string_list
 from audiopaper.text.numbers import HAN, MEASURE_CHARS, PHONE_DIGITS, PLAIN_DIGITS
 
 READINGS_FILE = Path(__file__).with_name("readings.toml")
@@ -75,32 +76,31 @@ class ReadingLists:
     """Unit symbols after a number and their spoken names, longest symbol first."""
 
 
-def _strings(table: dict[str, object], key: str) -> tuple[str, ...]:
-    values = table.get(key, [])
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        raise ValueError(f"{key} must be a list of non-empty strings")
-    return tuple(values)
-
-
 def parse_readings(text: str, source: str) -> ReadingLists:
     """Parse the reading lists; a mistake names the file and the list."""
     try:
         doc = tomllib.loads(text)
         scores, models = doc.get("scores", {}), doc.get("designations", {})
         named, service = doc.get("named_numbers", {}), doc.get("service_numbers", {})
-        names = tuple((str(n["number"]), _strings(n, "cues")) for n in named.get("names", []))
+        names = tuple((str(n["number"]), string_list(n, "cues")) for n in named.get("names", []))
         units = tuple(
             sorted(((str(k), str(v)) for k, v in doc.get("units", {}).items()), key=lambda u: -len(u[0]))
         )
         return ReadingLists(
-            score_cues=_strings(scores, "cues"), score_after_cues=_strings(scores, "after_cues"),
-            time_cues=_strings(scores, "time_cues"), chinese_prefixes=_strings(models, "chinese_prefixes"),
-            type_words=_strings(models, "type_words"), brands=_strings(models, "brands"),
-            place_words=_strings(models, "place_words"), date_dots=_strings(named, "date_dots"),
-            date_cues=_strings(named, "date_cues"), names=names,
-            service_numbers=_strings(service, "numbers"), service_cues=_strings(service, "cues"),
+            score_cues=string_list(scores, "cues"),
+            score_after_cues=string_list(scores, "after_cues"),
+            time_cues=string_list(scores, "time_cues"),
+            chinese_prefixes=string_list(models, "chinese_prefixes"),
+            type_words=string_list(models, "type_words"),
+            brands=string_list(models, "brands"),
+            place_words=string_list(models, "place_words"),
+            date_dots=string_list(named, "date_dots"),
+            date_cues=string_list(named, "date_cues"),
+            names=names,
+            service_numbers=string_list(service, "numbers"),
+            service_cues=string_list(service, "cues"),
             units=units,
-        )  # fmt: skip
+        )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
         raise ProfileError(f"{source}: invalid reading lists: {error}") from error
 
@@ -151,8 +151,13 @@ def _score_or_range(m: re.Match[str]) -> str:
         if not re.search("以|局|盘|比分|战成|打成", before) or after.lstrip().startswith(lists.time_cues):
             return m.group(0)  # 19:30 is a time even in a sports story
     if strong or _sentence_has(m.string, lists.score_cues):
-        return f"{first}比{second}"
+        return f"{_score_number(first)}比{_score_number(second)}"
     return m.group(0)
+
+
+def _score_number(digits: str) -> str:
+    """One side of a score in words (112 → 一百一十二): wetext would read 112 or 110 with 幺."""
+    return hundreds(digits) if len(digits) == 3 else model_number(str(int(digits)))
 
 
 def _named_date(m: re.Match[str]) -> str:

@@ -3,6 +3,13 @@
 Written here because no maintained library produces the Baker corpus's symbol set with
 its prosody marks: pypinyin gives the syllables, jieba the word boundaries, and the
 model's own symbol map (baker_mapper.json, shipped with the models) the ids.
+
+Traditional Chinese (Hong Kong and Taiwan pages) is read through its Simplified form,
+converted by OpenCC: jieba's dictionary and pypinyin's phrase readings are Simplified, so
+a Traditional 冠軍, 認為, 銀行, 下調 is cut into single characters and misread (guan1,
+wei4, xing2, diao4). On the three Traditional pages of the development corpus, 72 of
+7,167 syllables change with the conversion, nearly all to the right reading
+(docs/measurements.md). Simplified text passes through unchanged.
 """
 
 from __future__ import annotations
@@ -11,8 +18,12 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from audiopaper.voice.polyphones import read_wei
+from audiopaper.voice.sandhi import apply_sandhi
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,28 +58,45 @@ class Phonemizer:
         class _Converter(NeutralToneWith5Mixin, DefaultConverter):
             """Writes the neutral tone as 5, as the Baker labels do."""
 
-        class _SandhiConverter(ToneSandhiMixin, _Converter):
-            """Also applies the tone changes of 不 and of a third tone before another."""
+        class _ThirdToneConverter(ToneSandhiMixin, _Converter):
+            """pypinyin's third-tone rule inside words; 一 and 不 are set by voice.sandhi."""
+
+            def _bu(self, han: str, pinyin_list: list[list[str]]) -> list[list[str]]:
+                return pinyin_list
+
+            def _yi(self, han: str, pinyin_list: list[list[str]]) -> list[list[str]]:
+                return pinyin_list
 
         mapper = json.loads(mapper_path.read_text(encoding="utf-8"))
         self._symbol_to_id: dict[str, int] = mapper["symbol_to_id"]
         self._pinyin_dict: dict[str, list[str]] = mapper["pinyin_dict"]
-        self._pinyin = Pinyin(_SandhiConverter() if tone_sandhi else _Converter())
+        self._tone_sandhi = tone_sandhi
+        self._pinyin = Pinyin(_ThirdToneConverter() if tone_sandhi else _Converter())
+        self._citation = Pinyin(_Converter())
         self._style = Style.TONE3
+        self._lexicon_words = frozenset(lexicon_words)
         self.words: Callable[[str], list[str]] = _segmenter(lexicon_words)
         """Splits a run of Chinese characters into words."""
 
     def syllables(self, text: str) -> list[str]:
-        """Toned pinyin syllables of the Chinese characters in ``text``."""
-        chinese = "".join(CJK.findall(text))
-        return list(self._pinyin.lazy_pinyin(chinese, style=self._style, errors="ignore"))
+        """Toned pinyin syllables of the Chinese characters in ``text``, as the voice gets them."""
+        return [
+            syllable
+            for run in _CJK_RUN.findall(simplified(text))
+            for syllable in self._run_syllables(run, self.words(run))
+        ]
+
+    def _citation_syllable(self, char: str) -> str:
+        """A character's own syllable, whatever its neighbours (for sandhi before a neutral tone)."""
+        return str(self._citation.lazy_pinyin(char, style=self._style, errors="ignore")[0])
 
     def _run_syllables(self, run: str, words: list[str]) -> list[str]:
-        """One toned syllable per character of a run of Chinese characters, word by word.
+        """One toned syllable per character of a run of Chinese characters.
 
-        Word by word, as measured: pinyin for the whole run (so sandhi would also see across
-        jieba's words, 不对 → bu2) judged no better, 0.1307 and 0.1472 against 0.1302 and
-        0.1444 (sample page, seeds 7 and 1).
+        pypinyin reads word by word, as measured: pinyin for the whole run judged no better
+        (0.1307 and 0.1472 against 0.1302 and 0.1444; sample page, seeds 7 and 1). Then 为
+        is read from its context and, with sandhi on, 一 and 不 get their tones from the next
+        syllable across word boundaries (voice.sandhi). Lexicon words are left as written.
         """
         syllables = [
             syllable
@@ -77,10 +105,21 @@ class Phonemizer:
         ]
         if len(syllables) != len(run):  # never seen: pypinyin gives one per Chinese character
             raise ValueError(f"pypinyin gave {len(syllables)} syllables for {len(run)} characters")
-        for index, char in enumerate(run):
-            if char == "一" and index and run[index - 1] == "第":
-                syllables[index] = "yi1"  # an ordinal keeps its first tone: 第一名 is di4 yi1 ming2
+        keep = self._lexicon_positions(words)
+        syllables = read_wei(words, syllables, keep)
+        if self._tone_sandhi:
+            syllables = apply_sandhi(words, syllables, self._citation_syllable, keep)
         return syllables
+
+    def _lexicon_positions(self, words: list[str]) -> frozenset[int]:
+        """Character positions of the run that belong to lexicon words."""
+        positions: set[int] = set()
+        start = 0
+        for word in words:
+            if word in self._lexicon_words:
+                positions.update(range(start, start + len(word)))
+            start += len(word)
+        return frozenset(positions)
 
     def _symbols(self, syllable: str) -> list[str]:
         tone, base = syllable[-1], syllable[:-1]
@@ -101,7 +140,7 @@ class Phonemizer:
         """Baker symbols for ``text`` with prosody marks, from ``sil`` to ``sil``."""
         symbols = ["sil"]
         mark = "#1"  # what goes before the next word
-        for piece in _CJK_RUN.split(text):
+        for piece in _CJK_RUN.split(simplified(text)):
             if not piece:
                 continue
             if not CJK.match(piece):
@@ -126,6 +165,18 @@ class Phonemizer:
         """Symbol ids for ``text``, ending with the end-of-sentence id."""
         ids = [self._symbol_to_id[s] for s in self.symbols(text)]
         return [*ids, self._symbol_to_id["eos"]]
+
+
+@cache
+def _to_simplified() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """``text`` with Traditional characters in their Simplified form (OpenCC's t2s)."""
+    return str(_to_simplified().convert(text))
 
 
 def _segmenter(lexicon_words: tuple[str, ...] = ()) -> Any:

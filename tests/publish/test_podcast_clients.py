@@ -58,9 +58,8 @@ def assert_kept_every_edition(downloaded: list[Path], editions: list[Path]) -> N
         assert by_name[edition.name].read_bytes() == edition.read_bytes(), edition.name
 
 
-@oracle("podget")
-def test_podget_keeps_both_editions(site: Site) -> None:
-    base, home, render_day = site
+def podget_config(home: Path, base: str) -> tuple[Path, Path]:
+    """A podget configuration under ``home`` subscribed to the feed at ``base``: (config, library)."""
     config, library = home / "podget", home / "library"
     config.mkdir()
     subprocess.run(
@@ -72,6 +71,13 @@ def test_podget_keeps_both_editions(site: Site) -> None:
         "\n".join(f"DIR_LIBRARY={library}" if x.startswith("DIR_LIBRARY=") else x for x in lines) + "\n"
     )
     (config / "serverlist").write_text(f"{base}feed.xml News Qingmei\n")
+    return config, library
+
+
+@oracle("podget")
+def test_podget_keeps_both_editions(site: Site) -> None:
+    base, home, render_day = site
+    config, library = podget_config(home, base)
     editions = []
     for day in DAYS:
         editions.append(render_day(day))

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import http.client
+import re
+import resource
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +138,157 @@ def test_feed_is_rewritten_for_the_address_it_is_reached_at(tmp_path: Path) -> N
     finally:
         server.shutdown()
         server.server_close()
+
+
+def raw_exchange(served: tuple[str, int, Path], data: bytes) -> bytes:
+    """Send ``data`` as it is and read the answer until the server closes."""
+    host, port, _ = served
+    with socket.create_connection((host, port), timeout=5) as connection:
+        connection.sendall(data)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def error_body(answer: bytes) -> bytes:
+    return answer.partition(b"\r\n\r\n")[2]
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),  # 10 KB request line
+        (b"GET /" + b"a" * 3_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),  # path over MAX_PATH_CHARS
+        (b"GET / HTTP/1.1\r\n" + b"X-Big: " + b"b" * 20_000 + b"\r\n\r\n", b"431"),
+        (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(3000)) + b"\r\n", b"431"),
+        (b"GET /nothing.mp3 HTTP/1.1\r\nHost: x\r\n\r\n", b"404"),
+        (b"BREW / HTTP/1.1\r\n\r\n", b"501"),
+        (b"GET / NOTHTTP/1.1\r\n\r\n", b"400"),
+    ],
+    ids=["request-line", "path", "header", "header-count", "missing", "method", "malformed"],
+)
+def test_bad_requests_get_one_line_and_no_traceback(
+    served: tuple[str, int, Path], request_bytes: bytes, status: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = raw_exchange(served, request_bytes)
+    assert answer.split(b" ")[1] == status
+    body = error_body(answer)
+    assert body.startswith(status + b" ") and body.count(b"\n") == 1 and len(body) < 100
+    assert "Traceback" not in caplog.text
+    response, body = request(served, "GET", "/index.html")  # still serving
+    assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    "header", ["bytes=" + "9" * 5000 + "-", "bytes=0-" + "9" * 5000, "bytes=" + ",".join(["0-1"] * 2000)]
+)
+def test_huge_ranges_are_ignored(
+    served: tuple[str, int, Path], header: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    response, body = request(served, "GET", "/editions/2025-03-14/edition.mp3", {"Range": header})
+    assert response.status == 200 and body == BODY
+    assert "Traceback" not in caplog.text
+
+
+def test_a_huge_host_header_is_not_put_in_the_feed(tmp_path: Path) -> None:
+    from audiopaper.publish.feed import write_feed
+    from tests.publish.test_feed import add_edition
+
+    root = tmp_path / "out"
+    for day in ("2025-03-13", "2025-03-14"):
+        add_edition(root, day)
+    write_feed(root, "http://127.0.0.1:8000/")
+    server = make_server(root, "127.0.0.1", 0)
+    serve_in_background(server)
+    try:
+        served = ("127.0.0.1", server.server_address[1], root)
+        _, normal = request(served, "GET", "/feed.xml")
+        response, body = request(served, "GET", "/feed.xml", {"Host": "h" * 10_000})
+        assert response.status == 200 and b"hhhh" not in body
+        assert len(body) < len(normal) + 100
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_connection_arriving_when_all_are_busy_gets_a_503_line(
+    served: tuple[str, int, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import audiopaper.publish.serve as serve
+
+    host, port, root = served
+    (root / "big.mp3").write_bytes(bytes(48 * 1024 * 1024))  # more than the sockets' buffers hold
+    monkeypatch.setattr(serve, "MAX_CONNECTIONS", 2)
+    held = []
+    try:
+        for _ in range(2):  # asked for the big file and never read it: busy sending, not idle
+            connection = socket.create_connection((host, port), timeout=5)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            connection.sendall(b"GET /big.mp3 HTTP/1.0\r\n\r\n")
+            held.append(connection)
+        time.sleep(0.5)
+        answer = raw_exchange(served, b"GET / HTTP/1.0\r\n\r\n")
+        assert answer.split(b" ")[1] == b"503" and error_body(answer) == b"503 too many connections\n"
+    finally:
+        for connection in held:
+            connection.close()
+    time.sleep(0.3)
+    response, _ = request(served, "GET", "/index.html")
+    assert response.status == 200
+
+
+def _usual_file_limit() -> None:
+    """The soft limit most systems give a process: 1,024 open files."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+
+def start_serve_process(root: Path) -> tuple[subprocess.Popen[str], int]:
+    """``audiopaper serve`` in its own process (its sockets and threads are not ours), and its port.
+
+    It runs with the usual limit of 1,024 open files, so idle sockets can exhaust it.
+    """
+    with socket.socket() as probe:  # a free port (serve refuses port 0)
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "audiopaper.cli", "serve", "--out", str(root), "--port", str(free)],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_usual_file_limit,
+    )
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    assert match, line
+    return process, int(match.group(1))
+
+
+@pytest.mark.slow
+def test_1024_idle_connections_leave_the_feed_and_ranges_answered(tmp_path: Path) -> None:
+    from audiopaper.publish.feed import write_feed
+    from tests.publish.test_feed import add_edition
+
+    root = tmp_path / "out"
+    add_edition(root, "2025-03-14")
+    write_feed(root, "http://127.0.0.1:8000/")
+    process, port = start_serve_process(root)
+    served = ("127.0.0.1", port, root)
+    idle = []
+    try:
+        for number in range(1024):  # connected, then half a request line or nothing at all
+            connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if number % 2:
+                connection.sendall(b"GET /feed.xml HT")
+            idle.append(connection)
+        started = time.monotonic()
+        response, body = request(served, "GET", "/feed.xml")
+        assert response.status == 200 and b"<rss" in body
+        response, body = request(served, "GET", "/editions/2025-03-14/edition.mp3", {"Range": "bytes=4-11"})
+        assert response.status == 206 and body == (b"\xff\xfb\x90\x00" * 2)
+        assert time.monotonic() - started < 2.0
+    finally:
+        for connection in idle:
+            connection.close()
+        process.terminate()
+        process.wait(timeout=10)

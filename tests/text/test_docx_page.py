@@ -134,3 +134,16 @@ def test_a_link_to_a_missing_part_is_dropped_and_listed(tmp_path: Path) -> None:
     repaired = [c.detail for c in page.notes if c.kind is ChangeKind.REPAIRED]
     assert len(repaired) == 1 and "../NULL" in repaired[0]
     assert len(clean_pages([page]).articles) == 2
+
+
+def test_a_bold_title_above_styled_headings_heads_the_file(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph().add_run("老街书店迎来开业首日 读者排队进店").bold = True
+    document.add_paragraph("3月1日，老街书店正式开业，开门前已有几十位读者在门口排队。")
+    document.add_heading("店里的读书角", level=2)
+    document.add_paragraph("书店二楼设有读书角，读者可以免费阅读。")
+    path = tmp_path / "titled.docx"
+    document.save(str(path))
+    result = clean_pages([read_page(path)])
+    assert [a.title for a in result.articles] == ["老街书店迎来开业首日 读者排队进店"]
+    assert "店里的读书角" in result.articles[0].paragraphs

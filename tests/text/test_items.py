@@ -64,6 +64,13 @@ CASES = [
         ["今日热点", "民生追踪", "示例快讯", "\u200b"],
     ),
     (
+        "json-collector.json",
+        "json",
+        ["春运返程客流进入高峰", "新建口袋公园向市民开放", "图书馆推出夜间借阅服务"],
+        {K.FURNITURE, K.MARKUP, K.TITLE_ONLY},
+        ["示例新闻网", "example", "Return travel", "要闻"],
+    ),
+    (
         "newscorpus-gbk.txt",
         "news-corpus",
         ["江城新建12座口袋公园 市民家门口有了好去处", "农机手忙春耕"],
@@ -80,6 +87,13 @@ CASES = [
     ("post-toml.md", "post", ["河道清淤工程进入收尾阶段"], set(), ["水利", "+++"]),
     ("plain-no-headline.txt", "plain", ["城东敬老院迎来了一群特别的客人"], {K.UNTITLED}, []),
     ("plain-c1-quotes.txt", "plain", ["社区图书角开放"], {K.REPAIRED}, ["\x93", "\x94"]),
+    (
+        "list-dump.txt",
+        "list-dump",
+        ["老城区三条背街小巷完成改造"],
+        {K.FURNITURE, K.DROPPED},
+        ["[]", "\\r\\n", "\\u3000", "来源", "游泳安全", "夜间开放"],
+    ),
     (
         "plain-latin-originals.txt",
         "plain",

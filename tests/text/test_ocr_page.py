@@ -7,7 +7,17 @@ import pytest
 from audiopaper.text import ocr_page
 from audiopaper.text.clean import clean_pages
 from audiopaper.text.pdf_text import open_pdf
-from tests.text.printed_truth import SANMEN, SANMEN_TRUTH, score
+from tests.text.printed_truth import (
+    FIXTURES,
+    SANMEN,
+    SANMEN_TRUTH,
+    fuzzy_in,
+    missing,
+    norm,
+    score,
+    spoken,
+    truth,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -30,3 +40,15 @@ def test_the_real_page_rendered_at_200_dpi_gives_at_least_nine_items() -> None:
     assert page.form == "scan"
     found = score(clean_pages([page]).articles, SANMEN_TRUTH, max_cer=0.05)
     assert len(found.found) >= 9, found
+
+
+@pytest.mark.parametrize("name", ["fpdf2-3col", "reportlab-4col"])
+def test_our_pages_shot_like_a_phone_photo_are_read_whole(name: str) -> None:
+    """Yellowed, unevenly lit, grainy, blurred and 1–1.5° askew (scripts/make_printed_fixtures.py)."""
+    from audiopaper.text.ingest import read_page
+
+    result = clean_pages([read_page(FIXTURES / f"{name}-photo.jpg")])
+    want = truth(name)
+    assert missing(result.articles, want["items"], max_cer=0.15) == []
+    said = "".join(spoken(a) for a in result.articles)
+    assert [line for line in want["never_spoken"] if fuzzy_in(norm(line), said, 0.15)] == []

@@ -7,49 +7,13 @@ must come out inside one article, and the masthead and ad lines, which must neve
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from audiopaper.text.clean import Article, clean_pages
+from audiopaper.text.clean import clean_pages
 from audiopaper.text.ingest import read_page
-from tests.text.printed_truth import norm
+from tests.text.printed_truth import FIXTURES, missing, norm, spoken, truth
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "printed"
 PAGES = ["reportlab-4col", "fpdf2-3col", "typst-5col", "chromium-6col"]
-
-
-def truth(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.truth.json").read_text("utf-8"))
-    return data
-
-
-def spoken(article: Article) -> str:
-    return norm(article.title + "".join(article.paragraphs))
-
-
-def find(articles: tuple[Article, ...], item: dict[str, Any]) -> Article | None:
-    """The article holding the item: by title, else (briefs) by its first sentence."""
-    for article in articles:
-        if item.get("title") and norm(item["title"]) not in norm(article.title):
-            continue
-        if norm(item["first"]) in norm("".join(article.paragraphs)):
-            return article
-    return None
-
-
-def missing(articles: tuple[Article, ...], items: list[dict[str, Any]], *, joined: bool = False) -> list[str]:
-    """Items not found whole: title, first and last sentence inside the same article."""
-    lost = []
-    for item in items:
-        article = find(articles, item)
-        last = item.get("whole_last" if joined else "last")
-        body = norm("".join(article.paragraphs)) if article else ""
-        if article is None or (last and norm(last) not in body):
-            lost.append(f"{item['kind']} {item.get('title') or item['first'][:12]}")
-    return lost
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -68,3 +32,29 @@ def test_no_masthead_or_ad_text_is_spoken(name: str) -> None:
     said = "".join(spoken(a) for a in result.articles)
     heard = [line for line in truth(name)["never_spoken"] if norm(line) in said]
     assert heard == []
+
+
+@pytest.mark.parametrize(
+    ("first", "rest", "story"),
+    [
+        ("reportlab-4col", "fpdf2-3col", "bridge"),
+        ("fpdf2-3col", "reportlab-4col", "bridge"),
+        ("chromium-6col", "typst-5col", "river"),
+    ],
+)
+def test_a_story_continued_on_another_page_is_one_article_in_either_order(
+    first: str, rest: str, story: str
+) -> None:
+    result = clean_pages([read_page(FIXTURES / f"{first}.pdf"), read_page(FIXTURES / f"{rest}.pdf")])
+    item = next(
+        i
+        for name in (first, rest)
+        for i in truth(name)["items"]
+        if i.get("id") == story and i["part"] == "first"
+    )
+    assert missing(result.articles, [item], joined=True) == []
+    titled = [a for a in result.articles if norm(item["title"]) in norm(a.title)]
+    assert len(titled) == 1
+    said = norm("".join(titled[0].paragraphs))
+    assert "下转" not in said and "上接" not in said
+    assert any(c.kind.value == "continued on another page" for c in result.changes)

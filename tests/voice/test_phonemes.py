@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from audiopaper.voice.offline import SYMBOL_MAP, model_dir
-from audiopaper.voice.phonemes import Phonemizer
+from audiopaper.voice.phonemes import Phonemizer, simplified
 
 
 def test_phonemizer_maps_pinyin_to_baker_symbols() -> None:
@@ -41,3 +43,31 @@ def test_ordinals_keep_the_first_tone_of_yi() -> None:
     sandhi = Phonemizer(model_dir() / SYMBOL_MAP, tone_sandhi=True)
     assert _tones(sandhi, "第一名") == ["i4", "i1", "ing2"]  # pypinyin's sandhi alone gave yi4
     assert _tones(sandhi, "第一次") == ["i4", "i1", "ii4"]  # not yi2
+
+
+@pytest.fixture(scope="module")
+def phonemizer() -> Phonemizer:
+    return Phonemizer(model_dir() / SYMBOL_MAP)
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified_reading"),
+    [
+        ("世界冠軍", ["shi4", "jie4", "guan4", "jun1"]),
+        ("分析師認為", ["fen1", "xi1", "shi1", "ren4", "wei2"]),
+        ("各大銀行", ["ge4", "da4", "yin2", "hang2"]),
+        ("評級下調", ["ping2", "ji2", "xia4", "tiao2"]),
+    ],
+)
+def test_traditional_text_is_read_as_its_simplified_form(
+    traditional: str, simplified_reading: list[str]
+) -> None:
+    phonemizer = Phonemizer(model_dir() / SYMBOL_MAP)
+    assert phonemizer.syllables(traditional) == simplified_reading
+    assert phonemizer.symbols(traditional) == phonemizer.symbols(simplified(traditional))
+
+
+def test_simplified_text_passes_through_unchanged() -> None:
+    assert (
+        simplified("乍浦镇召开城乡居民医疗保险参保动员部署会") == "乍浦镇召开城乡居民医疗保险参保动员部署会"
+    )

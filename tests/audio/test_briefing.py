@@ -1,0 +1,88 @@
+"""The briefing's audio: cuts of the edition joined with chimes, levelled per rendition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audiopaper.audio.briefing import (
+    CHAPTER_GAP_S,
+    PIECE_GAP_S,
+    PODCAST_CEILING_DBFS,
+    PODCAST_LUFS,
+    PODCAST_TRUE_PEAK_DBTP,
+    SPEAKER_CEILING_DBFS,
+    SPEAKER_LUFS,
+    SPEAKER_TRUE_PEAK_DBTP,
+    BriefingChapter,
+    Span,
+    encode_rendition,
+    join_briefing,
+)
+from audiopaper.audio.encode import CHIME_S, measure_loudness
+
+RATE = 8_000
+
+
+def speech_like(seconds: float, rate: int = 24_000) -> np.ndarray:
+    """A voiced sound (harmonics of a gliding 140-220 Hz pitch) in syllable-long bursts with pauses."""
+    t = np.arange(int(seconds * rate)) / rate
+    pitch = 180 + 40 * np.sin(2 * np.pi * 0.7 * t)
+    phase = 2 * np.pi * np.cumsum(pitch) / rate
+    voice = sum(np.sin(k * phase) / k for k in range(1, 12))
+    envelope = np.clip(np.sin(2 * np.pi * 4.0 * t), 0, None) ** 2 * (np.sin(2 * np.pi * 0.3 * t) > -0.6)
+    return (0.1 * envelope * voice).astype(np.float32)
+
+
+def test_chapters_tile_the_briefing_and_pieces_are_cut_where_told() -> None:
+    edition = np.ones(RATE * 20, dtype=np.float32)
+    chapters = [
+        BriefingChapter("导语", (Span(1.0, 2.0),)),
+        BriefingChapter("第一篇", (Span(5.0, 6.0), Span(7.0, 9.0))),
+    ]
+    samples, placed = join_briefing(edition, chapters, RATE)
+    assert [c.title for c in placed] == ["导语", "第一篇"]
+    assert placed[0].start_s == 0.0
+    assert placed[0].end_s == pytest.approx(placed[1].start_s)
+    assert placed[1].end_s == pytest.approx(len(samples) / RATE)
+    cut = 0.12 + 0.25  # lead-in and tail around each span
+    expected = 2 * CHIME_S + PIECE_GAP_S + (1 + cut) + CHAPTER_GAP_S + (1 + cut) + PIECE_GAP_S + (2 + cut)
+    expected += CHAPTER_GAP_S
+    assert len(samples) / RATE == pytest.approx(expected, abs=2 / RATE)
+
+
+def test_every_cut_fades_so_nothing_clicks() -> None:
+    edition = np.ones(RATE * 10, dtype=np.float32)
+    samples, _ = join_briefing(edition, [BriefingChapter("导语", (Span(2.0, 3.0),))], RATE)
+    start = round((CHIME_S + PIECE_GAP_S) * RATE)
+    assert samples[start] == 0.0  # the piece begins at silence and rises
+    assert samples[start + round(0.5 * RATE)] == 1.0
+    assert np.max(np.abs(np.diff(samples[start : start + RATE]))) < 0.02
+
+
+def test_a_span_past_the_end_is_cut_at_the_end() -> None:
+    edition = np.ones(RATE * 3, dtype=np.float32)
+    samples, _ = join_briefing(edition, [BriefingChapter("导语", (Span(2.5, 9.0),))], RATE)
+    assert np.count_nonzero(samples == 1.0) < RATE  # only what exists was taken
+
+
+@pytest.mark.parametrize(
+    ("lufs", "ceiling", "true_peak"),
+    [
+        (PODCAST_LUFS, PODCAST_CEILING_DBFS, PODCAST_TRUE_PEAK_DBTP),
+        (SPEAKER_LUFS, SPEAKER_CEILING_DBFS, SPEAKER_TRUE_PEAK_DBTP),
+        (SPEAKER_LUFS, -0.5, SPEAKER_TRUE_PEAK_DBTP),  # a ceiling too high is lowered until the peak holds
+    ],
+)
+def test_renditions_measure_their_loudness_and_keep_peaks_down(
+    tmp_path: Path, lufs: float, ceiling: float, true_peak: float
+) -> None:
+    path = tmp_path / "brief.mp3"
+    measured, peak = encode_rendition(
+        speech_like(30.0), 24_000, path, lufs=lufs, ceiling_dbfs=ceiling, max_true_peak_dbtp=true_peak
+    )
+    assert (measured, peak) == measure_loudness(path)  # what it reports is what ffmpeg measures
+    assert abs(measured - lufs) <= 0.5
+    assert peak <= true_peak
