@@ -65,6 +65,7 @@ clean:
 bench: $(DEV)
 	$(BIN)/python scripts/bench.py $(PAGE) $(if $(LONG),--long)
 	$(BIN)/python scripts/bench_script.py
+	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_briefing.py $(PAGE)
 
 ## make bench-archive [EDITIONS=6]: archive throughput on a local cluster of 1 and 2 workers, and the scaling

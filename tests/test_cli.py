@@ -133,13 +133,42 @@ def test_render_with_fake_engine(tmp_path: Path) -> None:
         (["render", "{page}", "--engine", "fake", "--profile", "loud"], "unknown profile 'loud'"),
         (["render", "{page}", "--engine", "fake", "--base-url", "example.org"], "absolute http"),
         (["render", "{page}", "--engine", "shouty"], "unknown engine"),
+        (["render", "{page}", "--engine", "fake", "--date", "2025-W11-5"], "use YYYY-MM-DD"),
+        (["render", "{page}", "--engine", "fake", "--date", "20250314"], "use YYYY-MM-DD"),
+        (["render", "{page}", "--engine", "fake", "--date", "0001-01-01"], "outside 1900-2100"),
+        (
+            ["render", "{page}", "--engine", "fake", "--paper", "青梅\n日报"],
+            "--paper holds the control character U+000A",
+        ),
+        (["render", "{page}", "--engine", "fake", "--paper", "青梅\x0b日报"], "U+000B"),
+        (
+            ["render", "{page}", "--engine", "fake", "--author", "记者\x01"],
+            "--author holds the control character",
+        ),
+        (["render", "{page}", "--engine", "fake", "--owner-name", "\x1b[31m"], "--owner-name holds"),
+        (["render", "{page}", "--engine", "fake", "--owner-email", "a@b.c\x0b"], "--owner-email holds"),
+        (["render", "{page}", "--engine", "fake", "--base-url", "https://x.org/\x0b"], "--base-url holds"),
+        (["archive", "{page}", "--since", "2025-W11-5"], "--since '2025-W11-5' is not a date"),
     ],
 )
 def test_user_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
-    args = [a.replace("{page}", str(EXAMPLE_PAGE)) for a in args] + ["--out", str(tmp_path)] * (
-        args[0] == "render"
+    args = [a.replace("{page}", str(EXAMPLE_PAGE)) for a in args] + ["--out", str(tmp_path / "out")] * (
+        args[0] in ("render", "feed")
     )
     assert_user_error(runner.invoke(app, args), message)
+    assert not (tmp_path / "out" / "feed.xml").exists()
+
+
+@pytest.mark.parametrize("size", ["abc", "-1", "0", "99999999999999999999999"])
+def test_a_bad_cache_size_setting_is_one_line(
+    size: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUDIOPAPER_CACHE_MB", size)
+    result = runner.invoke(
+        app, ["render", str(EXAMPLE_PAGE), "--engine", "fake", "--out", str(tmp_path / "out")]
+    )
+    assert_user_error(result, "AUDIOPAPER_CACHE_MB=")
+    assert "must be a whole number of megabytes from 1 to 1048576" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,10 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from audiopaper.audio.encode import measure_loudness
-from audiopaper.pipeline import RenderOptions, render
+from audiopaper.pipeline import RenderOptions, RenderResult, render
 from audiopaper.profiles import Profile
+from audiopaper.voice.cache import ClipCache
+from audiopaper.voice.fake import FakeEngine
 from tests.conftest import WritePage, fake_synthesizer
 
 
@@ -77,6 +79,28 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     assert sorted(p.name for p in (tmp_path / "editions").iterdir()) == ["2025-03-13", "2025-03-14"]
     assert len(guids) == 2 and guids == first_guids
     assert guids == ["audiopaper:jin-ri-xin-wen:2025-03-14", "audiopaper:jin-ri-xin-wen:2025-03-13"]
+
+
+def test_two_renders_through_one_synthesizer_give_two_complete_editions(
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage
+) -> None:
+    page = write_page(
+        "## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n\n## 标题二\n\n第二条新闻也很短。\n"
+    )
+    engine = FakeEngine()
+    synthesizer = fake_synthesizer(engine)
+    results = [
+        render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), synthesizer)
+        for day in (date(2025, 3, 13), date(2025, 3, 14))
+    ]
+    for result in results:
+        manifest = check_edition(result.edition_dir)
+        assert [a["title"] for a in manifest["articles"]] == ["标题一", "标题二"] and not manifest["skipped"]
+    first, second = (r.stats for r in results)
+    assert first.from_cache == 0 and first.synthesized == len(set(engine.calls[: first.synthesized]))
+    # the second edition speaks only its own intro and outro (the date is in them); the rest is cached
+    assert second.synthesized == 2 and second.from_cache == first.synthesized - 2
+    assert results[1].manifest.synthesis["synthesized"] == 2
 
 
 @pytest.mark.slow
@@ -216,3 +240,56 @@ def test_a_re_render_loads_neither_wetext_nor_pypinyin(tmp_path: Path) -> None:
     assert runs[0].stdout.splitlines()[-1] == "['pypinyin', 'wetext']"
     assert runs[1].returncode == 0, runs[1].stderr
     assert runs[1].stdout.splitlines()[-1] == "[]"
+
+
+LEXICON_PAGE = "## 社区新闻\n\n本报讯 朝阳街道新开了一家图书馆。\n\n居民们都很高兴。\n"
+"""One sentence with the lexicon word 朝阳, one without; the title and frame have none."""
+
+
+def use_lexicon(voices: Path, reading: str) -> None:
+    """Make ``voices`` the editors' lexicon, with 朝阳 read as ``reading``."""
+    from audiopaper.text.lexicon import default_lexicon
+
+    voices.mkdir(exist_ok=True)
+    (voices / "lexicon.toml").write_text(f'[words]\n"朝阳" = {{ pinyin = "{reading}" }}\n', encoding="utf-8")
+    default_lexicon.cache_clear()
+
+
+@pytest.fixture
+def editors_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A lexicon of our own in $AUDIOPAPER_VOICES; the process's lexicon is reloaded afterwards."""
+    from audiopaper.text.lexicon import default_lexicon
+
+    voices = tmp_path / "voices"
+    monkeypatch.setenv("AUDIOPAPER_VOICES", str(voices))
+    yield voices
+    default_lexicon.cache_clear()
+
+
+@pytest.mark.slow
+@pytest.mark.real_engine
+def test_a_lexicon_edit_redoes_exactly_the_lines_with_its_word(
+    tmp_path: Path, standard_profile: Profile, write_page: WritePage, editors_lexicon: Path
+) -> None:
+    from audiopaper.voice.registry import EngineSpec
+    from audiopaper.voice.scheduler import Synthesizer
+
+    page = write_page(LEXICON_PAGE)
+    cache = ClipCache(tmp_path / "cache")
+
+    def render_with(reading: str, out: Path) -> RenderResult:
+        use_lexicon(editors_lexicon, reading)
+        options = RenderOptions(out_dir=out, day=date(2025, 3, 14), profile=standard_profile)
+        with Synthesizer(cache, spec=EngineSpec("offline"), jobs=1) as synthesizer:
+            return render([page], options, synthesizer)
+
+    first = render_with("zhao1 yang2", tmp_path / "first")
+    same = render_with("zhao1 yang2", tmp_path / "same")
+    changed = render_with("chao2 yang2", tmp_path / "changed")
+    assert first.stats.synthesized > 2 and same.stats.synthesized == 0  # a warm cache
+    assert changed.stats.synthesized == 1  # only the sentence with 朝阳
+    assert changed.stats.from_cache == first.stats.synthesized - 1
+    article = first.manifest.articles[0].file
+    assert (same.edition_dir / article).read_bytes() == (first.edition_dir / article).read_bytes()
+    assert (changed.edition_dir / article).read_bytes() != (first.edition_dir / article).read_bytes()
+    assert changed.manifest.source_hash != first.manifest.source_hash == same.manifest.source_hash

@@ -61,10 +61,13 @@ def test_lexicon_is_not_a_profile() -> None:
     ],
 )
 def test_bad_profiles_name_the_file_and_key(tmp_path: Path, toml: str, message: str) -> None:
+    """As commands load them: read here, voice names checked by their engines (voice.registry)."""
+    from audiopaper.voice.registry import load_profile as load_checked
+
     path = tmp_path / "mine.toml"
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(ProfileError, match=message) as caught:
-        load_profile(str(path))
+        load_checked(str(path))
     assert "mine.toml" in str(caught.value)
 
 

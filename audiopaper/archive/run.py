@@ -29,7 +29,9 @@ from audiopaper.publish.cover import validate_cover
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import Clock, Publisher, RebuildPolicy, publishing, utc_now
-from audiopaper.recipe import source_hash
+from audiopaper.recipe import lexicon_entries, source_hash
+from audiopaper.text.ingest import parse_page_file
+from audiopaper.values import plain_text
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import EngineSpec
 
@@ -101,6 +103,7 @@ class ArchiveOptions:
 
     def __post_init__(self) -> None:
         check_base_url(self.base_url)
+        plain_text(self.paper, "--paper")
         if not self.paper.strip():
             raise OptionError("--paper must not be empty")
         if self.cover is not None:
@@ -196,7 +199,12 @@ class _Coordinator:
             except InputError as error:
                 self.fail(f"{entry.day}: {error}")
                 continue
-            digest = source_hash(entry.day, pages, identity)
+            try:  # read here too (the worker reads them again): the lexicon entries they use
+                used = lexicon_entries([parse_page_file(page) for page in pages])
+            except InputError as error:
+                self.fail(f"{entry.day}: {error}")
+                continue
+            digest = source_hash(entry.day, pages, identity, used)
             if self.published_from(entry.day, digest):
                 self.report.already.append(entry.day)
                 continue

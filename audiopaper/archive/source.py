@@ -15,6 +15,7 @@ from pathlib import Path
 from audiopaper.errors import OptionError
 from audiopaper.text.ingest import read_page_file
 from audiopaper.text.page import PageFile
+from audiopaper.values import iso_day
 
 _DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 """A date as entries are named: YYYY-MM-DD."""
@@ -67,10 +68,7 @@ def parse_day(value: str | None, option: str) -> date | None:
     """A --since/--until value as a date (None when not given)."""
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise OptionError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from error
+    return iso_day(value, option)
 
 
 def _page_files(folder: Path, ignored: list[str]) -> tuple[Path, ...]:
@@ -112,8 +110,8 @@ def scan_source(source: Path, since: date | None = None, until: date | None = No
             ignored.append(f"ignored {path.name}: not named YYYY-MM-DD/ or YYYY-MM-DD.<ext>")
             continue
         try:
-            day = date.fromisoformat(stem)
-        except ValueError:
+            day = iso_day(stem, path.name)
+        except OptionError:  # not a calendar date, or outside the years values.iso_day allows
             failed.append((None, f"{path.name}: {stem} is not a calendar date; rename it YYYY-MM-DD"))
             continue
         if (since and day < since) or (until and day > until):

@@ -195,7 +195,7 @@ def _render(request: EditionRequest, directory: Path) -> tuple[EditionManifest, 
         pages = [parse_page_file(page) for page in request.pages]
         cleaning = clean_pages(pages, lead_first=settings.lead_first)
         meta = edition_meta(settings.paper, request.day, settings.profile, synthesizer, presenter)
-        manifest, _ = write_edition(
+        written = write_edition(
             directory,
             cleaning,
             meta,
@@ -205,8 +205,8 @@ def _render(request: EditionRequest, directory: Path) -> tuple[EditionManifest, 
             presenter=presenter,
         )
     cache.trim()
-    synthesized = synthesizer.stats.synthesized + (presenter.stats.synthesized if presenter else 0)
-    return dataclasses.replace(manifest, source_hash=request.source_hash), synthesized
+    manifest = dataclasses.replace(written.manifest, source_hash=request.source_hash)
+    return manifest, written.synthesis.synthesized
 
 
 def render_edition(request: EditionRequest) -> EditionOutcome:

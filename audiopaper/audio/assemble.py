@@ -9,10 +9,11 @@ edition's files: publish joins the segments and copies the articles' MP3s.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from audiopaper.audio.segments import (
@@ -28,7 +29,7 @@ from audiopaper.audio.xing import EncodedPiece
 from audiopaper.errors import AudiopaperError, EncodeError
 from audiopaper.profiles import Profile
 from audiopaper.text.script import ArticleScript, Frame
-from audiopaper.voice.scheduler import Synthesizer
+from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ class AssembledEdition:
     segments_encoded: int = 0
     """Segments encoded in this run (the rest came from the cache)."""
 
+    synthesis: SynthesisStats = field(default_factory=SynthesisStats)
+    """What synthesizing its lines cost (both voices; each line counted once)."""
+
     @property
     def duration_s(self) -> float:
         """Length of the joined MP3 in seconds."""
@@ -70,6 +74,9 @@ class EncodedArticles:
 
     skipped: tuple[str, ...]
     """One line per article left out, saying why."""
+
+    synthesis: SynthesisStats = field(default_factory=SynthesisStats)
+    """What synthesizing their lines (and the frame's given with them) cost."""
 
 
 def encode_articles(
@@ -126,7 +133,8 @@ def encode_articles(
     kept: list[tuple[ArticleScript, Segment]] = []
     skipped: list[str] = []
     try:
-        failures = synthesizer.prepare(ordered, synthesis_progress, on_ready=ready, keep_order=True)
+        prepared = synthesizer.prepare(ordered, synthesis_progress, on_ready=ready, keep_order=True)
+        failures = prepared.failures
         progress("levelling and encoding")
         for index, script in enumerate(scripts):
             if index not in builds:
@@ -142,7 +150,7 @@ def encode_articles(
             _LOGGER.warning("skipping article %r: %s", script.article.title, reason)
     finally:
         encoders.shutdown(wait=True, cancel_futures=True)
-    return EncodedArticles(tuple(kept), tuple(skipped))
+    return EncodedArticles(tuple(kept), tuple(skipped), prepared.stats)
 
 
 def _placement(segment: Segment, texts: Sequence[str], shown: Sequence[str] = ()) -> Placement:
@@ -174,8 +182,10 @@ def assemble_edition(
     builder = SegmentBuilder(synthesizer, profile, presenter)
     planned = make_frame([s.title_spoken for s in scripts])
     frame_texts = [planned.intro, *planned.toc, *planned.announcements, planned.outro]
+    planned_texts = set(frame_texts)
+    presenter_stats = SynthesisStats()
     if presenter is not None and presenter is not synthesizer:
-        presenter.prepare(frame_texts)
+        presenter_stats = presenter.prepare(frame_texts).stats
         frame_texts = []
     encoded = encode_articles(
         scripts, frame_texts, builder, progress=progress, synthesis_progress=synthesis_progress,
@@ -184,10 +194,13 @@ def assemble_edition(
     if not encoded.kept:
         raise EncodeError("no article could be synthesized; see the messages above")
     frame = make_frame([script.title_spoken for script, _ in encoded.kept])
-    builder.voices["presenter"].prepare([frame.intro, *frame.toc, *frame.announcements, frame.outro])
+    # Only what the planned frame did not have (an article was left out): each line counted once.
+    final_texts = [frame.intro, *frame.toc, *frame.announcements, frame.outro]
+    again = builder.voices["presenter"].prepare([t for t in final_texts if t not in planned_texts])
     shown = show_frame([script.article.title for script, _ in encoded.kept]) if show_frame else frame
     progress("joining the edition")
-    return _join(builder, frame, shown, encoded)
+    stats = encoded.synthesis + presenter_stats + again.stats
+    return dataclasses.replace(_join(builder, frame, shown, encoded), synthesis=stats)
 
 
 def _join(builder: SegmentBuilder, frame: Frame, shown: Frame, encoded: EncodedArticles) -> AssembledEdition:

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 
 from audiopaper.errors import AudiopaperError
-from audiopaper.publish.feed import build_feed
+from audiopaper.publish.feed import FEED_NAME, build_feed
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.show import SHOW_FILE
 
@@ -30,9 +30,6 @@ MAX_HOST_CHARS = 255
 
 _HOST = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
 """A Host header that can stand in a URL (name or IPv4, or bracketed IPv6, and a port)."""
-
-FEED_NAME = "feed.xml"
-"""The feed's file name in the output directory."""
 
 Fingerprint = tuple[tuple[int, int, int] | None, ...]
 """(inode, size, mtime in ns) of each watched path, None where it is absent."""

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from audiopaper.errors import OptionError
 from audiopaper.publish.outdir import atomic_write_text
 from audiopaper.publish.websub import check_hub_url
+from audiopaper.values import plain_text
 
 SHOW_FILE = "show.json"
 """The settings file inside the output directory."""
@@ -72,6 +73,9 @@ class ShowSettings:
     """WebSub hub URL (``--websub-hub``): the feed names it, and every release pings it; "" for none."""
 
     def __post_init__(self) -> None:
+        plain_text(self.author, "--author")
+        plain_text(self.owner_name, "--owner-name")
+        plain_text(self.owner_email, "--owner-email")
         if not 0 <= self.publish_hour <= 23:
             raise OptionError(f"--publish-hour must be 0-23, got {self.publish_hour}")
         try:

@@ -95,7 +95,10 @@ def run_bounded(
     if data is None:
         raise InputError(f"{source}: reading it took more than {seconds:.0f} s; the file may be damaged")
     if not data:
-        raise InputError(f"{source}: the reader stopped on this file (damaged?); export it again")
+        raise InputError(
+            f"{source}: the reader stopped on this file (damaged, or needing more than "
+            f"{memory_bytes // 2**20} MiB: a decompression bomb?); export it again"
+        )
     status, value = pickle.loads(data)
     if status == "ok":
         return value

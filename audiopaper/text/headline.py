@@ -9,7 +9,8 @@ No extractor gets this right on Chinese pages (measured in docs/input-forms.md):
 without the site's name. A candidate the page's ``<title>`` confirms (its words are part
 of the ``<title>``) wins, the longest first; a sidebar's heading never is part of the
 ``<title>``. Only when nothing is confirmed (a ``<title>`` that is only the site's name) do
-the heading nearest the body, ``og:title``, and then ``<title>`` itself count.
+the heading nearest the body, ``<h1>``, ``og:title``, ``<title>`` without the site's name,
+and then a styled title count. A breadcrumb or other furniture line styled as a heading is never one.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ MAX_HEADLINE_CHARS = 120
 MAX_SITE_CHARS = 24
 """A site's name in a ``<title>`` is at most this long (新浪新闻, 中国载人航天官方网站)."""
 
-_MENU_ANCESTORS = frozenset({"a", "li", "nav", "header", "footer", "aside", "option", "button"})
+_MENU_ANCESTORS = frozenset({"a", "li", "nav", "footer", "aside", "option", "button"})
 _TITLE_CLASS = re.compile(r"title|headline|biaoti|^tit$|^bt$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*(?:_+|\||｜| - |(?<!\d)-+|-+(?!\d)|–| — )\s*")
 _DASHES = re.compile(r"[-_|｜–—―]+")
@@ -56,7 +57,13 @@ def _is_furniture(text: str) -> bool:
 
 
 def _in_menu(element: Any) -> bool:
-    return any(a.tag in _MENU_ANCESTORS for a in element.iterancestors())
+    """Inside a link, list, navigation or the page's header (an article's own ``<header>`` is not)."""
+    ancestors = [a.tag for a in element.iterancestors()]
+    if any(tag in _MENU_ANCESTORS for tag in ancestors):
+        return True
+    if "header" in ancestors:
+        return not any(tag in ("article", "main") for tag in ancestors[ancestors.index("header") :])
+    return False
 
 
 def _heading_text(element: Any) -> str:
@@ -149,7 +156,7 @@ def find_headline(tree: Any, region: Any = None) -> str | None:
     confirmed = [c for c in candidates if _key(c) in title_key]
     if confirmed:
         return max(confirmed, key=len)
-    for choice in (*near, *h1, *og):
+    for choice in (*near, *h1, *og, title_without_site(title), *styled):
         if _han(choice) >= MIN_TITLE_HAN and len(choice) <= MAX_HEADLINE_CHARS and not _is_furniture(choice):
             return choice
-    return title_without_site(title) or None
+    return None

@@ -97,6 +97,22 @@ class Lexicon:
             return chinese
         return chinese + tuple(entry.word for entry in self.latin if entry.pattern().search(text))
 
+    def readings(self, text: str) -> tuple[str, ...]:
+        """The syllables the lexicon gives ``text`` (``word=pin1 yin1`` per entry in it): part of
+        a line's cache key for a voice that takes pinyin, so editing an entry redoes exactly
+        the lines that contain its word."""
+        return tuple(f"{e.word}={' '.join(e.pinyin)}" for e in self.entries if e.word in text)
+
+    def described(self, text: str) -> tuple[str, ...]:
+        """Every entry that can change how ``text`` is said (pinyin, respelling, Latin reading),
+        one line each: part of an edition's content hash."""
+        chinese = tuple(
+            f"{e.word}={' '.join(e.pinyin)}|{e.say or ''}" for e in self.entries if e.word in text
+        )
+        if not _ANY_LATIN.search(text):
+            return chinese
+        return chinese + tuple(f"{e.word}={e.say}" for e in self.latin if e.pattern().search(text))
+
     def read_latin(self, text: str) -> str:
         """Replace the Latin words the lexicon knows by their Chinese readings."""
         if not _ANY_LATIN.search(text):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from audiopaper.values import env_int
 from audiopaper.voice.engine import Samples
 
 _LOGGER = logging.getLogger(__name__)
@@ -53,20 +54,25 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("audiopaper"))
 
 
+MAX_CACHE_MB = 1024 * 1024
+"""Largest AUDIOPAPER_CACHE_MB accepted: 1 TiB (a larger number is a typing mistake)."""
+
+
 def default_max_bytes() -> int:
-    """$AUDIOPAPER_CACHE_MB in bytes, else DEFAULT_MAX_BYTES."""
-    value = os.environ.get(CACHE_SIZE_ENV)
-    if value:
-        try:
-            return max(1, int(value)) * 1024**2
-        except ValueError:
-            _LOGGER.warning("ignoring %s=%r: not a number of megabytes", CACHE_SIZE_ENV, value)
-    return DEFAULT_MAX_BYTES
+    """$AUDIOPAPER_CACHE_MB in bytes (a whole number from 1 to MAX_CACHE_MB), else DEFAULT_MAX_BYTES."""
+    megabytes = env_int(
+        CACHE_SIZE_ENV, DEFAULT_MAX_BYTES // 1024**2, low=1, high=MAX_CACHE_MB, unit="megabytes"
+    )
+    return megabytes * 1024**2
 
 
-def clip_key(engine: str, voice: str, settings: str, text: str) -> str:
-    """The cache key of one sentence: a hash of everything that changes its sound."""
-    material = "\x1f".join(("audiopaper-clip-v1", engine, voice, settings, text))
+def clip_key(engine: str, voice: str, settings: str, text: str, readings: tuple[str, ...] = ()) -> str:
+    """The cache key of one sentence: a hash of everything that changes its sound.
+
+    ``readings`` are the lexicon's syllables for the words in ``text`` (for a voice that
+    takes pinyin; see Lexicon.readings), so an edited entry gives its lines new keys.
+    """
+    material = "\x1f".join(("audiopaper-clip-v2", engine, voice, settings, text, *readings))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

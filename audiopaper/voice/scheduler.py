@@ -29,9 +29,10 @@ from types import TracebackType
 import numpy as np
 
 from audiopaper.errors import EngineError, ServiceBudgetExceeded
+from audiopaper.text.lexicon import EMPTY_LEXICON, Lexicon
 from audiopaper.voice.cache import ClipCache, clip_key
 from audiopaper.voice.engine import BatchEngine, Clip, Engine, EngineIdentity, Samples, synthesize_clip
-from audiopaper.voice.registry import EngineSpec
+from audiopaper.voice.registry import EngineSpec, engine_lexicon
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,12 +43,12 @@ Progress = Callable[[int, int], None]
 """Called with (texts done, texts to synthesize) as synthesis proceeds."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class SynthesisStats:
-    """What a render's synthesis cost."""
+    """What synthesis cost: of one :meth:`Synthesizer.prepare` call, or summed over a render's."""
 
     synthesized: int = 0
-    """Texts spoken by the engine in this run."""
+    """Texts spoken by the engine."""
 
     from_cache: int = 0
     """Texts found in the cache."""
@@ -57,6 +58,25 @@ class SynthesisStats:
 
     engine_seconds: float = 0.0
     """Wall time spent inside engine calls, summed over workers."""
+
+    def __add__(self, other: SynthesisStats) -> SynthesisStats:
+        return SynthesisStats(
+            self.synthesized + other.synthesized,
+            self.from_cache + other.from_cache,
+            self.failed + other.failed,
+            self.engine_seconds + other.engine_seconds,
+        )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What one :meth:`Synthesizer.prepare` call did."""
+
+    failures: dict[str, str]
+    """{text: one line saying why} for the texts that could not be synthesized."""
+
+    stats: SynthesisStats
+    """What the call cost (every text it was given counted once: spoken, cached or failed)."""
 
 
 # One engine and cache per worker process, set up by _worker_init.
@@ -108,33 +128,32 @@ def _worker_speak(text: str, key: str) -> tuple[str, str | None, float]:
 class _Tally:
     """Counts lines as they land, for the stats, the progress bar and ``on_ready``."""
 
-    def __init__(
-        self,
-        stats: SynthesisStats,
-        total: int,
-        progress: Progress | None,
-        on_ready: Callable[[str], None] | None,
-    ) -> None:
-        self.stats = stats
+    def __init__(self, total: int, progress: Progress | None, on_ready: Callable[[str], None] | None) -> None:
         self.total = total
         self.progress = progress
         self.on_ready = on_ready
         self.done = 0
+        self.spoken = 0
+        self.engine_seconds = 0.0
         self.failures: dict[str, str] = {}
 
     def record(self, text: str, error: str | None, seconds: float) -> None:
         """One line landed: spoken (``error`` None) or failed."""
         self.done += 1
-        self.stats.engine_seconds += seconds
+        self.engine_seconds += seconds
         if error is None:
-            self.stats.synthesized += 1
+            self.spoken += 1
             if self.on_ready:
                 self.on_ready(text)
         else:
-            self.stats.failed += 1
             self.failures[text] = error
         if self.progress:
             self.progress(self.done, self.total)
+
+    def result(self, from_cache: int) -> Prepared:
+        """The call's failures and cost."""
+        stats = SynthesisStats(self.spoken, from_cache, len(self.failures), self.engine_seconds)
+        return Prepared(dict(self.failures), stats)
 
 
 def default_jobs() -> int:
@@ -158,6 +177,7 @@ class Synthesizer:
         engine: Engine | None = None,
         jobs: int | None = None,
         line_timeout_s: float = LINE_TIMEOUT_S,
+        lexicon: Lexicon | None = None,
     ) -> None:
         if (spec is None) == (engine is None):
             raise ValueError("give exactly one of spec and engine")
@@ -170,7 +190,7 @@ class Synthesizer:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
         if spec is not None:
             self.identity: EngineIdentity = spec.identity()
-            batch = spec.name == "edge"
+            batch = spec.kind.speaks_in_batches
         else:
             assert engine is not None
             self.identity = engine.identity
@@ -178,9 +198,11 @@ class Synthesizer:
         # The strategy is chosen once: the engine speaks many lines itself, or lines go to
         # a pool of worker processes, or they are spoken one by one in this process.
         self._strategy = "batch" if batch else "pool" if spec is not None and self.jobs > 1 else "here"
-        self.stats = SynthesisStats()
+        # A voice that takes pinyin says a lexicon word as its entry says: the entries a line
+        # contains are part of its key. A voice that takes text gets the respelling in the text.
+        takes_pinyin = not self.identity.traits.respells
+        self._lexicon = (lexicon or engine_lexicon()) if takes_pinyin else EMPTY_LEXICON
         self._pool: ProcessPoolExecutor | None = None
-        self._prepared: set[str] = set()
         self._lock = threading.Lock()
         self._engine_lock = threading.Lock()
 
@@ -199,9 +221,9 @@ class Synthesizer:
             self._pool = None
 
     def key(self, text: str) -> str:
-        """The cache key of ``text`` for this engine."""
+        """The cache key of ``text`` for this engine, voice, settings and the lexicon's readings."""
         identity = self.identity
-        return clip_key(identity.name, identity.voice, identity.settings, text)
+        return clip_key(identity.name, identity.voice, identity.settings, text, self._lexicon.readings(text))
 
     def _local_engine(self) -> Engine:
         with self._lock:  # segments are built in threads; build the engine once
@@ -217,17 +239,17 @@ class Synthesizer:
         *,
         on_ready: Callable[[str], None] | None = None,
         keep_order: bool = False,
-    ) -> dict[str, str]:
-        """Make sure every text is in the cache; returns {text: error} for those that failed.
+    ) -> Prepared:
+        """Make sure every text is in the cache; returns which failed and what it cost.
 
         Texts are synthesized longest first (no long straggler at the end), or in the
         given order with ``keep_order``. ``on_ready`` is called, in this thread, for each
-        text as soon as its audio is in the cache (at once for texts already there).
+        text as soon as its audio is in the cache (at once for texts already there). Every
+        call stands alone: a synthesizer keeps nothing from one call, or one render, to the
+        next but its engine, its worker pool and the cache itself, so it can be reused.
         """
-        unique = [t for t in dict.fromkeys(texts) if t and t not in self._prepared]
-        self._prepared.update(unique)
+        unique = [t for t in dict.fromkeys(texts) if t]
         missing = [t for t in unique if self.key(t) not in self.cache]
-        self.stats.from_cache += len(unique) - len(missing)
         if on_ready:
             absent = set(missing)
             for text in unique:
@@ -235,9 +257,10 @@ class Synthesizer:
                     on_ready(text)
         if not keep_order:
             missing.sort(key=len, reverse=True)
-        tally = _Tally(self.stats, len(missing), progress, on_ready)
+        tally = _Tally(len(missing), progress, on_ready)
+        from_cache = len(unique) - len(missing)
         if not missing:
-            return tally.failures
+            return tally.result(from_cache)
         if progress:
             progress(0, len(missing))
         try:
@@ -256,7 +279,7 @@ class Synthesizer:
                 "synthesize. What was received is cached: run the same command again to resume, "
                 "or use --engine offline"
             ) from error
-        return tally.failures
+        return tally.result(from_cache)
 
     def _speak_in_batch(self, texts: list[str], record: Callable[[str, str | None, float], None]) -> None:
         engine = self._local_engine()

@@ -7,11 +7,11 @@ import io
 import pytest
 
 from audiopaper.errors import InputError
-from audiopaper.text import ocr_page
+from audiopaper.text import ocr_page, printed_page
 from audiopaper.text.clean import clean_pages
 from audiopaper.text.ingest import parse_page, read_page
 from audiopaper.text.printed_page import MAX_PDF_PAGES, garbled, is_printed_page
-from tests.text.printed_truth import SANMEN, SANMEN_TRUTH, norm, score
+from tests.text.printed_truth import FIXTURES, SANMEN, SANMEN_TRUTH, norm, score
 
 needs_sanmen = pytest.mark.skipif(not SANMEN.exists(), reason="../shared/corpus/pdf is not here")
 
@@ -66,6 +66,41 @@ def test_damaged_pdfs_are_refused_in_one_line(data: bytes, message: str) -> None
     with pytest.raises(InputError, match=message) as caught:
         parse_page(data, "bad.pdf")
     assert "\n" not in str(caught.value)
+
+
+def _pdf_with_content(stream: bytes) -> bytes:
+    """A one-page PDF whose content stream is ``stream``, deflated (a hand-made file)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_decompression_bomb_stops_at_the_memory_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import zlib
+
+    monkeypatch.setattr(printed_page, "TEXT_MEMORY_BYTES", 48 * 2**20)
+    squeeze = zlib.compressobj(1)
+    bomb = b"".join(squeeze.compress(b" " * 2**24) for _ in range(8)) + squeeze.flush()  # 128 MiB in ~0.5 MB
+    with pytest.raises(InputError, match=r"48 MiB") as caught:
+        parse_page(_pdf_with_content(bomb), "bomb.pdf")
+    assert "\n" not in str(caught.value)
+
+
+def test_an_encrypted_pdf_is_refused_with_what_to_do() -> None:
+    with pytest.raises(InputError, match="encrypted with a password; save an unprotected copy"):
+        read_page(FIXTURES / "encrypted.pdf")
 
 
 def test_a_truncated_pdf_is_refused_or_read_never_a_crash() -> None:

@@ -64,7 +64,7 @@ def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):  # 
 def synthesize_all(tmp_path: Path, settings: EdgeSettings, texts: list[str] = TEXTS) -> Synthesizer:
     synthesizer = Synthesizer(ClipCache(tmp_path / "cache"), engine=EdgeEngine(settings), jobs=1)
     with synthesizer:
-        assert synthesizer.prepare(texts) == {}
+        assert synthesizer.prepare(texts).failures == {}
     return synthesizer
 
 
@@ -130,7 +130,7 @@ def test_a_sentence_always_cut_is_reported_never_kept(
 ) -> None:
     server.faults.always_cut = {TEXTS[2]: cut_at}
     synthesizer = Synthesizer(ClipCache(tmp_path / "cache"), engine=EdgeEngine(EdgeSettings(**FAST)), jobs=1)
-    failures = synthesizer.prepare(TEXTS)
+    failures = synthesizer.prepare(TEXTS).failures
     assert list(failures) == [TEXTS[2]]
     assert "failed on “第3条测试句子" in failures[TEXTS[2]] and "4 times" in failures[TEXTS[2]]
     assert server.record.texts.count(TEXTS[2]) == 4

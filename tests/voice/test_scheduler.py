@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.fake import FakeEngine
 from audiopaper.voice.registry import EngineSpec
-from audiopaper.voice.scheduler import Synthesizer
+from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
 
 TEXTS = ["短句。", "这是一个长一些的句子，用来排在前面。", "中等长度的一句话。", "短句。"]
 
@@ -19,14 +20,15 @@ TEXTS = ["短句。", "这是一个长一些的句子，用来排在前面。", 
 def test_each_text_is_synthesized_once_longest_first(tmp_path: Path) -> None:
     engine = FakeEngine()
     with Synthesizer(ClipCache(tmp_path), engine=engine, jobs=1) as synthesizer:
-        assert synthesizer.prepare(TEXTS) == {}
+        prepared = synthesizer.prepare(TEXTS)
+        assert prepared.failures == {}
         assert engine.calls == sorted(set(TEXTS), key=len, reverse=True)
-        assert synthesizer.stats.synthesized == 3 and synthesizer.stats.from_cache == 0
+        assert prepared.stats == SynthesisStats(3, 0, 0, prepared.stats.engine_seconds)
     engine_again = FakeEngine()
     with Synthesizer(ClipCache(tmp_path), engine=engine_again, jobs=1) as synthesizer:
-        assert synthesizer.prepare(TEXTS) == {}
-        assert engine_again.calls == []
-        assert synthesizer.stats.from_cache == 3
+        again = synthesizer.prepare(TEXTS)
+        assert again.failures == {} and engine_again.calls == []
+        assert again.stats == SynthesisStats(0, 3, 0, 0.0)
         clip = synthesizer.clip("短句。")
     assert np.array_equal(clip.samples, FakeEngine().synthesize("短句。"))
 
@@ -39,17 +41,33 @@ def test_failures_are_reported_per_text(tmp_path: Path) -> None:
             return super().synthesize(text)
 
     with Synthesizer(ClipCache(tmp_path), engine=Picky(), jobs=1) as synthesizer:
-        failures = synthesizer.prepare(["好的句子。", "坏的句子。"])
+        prepared = synthesizer.prepare(["好的句子。", "坏的句子。"])
+    failures = prepared.failures
     assert list(failures) == ["坏的句子。"] and "cannot say that" in failures["坏的句子。"]
+    assert (prepared.stats.synthesized, prepared.stats.failed) == (1, 1)
+
+
+def test_one_synthesizer_serves_call_after_call_and_each_reports_every_text_ready(tmp_path: Path) -> None:
+    """Reusable by construction: a second call is not told "done already" for texts of the first."""
+    engine = FakeEngine()
+    with Synthesizer(ClipCache(tmp_path), engine=engine, jobs=1) as synthesizer:
+        first: list[str] = []
+        synthesizer.prepare(TEXTS, on_ready=first.append)
+        second: list[str] = []
+        again = synthesizer.prepare(TEXTS, on_ready=second.append)
+    assert sorted(first) == sorted(second) == sorted(set(TEXTS))
+    assert again.stats.from_cache == 3 and again.stats.synthesized == 0
+    assert len(engine.calls) == 3  # the second call found every text in the cache
 
 
 def test_worker_pool_results_land_with_their_own_text(tmp_path: Path) -> None:
     texts = [f"第{i}句，" + "长" * (i % 7) + "。" for i in range(12)]
     with Synthesizer(ClipCache(tmp_path), spec=EngineSpec("fake"), jobs=2) as synthesizer:
         seen: list[tuple[int, int]] = []
-        assert synthesizer.prepare(texts, lambda done, total: seen.append((done, total))) == {}
+        prepared = synthesizer.prepare(texts, lambda done, total: seen.append((done, total)))
+        assert prepared.failures == {}
         assert seen[0] == (0, 12) and seen[-1] == (12, 12)
-        assert synthesizer.stats.synthesized == 12
+        assert prepared.stats.synthesized == 12
         reference = FakeEngine()
         for text in texts:
             assert np.array_equal(synthesizer.clip(text).samples, reference.synthesize(text))
@@ -101,10 +119,11 @@ def test_a_crashing_worker_is_replaced_and_only_its_line_fails(tmp_path: Path) -
     texts = [f"第{i}句正常的话。" for i in range(8)] + ["这一句会让进程崩溃。"]
     spec = EngineSpec("fake", fake_faults=("crash:崩溃",))
     with Synthesizer(ClipCache(tmp_path), spec=spec, jobs=2, line_timeout_s=20) as synthesizer:
-        failures = synthesizer.prepare(texts)
+        prepared = synthesizer.prepare(texts)
+    failures = prepared.failures
     assert list(failures) == ["这一句会让进程崩溃。"]
     assert "died or hung twice" in failures["这一句会让进程崩溃。"]
-    assert synthesizer.stats.synthesized == 8
+    assert prepared.stats.synthesized == 8
 
 
 @pytest.mark.slow
@@ -115,7 +134,25 @@ def test_a_hanging_worker_times_out_and_the_run_finishes(tmp_path: Path) -> None
     spec = EngineSpec("fake", fake_faults=("hang:卡住",))
     started = time.perf_counter()
     with Synthesizer(ClipCache(tmp_path), spec=spec, jobs=2, line_timeout_s=1.5) as synthesizer:
-        failures = synthesizer.prepare(texts)
-    assert list(failures) == ["这一句会卡住不动。"]
-    assert synthesizer.stats.synthesized == 4
+        prepared = synthesizer.prepare(texts)
+    assert list(prepared.failures) == ["这一句会卡住不动。"]
+    assert prepared.stats.synthesized == 4
     assert time.perf_counter() - started < 30
+
+
+def test_a_lexicon_entry_is_in_the_keys_of_exactly_the_lines_with_its_word(tmp_path: Path) -> None:
+    from audiopaper.text.lexicon import parse_lexicon
+
+    def keys(reading: str, engine: FakeEngine) -> list[str]:
+        lexicon = parse_lexicon(f'[words]\n"朝阳" = {{ pinyin = "{reading}" }}\n', "test")
+        synthesizer = Synthesizer(ClipCache(tmp_path), engine=engine, jobs=1, lexicon=lexicon)
+        return [synthesizer.key(text) for text in ("朝阳街道很热闹。", "别的街道也很热闹。")]
+
+    pinyin_voice = FakeEngine()  # takes text as is: the lexicon's syllables decide how it sounds
+    before, after = keys("zhao1 yang2", pinyin_voice), keys("chao2 yang2", pinyin_voice)
+    assert before[0] != after[0] and before[1] == after[1]
+
+    class TextVoice(FakeEngine):
+        traits = dataclasses.replace(FakeEngine.traits, respells=True)  # the respelling is in the text
+
+    assert keys("zhao1 yang2", TextVoice()) == keys("chao2 yang2", TextVoice())
