@@ -34,7 +34,7 @@ from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.page import PageFile
-from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.text.script import Frame, Script, SpeechOptions, build_script, edition_frame, printed_frame
 from audiopaper.values import plain_text
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
@@ -174,22 +174,6 @@ def spoken_frame(
         return edition_frame(titles, paper=paper, day=day, options=speech_options)
 
     return frame
-
-
-def printed_frame(titles: Sequence[str], *, paper: str, day: date) -> Frame:
-    """The edition's frame as a reader sees it (digits, printed titles), for captions and pages.
-
-    It mirrors the wording of text.script.edition_frame, which gives only the spoken form;
-    tests/test_pipeline.py checks that normalizing these lines gives that frame's lines.
-    """
-    when = f"{day.year}年{day.month}月{day.day}日"
-    announcements = tuple(f"第{i}篇" for i in range(1, len(titles) + 1))
-    return Frame(
-        intro=f"欢迎收听{paper}。今天是{when}，{WEEKDAYS[day.weekday()]}。本期共有{len(titles)}篇报道。",
-        toc=("本期导读。", *(f"{a}，{t}。" for a, t in zip(announcements, titles, strict=True))),
-        announcements=announcements,
-        outro=f"以上就是{paper}{when}的全部内容。感谢您的收听，我们明天再会。",
-    )
 
 
 def render(

@@ -238,3 +238,15 @@ def test_a_passage_note_in_brackets_stays_its_own_sentence() -> None:
         result.articles[0].paragraphs[0]
         == "（2024年8月28日南川市第九届人民代表大会常务委员会第二十一次会议通过）"
     )
+
+
+def test_a_withdrawn_wechat_article_is_refused_as_such(tmp_path: Path) -> None:
+    page = tmp_path / "gone.html"
+    markup = (FORMS / "wechat-no-body.html").read_text(encoding="utf-8")
+    markup = re.sub(r'<meta property="og:description"[^>]*>', "", markup)
+    page.write_text(
+        markup.replace("</body>", "<p class='weui-msg__title'>该内容已被发布者删除</p></body>"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="not there any more"):
+        read_page(page)
