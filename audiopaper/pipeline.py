@@ -60,6 +60,17 @@ def check_base_url(base_url: str) -> None:
         raise OptionError(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
 
 
+def check_show_options(base_url: str, paper: str, cover: Path | None) -> None:
+    """What every publishing command checks where its options are built: the base URL, the
+    paper's name and a configured cover."""
+    check_base_url(base_url)
+    plain_text(paper, "--paper")
+    if not paper.strip():
+        raise OptionError("--paper must not be empty")
+    if cover is not None:
+        validate_cover(cover)
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     """Everything a render needs besides its pages and engine, validated on construction."""
@@ -98,12 +109,7 @@ class RenderOptions:
     def __post_init__(self) -> None:
         for recording in self.recordings:
             recording_number(recording)
-        check_base_url(self.base_url)
-        plain_text(self.paper, "--paper")
-        if not self.paper.strip():
-            raise ValueError("the paper's name must not be empty")
-        if self.cover is not None:
-            validate_cover(self.cover)
+        check_show_options(self.base_url, self.paper, self.cover)
 
 
 @dataclass(frozen=True)

@@ -129,10 +129,10 @@ def _lead(article: ManifestArticle, sentences: int) -> list[Span]:
     """The headline (announcement and title, one stretch) and the first paragraph's lead."""
     spans: list[Span] = []
     if article.heading:
-        spans.append(Span(article.heading[0].start, article.heading[-1].end))
+        spans.append(Span(article.heading[0].start_s, article.heading[-1].end_s))
     first = [s for s in article.sentences if s.paragraph == article.sentences[0].paragraph][:sentences]
     if first:
-        spans.append(Span(first[0].start, first[-1].end))
+        spans.append(Span(first[0].start_s, first[-1].end_s))
     return spans
 
 
@@ -149,7 +149,7 @@ def briefing_chapters(manifest: EditionManifest) -> list[BriefingChapter]:
     opening = []
     if manifest.opening and manifest.opening.lines:
         first = manifest.opening.lines[0]
-        opening = [BriefingChapter(OPENING_TITLE, (Span(first.start, first.end),))]
+        opening = [BriefingChapter(OPENING_TITLE, (Span(first.start_s, first.end_s),))]
     for sentences in range(LEAD_SENTENCES, 0, -1):
         articles = [BriefingChapter(a.title, tuple(_lead(a, sentences))) for a in manifest.articles]
         articles = [chapter for chapter in articles if chapter.spans]

@@ -178,13 +178,12 @@ class Watcher:
             entry.error,
             entry.detail,
         )
-        if changed and state != "waiting":
-            self.progress(
-                f"{key}: {state}"
-                + (f" ({entry.error or entry.detail})" if entry.error or entry.detail else "")
-            )
-            if self.options.notify:
-                self._notify(key, entry)
+        if not changed or state == "waiting":
+            return
+        why = entry.error or entry.detail
+        self.progress(f"{key}: {state}" + (f" ({why})" if why else ""))
+        if self.options.notify and state != "rendering":  # after a step, not before it
+            self._notify(key, entry)
 
     def _notify(self, key: str, entry: DateStatus) -> None:
         released = released_manifest(self.out, date.fromisoformat(key))
