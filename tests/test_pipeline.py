@@ -81,6 +81,7 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     assert guids == ["audiopaper:jin-ri-xin-wen:2025-03-14", "audiopaper:jin-ri-xin-wen:2025-03-13"]
 
 
+@pytest.mark.slow  # two renders; the fast tier has tests/voice/test_scheduler.py's reuse test
 def test_two_renders_through_one_synthesizer_give_two_complete_editions(
     tmp_path: Path, standard_profile: Profile, write_page: WritePage
 ) -> None:
