@@ -39,6 +39,7 @@ from audiopaper.profiles import DEFAULT_PROFILE, available_profiles
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import publishing
+from audiopaper.publish.show import ShowSettings
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
 from audiopaper.values import iso_day
@@ -109,13 +110,13 @@ Order = Annotated[str, typer.Option(help="Article order: lead (lead story first)
 Cover = Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")]
 
 
-def _update_show(out: Path, base_url: str, **settings: str | int | None) -> None:
+def _update_show(out: Path, base_url: str, **settings: str | int | None) -> ShowSettings:
     """Save the show settings given on the command line (the others stay as they are)."""
     from audiopaper.publish.show import update_show
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        update_show(out, base_url, **settings)
+        return update_show(out, base_url, **settings)
     except OSError as error:
         raise OptionError(f"cannot write {out}: {error.strerror}; choose a writable --out") from error
 
@@ -251,12 +252,14 @@ def render_command(
         )  # fmt: skip
     except ValueError as error:
         raise OptionError(str(error)) from error
-    _update_show(
+    show = _update_show(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
         publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
     )  # fmt: skip
     specs = engine_specs(choose_engine(engine), chosen_profile)
-    result = _render_with(pages, options, specs, cache_dir, jobs)
+    result = _render_with(pages, dataclasses.replace(options, hold=show.hold), specs, cache_dir, jobs)
+    if show.hold:
+        _say(f"held (hold is on in show.json): release it with 'audiopaper approve {options.day}'")
     manifest = result.manifest
     stats = result.stats
     sentences = sum(len(a.sentences) for a in manifest.articles)
@@ -387,10 +390,11 @@ def watch_command(
     )  # fmt: skip
     show_cover = install_cover(out, cover)
 
-    def render_date(entry: DatedEntry, work: Path) -> EditionManifest:
+    def render_date(entry: DatedEntry, source_hash: str) -> EditionManifest:
         day_options = RenderOptions(
-            out_dir=work, day=entry.day, profile=chosen_profile, base_url=base_url, paper=paper,
+            out_dir=out, day=entry.day, profile=chosen_profile, base_url=base_url, paper=paper,
             lead_first=order == "lead", cover=show_cover, recordings=recording_files(entry.pages[0].parent),
+            hold=True, source_hash=source_hash,
         )  # fmt: skip
         return _render_with(entry.pages, day_options, specs, cache_dir, jobs).manifest
 

@@ -22,15 +22,19 @@ from audiopaper.profiles import Profile
 from audiopaper.publish.cover import validate_cover
 from audiopaper.publish.edition_files import write_edition_files
 from audiopaper.publish.feed import FEED_NAME
-from audiopaper.publish.manifest import EditionManifest
-from audiopaper.publish.publisher import Clock, publishing, utc_now
+from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
+from audiopaper.publish.outdir import EDITIONS_DIR
+from audiopaper.publish.publisher import Clock, InstalledEdition, Publisher, publishing, utc_now
+from audiopaper.publish.release import release_pending
+from audiopaper.publish.release_record import RELEASE_NAME
+from audiopaper.publish.show import show_zone
 from audiopaper.publish.tags import EditionMeta
 from audiopaper.recipe import lexicon_entries, settings_identity, source_hash
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import parse_page_file, read_page, read_page_file
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.page import PageFile
-from audiopaper.text.script import WEEKDAYS, Frame, Script, SpeechOptions, build_script, edition_frame
+from audiopaper.text.script import Frame, Script, SpeechOptions, build_script, edition_frame, printed_frame
 from audiopaper.values import plain_text
 from audiopaper.voice.engine import EngineTraits
 from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
@@ -54,6 +58,17 @@ def check_base_url(base_url: str) -> None:
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise OptionError(f"--base-url must be an absolute http(s) URL, got {base_url!r}")
+
+
+def check_show_options(base_url: str, paper: str, cover: Path | None) -> None:
+    """What every publishing command checks where its options are built: the base URL, the
+    paper's name and a configured cover."""
+    check_base_url(base_url)
+    plain_text(paper, "--paper")
+    if not paper.strip():
+        raise OptionError("--paper must not be empty")
+    if cover is not None:
+        validate_cover(cover)
 
 
 @dataclass(frozen=True)
@@ -84,15 +99,17 @@ class RenderOptions:
     recordings: tuple[Path, ...] = ()
     """Recorded pieces (``03.mp3`` stands in for article 3's synthesis), MP3 or WAV."""
 
+    hold: bool = False
+    """Leave the edition waiting in ``.pending/`` (listed nowhere) for ``audiopaper approve``."""
+
+    source_hash: str = ""
+    """What edition.json records as its source (``watch`` gives its own hash of the inbox
+    folder); "" computes archive's hash of the pages and options."""
+
     def __post_init__(self) -> None:
         for recording in self.recordings:
             recording_number(recording)
-        check_base_url(self.base_url)
-        plain_text(self.paper, "--paper")
-        if not self.paper.strip():
-            raise ValueError("the paper's name must not be empty")
-        if self.cover is not None:
-            validate_cover(self.cover)
+        check_show_options(self.base_url, self.paper, self.cover)
 
 
 @dataclass(frozen=True)
@@ -165,22 +182,6 @@ def spoken_frame(
     return frame
 
 
-def printed_frame(titles: Sequence[str], *, paper: str, day: date) -> Frame:
-    """The edition's frame as a reader sees it (digits, printed titles), for captions and pages.
-
-    It mirrors the wording of text.script.edition_frame, which gives only the spoken form;
-    tests/test_pipeline.py checks that normalizing these lines gives that frame's lines.
-    """
-    when = f"{day.year}年{day.month}月{day.day}日"
-    announcements = tuple(f"第{i}篇" for i in range(1, len(titles) + 1))
-    return Frame(
-        intro=f"欢迎收听{paper}。今天是{when}，{WEEKDAYS[day.weekday()]}。本期共有{len(titles)}篇报道。",
-        toc=("本期导读。", *(f"{a}，{t}。" for a, t in zip(announcements, titles, strict=True))),
-        announcements=announcements,
-        outro=f"以上就是{paper}{when}的全部内容。感谢您的收听，我们明天再会。",
-    )
-
-
 def render(
     paths: Sequence[Path],
     options: RenderOptions,
@@ -223,11 +224,11 @@ def render(
                     presenter=presenter,
                     recordings=options.recordings,
                 )
-                digest = _content_hash(
+                digest = options.source_hash or _content_hash(
                     options, files, lexicon_entries(pages), (synthesizer, presenter), cover_jpeg
                 )
                 manifest = dataclasses.replace(written.manifest, source_hash=digest)
-                installed = publisher.install(staging, manifest)
+                installed = _place(publisher, staging, manifest, options.hold, clock)
     synthesizer.cache.trim()
     return RenderResult(
         edition_dir=installed.directory,
@@ -237,6 +238,25 @@ def render(
         stats=written.synthesis,
         segments_encoded=written.segments_encoded,
     )
+
+
+def _place(
+    publisher: Publisher, staging: Path, manifest: EditionManifest, hold: bool, clock: Clock
+) -> InstalledEdition:
+    """Hold the edition, install it, or, when its date went out through a release, correct it.
+
+    A date released by ``watch`` or ``approve`` has a release record: rendering it again goes
+    through the release path, so changed text is a correction (same GUID and pubDate, a new
+    MP3 name, a 更正 line) and unchanged text changes nothing.
+    """
+    released = publisher.out_dir / EDITIONS_DIR / manifest.date.isoformat() / RELEASE_NAME
+    if not hold and not released.is_file():
+        return publisher.install(staging, manifest)
+    held = publisher.hold(staging, manifest)
+    if hold:
+        return held
+    release_pending(publisher, manifest.date, now=clock().astimezone(show_zone(publisher.out_dir)))
+    return InstalledEdition(released.parent, EditionManifest.read(released.parent / MANIFEST_NAME))
 
 
 def _content_hash(

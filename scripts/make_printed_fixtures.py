@@ -350,7 +350,7 @@ def render_fpdf(page: Page, sheet: Sheet, out: Path, tmp: Path) -> None:
 def _markup_story(piece: Piece, story: dict, typst: bool) -> str:
     paragraphs = story_paragraphs(piece)
     kicker = story.get("kicker") if piece.part != "rest" else None
-    title = "".join(story["title"])
+    title = ("\\\n" if typst else "<br>").join(story["title"])  # a two-line headline breaks as set
     byline = story["byline"] if piece.part != "rest" else None
     if typst:
         parts = []

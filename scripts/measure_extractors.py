@@ -7,8 +7,9 @@ readability-lxml) gives a body and a title. The body is scored on the gold's Han
 clauses: ``kept`` is how many ``must_speak`` clauses it holds, ``furniture`` how many
 ``must_not_speak`` ones; the title is right when it equals a gold title (NFKC, no spaces).
 Prints one row per text and extractor, then the totals, as a Markdown table (the figures
-in docs/input-forms.md come from this). gne and readability-lxml are measurement-only
-dependencies: ``pip install gne readability-lxml``.
+in docs/input-forms.md come from this); the last row is audiopaper's own choice between
+them. gne is a dependency; readability-lxml is for this measurement only:
+``pip install readability-lxml``.
 """
 
 from __future__ import annotations
@@ -58,10 +59,26 @@ def by_readability(markup: str) -> tuple[str, str]:
     return body, document.short_title() or ""
 
 
+def by_audiopaper(markup: str) -> tuple[str, str]:
+    """What audiopaper reads: gne's region unless it misses the page's summary, our headline rule.
+
+    WeChat pages are read from ``#js_content`` by audiopaper (wechat_page), not measured here.
+    """
+    import lxml.html
+
+    from audiopaper.text.headline import find_headline
+    from audiopaper.text.web_body import article_body
+
+    tree = lxml.html.fromstring(markup)
+    blocks, region, _ = article_body(markup, tree)
+    return "\n".join(b.text for b in blocks), find_headline(tree, region) or ""
+
+
 EXTRACTORS: dict[str, Callable[[str], tuple[str, str]]] = {
     "trafilatura": by_trafilatura,
     "gne": by_gne,
     "readability-lxml": by_readability,
+    "audiopaper (gne, trafilatura when in doubt; headline rule)": by_audiopaper,
 }
 
 

@@ -1,7 +1,7 @@
 """audiopaper archive: dated sources, content hashes, resumed runs, and a cluster that loses a worker.
 
 The pages are our own writing, one or two sentences each, so the real offline voice renders
-an edition in seconds. Tests that run Dask skip cleanly where ``audiopaper[cluster]`` is absent.
+an edition in seconds. Tests that run Dask skip cleanly where the cluster extra (Dask) is absent.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def test_script_proof_lists_what_was_dropped_with_kind_and_text() -> None:
     result = runner.invoke(app, ["script", str(page)])
     assert result.exit_code == 0, result.output
     proof = result.stdout.split("清理记录")[1]
-    assert "[web furniture] line 32: “责任编辑：李六”" in proof
+    assert "[web furniture] line 32 (source, date or staff line): “责任编辑：李六”" in proof
     assert "[figures] table of 4 rows, line 23 to line 26" in proof
     assert "      | 周一 18 9 3" in proof
     assert "[photo credit]" in proof and "[repeated sentence]" in proof and "[dateline]" in proof
@@ -175,7 +175,7 @@ def test_a_bad_cache_size_setting_is_one_line(
     ("content", "message"),
     [
         (b"", "empty"),
-        ("只有正文。\n".encode(), "no articles"),
+        ("——\n".encode(), "no articles"),
         ("## 只有标题\n".encode(), "no articles"),
         (b"\x00\x01\x02binary", "binary"),
         ("## 标题\n\n正文。\n".encode("utf-16"), "binary"),

@@ -100,3 +100,18 @@ def test_relative_links_in_docs_resolve() -> None:
                 if anchor not in {_anchor(h) for h in headings}:
                     broken.append(f"{page.relative_to(ROOT)} -> {target}#{anchor}")
     assert broken == []
+
+
+def test_install_commands_work_from_a_clone() -> None:
+    """audiopaper is not on a package index: `pip install 'audiopaper[x]'` cannot work."""
+    pages = [
+        ROOT / "README.md",
+        *sorted((ROOT / "docs").glob("*.md")),
+        *sorted((ROOT / "audiopaper").rglob("*.py")),
+    ]
+    wrong = [
+        page.relative_to(ROOT).as_posix()
+        for page in pages
+        if "install 'audiopaper[" in page.read_text(encoding="utf-8")
+    ]
+    assert wrong == [], "write pip install '.[extra]' (from a clone)"

@@ -17,13 +17,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CI_ENV, under_ci
 
-pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED = ("3.11", "3.12", "3.13")
 
@@ -129,12 +129,24 @@ def run_from_elsewhere(venv: Path, work: Path) -> None:
     assert mp3.is_file() and mp3.stat().st_size > 10_000
 
 
+def test_every_package_directory_goes_into_the_wheel() -> None:
+    """pyproject.toml lists the packages by hand (voices/ is mapped in): a new one must be added."""
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        listed = set(tomllib.load(file)["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "audiopaper").rglob("__init__.py")
+    }
+    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
+
+
+@pytest.mark.slow
 def test_wheel_installs_and_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     venv = borrowing_venv(tmp_path)
     install_wheel(venv, wheel, with_dependencies=False)
     run_from_elsewhere(venv, tmp_path)
 
 
+@pytest.mark.slow
 def test_wheel_installs_with_its_dependencies_on_a_second_python(wheel: Path, tmp_path: Path) -> None:
     """Every dependency from the wheel's own metadata, on another Python version where the
     machine has one (else this one): only under .ci/run."""

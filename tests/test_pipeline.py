@@ -85,6 +85,7 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     assert guids == ["audiopaper:jin-ri-xin-wen:2025-03-14", "audiopaper:jin-ri-xin-wen:2025-03-13"]
 
 
+@pytest.mark.slow  # two renders; the fast tier has tests/voice/test_scheduler.py's reuse test
 def test_two_renders_through_one_synthesizer_give_two_complete_editions(
     tmp_path: Path, standard_profile: Profile, write_page: WritePage
 ) -> None:
@@ -162,10 +163,9 @@ def test_two_cold_renders_are_byte_identical(
 
 
 def test_printed_frame_says_what_the_spoken_frame_says() -> None:
-    """printed_frame mirrors text.script.edition_frame's wording: normalized, it is the spoken frame."""
-    from audiopaper.pipeline import printed_frame
+    """The frame's one wording, printed and normalized, is what the engine is given."""
     from audiopaper.text.normalize import normalize
-    from audiopaper.text.script import SpeechOptions, edition_frame
+    from audiopaper.text.script import SpeechOptions, edition_frame, printed_frame
 
     titles = ["河边新修步道", "社区开设手机课堂"]
     day = date(2025, 3, 14)
@@ -196,7 +196,7 @@ def test_times_match_the_decoded_audio_and_captions_show_digits(
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     assert len(samples) == round(result.manifest.duration * 44_100)
     for sentence in result.manifest.articles[0].sentences:
-        at = round(sentence.start * 44_100)
+        at = round(sentence.start_s * 44_100)
         before, after = samples[at - 441 : at - 44], samples[at + 44 : at + 441]  # 9 ms either side
         assert np.sqrt(np.mean(before**2)) < 30 < np.sqrt(np.mean(after**2)), sentence.text
     vtt = (result.edition_dir / "transcript.vtt").read_text(encoding="utf-8")

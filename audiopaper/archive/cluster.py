@@ -26,7 +26,10 @@ def connect(cluster: str | None, jobs: int) -> Iterator[Client]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as error:
-        raise ClusterError("the archive command needs Dask: pip install 'audiopaper[cluster]'") from error
+        raise ClusterError(
+            "the archive command needs Dask: pip install '.[cluster]' in audiopaper's source folder, "
+            "or pip install 'dask[distributed]'"
+        ) from error
     # Dask reports every connection at INFO; only its warnings (a worker lost…) belong on stderr.
     logging.getLogger("distributed").setLevel(logging.WARNING)
     if cluster is None:

@@ -22,16 +22,14 @@ from typing import TYPE_CHECKING, Any
 from audiopaper.archive.cluster import connect
 from audiopaper.archive.source import DatedEntry, parse_day, scan_source
 from audiopaper.archive.task import EditionOutcome, EditionRequest, EditionSettings, render_edition
-from audiopaper.errors import InputError, ManifestError, OptionError
-from audiopaper.pipeline import check_base_url
+from audiopaper.errors import InputError, ManifestError
+from audiopaper.pipeline import check_show_options
 from audiopaper.profiles import Profile
-from audiopaper.publish.cover import validate_cover
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import Clock, Publisher, RebuildPolicy, publishing, utc_now
 from audiopaper.recipe import lexicon_entries, source_hash
 from audiopaper.text.ingest import parse_page_file
-from audiopaper.values import plain_text
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import EngineSpec
 
@@ -102,12 +100,7 @@ class ArchiveOptions:
     """…but not more often than this."""
 
     def __post_init__(self) -> None:
-        check_base_url(self.base_url)
-        plain_text(self.paper, "--paper")
-        if not self.paper.strip():
-            raise OptionError("--paper must not be empty")
-        if self.cover is not None:
-            validate_cover(self.cover)
+        check_show_options(self.base_url, self.paper, self.cover)
 
 
 @dataclass

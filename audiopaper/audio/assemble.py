@@ -29,7 +29,7 @@ from audiopaper.audio.xing import EncodedPiece
 from audiopaper.errors import AudiopaperError, EncodeError
 from audiopaper.profiles import Profile
 from audiopaper.text.script import ArticleScript, Frame
-from audiopaper.voice.scheduler import SynthesisStats, Synthesizer
+from audiopaper.voice.scheduler import Prepared, SynthesisStats, Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -130,26 +130,36 @@ def encode_articles(
                 builds[index] = encoders.submit(builder.build, article_parts(scripts[index], profile))
 
     progress(f"synthesizing {len(set(ordered))} distinct lines ({synthesizer.identity.name} voice)")
-    kept: list[tuple[ArticleScript, Segment]] = []
-    skipped: list[str] = []
     try:
         prepared = synthesizer.prepare(ordered, synthesis_progress, on_ready=ready, keep_order=True)
-        failures = prepared.failures
         progress("levelling and encoding")
-        for index, script in enumerate(scripts):
-            if index not in builds:
-                failed = [t for t in article_texts[index] if t in failures]
-                reason = failures[failed[0]] if failed else "not synthesized"
-            else:
-                try:
-                    kept.append((script, builds[index].result()))
-                    continue
-                except AudiopaperError as error:
-                    reason = str(error)
-            skipped.append(f"skipped “{script.article.title}”: {reason}")
-            _LOGGER.warning("skipping article %r: %s", script.article.title, reason)
+        return _collect(scripts, article_texts, builds, prepared)
     finally:
         encoders.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(
+    scripts: Sequence[ArticleScript],
+    article_texts: Sequence[Sequence[str]],
+    builds: Mapping[int, Future[Segment]],
+    prepared: Prepared,
+) -> EncodedArticles:
+    """Each article's encoded segment, or one line saying why it is left out."""
+    kept: list[tuple[ArticleScript, Segment]] = []
+    skipped: list[str] = []
+    failures = prepared.failures
+    for index, script in enumerate(scripts):
+        if index not in builds:
+            failed = [t for t in article_texts[index] if t in failures]
+            reason = failures[failed[0]] if failed else "not synthesized"
+        else:
+            try:
+                kept.append((script, builds[index].result()))
+                continue
+            except AudiopaperError as error:
+                reason = str(error)
+        skipped.append(f"skipped “{script.article.title}”: {reason}")
+        _LOGGER.warning("skipping article %r: %s", script.article.title, reason)
     return EncodedArticles(tuple(kept), tuple(skipped), prepared.stats)
 
 

@@ -13,16 +13,13 @@ from typing import Any
 from mutagen.mp3 import MP3
 
 from audiopaper.audio.assemble import AssembledEdition
-from audiopaper.audio.timeline import Chapter, Cue, TimedSection, Timeline
+from audiopaper.audio.timeline import Chapter, Timeline
 from audiopaper.audio.xing import write_joined
 from audiopaper.publish.captions import transcript_vtt
 from audiopaper.publish.manifest import (
     LEGACY_AUDIO_NAME,
     EditionManifest,
     ManifestArticle,
-    ManifestLine,
-    ManifestSection,
-    ManifestSentence,
 )
 from audiopaper.publish.names import article_file, edition_audio_file
 from audiopaper.publish.outdir import atomic_write_text
@@ -52,16 +49,6 @@ def chapters_document(chapters: Sequence[Chapter]) -> dict[str, Any]:
     }
 
 
-def _lines(cues: tuple[Cue, ...]) -> tuple[ManifestLine, ...]:
-    return tuple(ManifestLine(cue.text, cue.start_s, cue.end_s) for cue in cues)
-
-
-def _section(section: TimedSection | None) -> ManifestSection | None:
-    if section is None:
-        return None
-    return ManifestSection(section.title, section.start_s, section.end_s, _lines(section.lines))
-
-
 def edition_manifest(
     meta: EditionMeta,
     edition: AssembledEdition,
@@ -82,20 +69,18 @@ def edition_manifest(
         published="",  # stamped by the publisher when it installs the edition
         skipped=edition.skipped,
         synthesis=dict(synthesis or {}),
-        opening=_section(edition.timeline.opening),
-        closing=_section(edition.timeline.closing),
+        opening=edition.timeline.opening,
+        closing=edition.timeline.closing,
         articles=tuple(
             ManifestArticle(
                 index=a.index,
                 title=a.title,
                 byline=a.byline,
                 file=article_file(a.index, a.title),
-                start=a.start_s,
-                end=a.end_s,
-                sentences=tuple(
-                    ManifestSentence(s.text, s.spoken, s.start_s, s.end_s, s.paragraph) for s in a.sentences
-                ),
-                heading=_lines(a.heading),
+                start_s=a.start_s,
+                end_s=a.end_s,
+                sentences=a.sentences,
+                heading=a.heading,
             )
             for a in edition.timeline.articles
         ),

@@ -94,7 +94,7 @@ def pub_date(manifest: EditionManifest, show: ShowSettings, release: ReleaseReco
 def show_notes(manifest: EditionManifest, corrections: tuple[str, ...] = ()) -> tuple[str, str]:
     """Plain-text and HTML show notes: the 更正 lines first, then a timestamped chapter list."""
     articles = manifest.articles
-    lines = [f"{clock(c.start)} {c.title}" for c in manifest.chapters]
+    lines = [f"{clock(c.start_s)} {c.title}" for c in manifest.chapters]
     plain = "".join(f"{line}\n" for line in corrections)
     plain += f"{manifest.title}，共{len(articles)}篇报道。\n" + "\n".join(lines)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)

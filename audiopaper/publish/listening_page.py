@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from audiopaper.publish.feed import clock
-from audiopaper.publish.manifest import EditionManifest, ManifestLine, ManifestSection, read_published
+from audiopaper.publish.manifest import EditionManifest, read_published
 from audiopaper.publish.outdir import EDITIONS_DIR, atomic_write_text
 from audiopaper.publish.playlists import PLAYLIST_NAME, write_playlists
 from audiopaper.publish.show import show_zone
@@ -41,42 +41,35 @@ def _json_for_script(value: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _line(line: ManifestLine) -> dict[str, Any]:
-    return {"text": line.text, "start": round(line.start, 3), "end": round(line.end, 3)}
+def player_data(manifest: EditionManifest) -> dict[str, Any]:
+    """What the page's script needs: chapters and timed lines and sentences, nothing more.
 
+    Taken from edition.json's own serialization (manifest.to_dict), leaving out what the
+    page does not use, so timed records are written one way.
+    """
+    data = manifest.to_dict()
 
-def _section(section: ManifestSection | None) -> dict[str, Any] | None:
-    if section is None:
-        return None
-    lines = [_line(line) for line in section.lines]
+    def section(value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if value is None else value | {"lines": [_shown(line) for line in value["lines"]]}
+
     return {
-        "title": section.title,
-        "start": round(section.start, 3),
-        "end": round(section.end, 3),
-        "lines": lines,
+        "date": data["date"],
+        "title": data["title"],
+        "duration": data["duration"],
+        "opening": section(data["opening"]),
+        "closing": section(data["closing"]),
+        "articles": [
+            {key: article[key] for key in ("title", "byline", "start", "end")}
+            | {"heading": [_shown(line) for line in article["heading"]]}
+            | {"sentences": [{k: v for k, v in s.items() if k != "spoken"} for s in article["sentences"]]}
+            for article in data["articles"]
+        ],
     }
 
 
-def player_data(manifest: EditionManifest) -> dict[str, Any]:
-    """What the page's script needs: chapters and timed lines and sentences, nothing more."""
-    return {
-        "date": manifest.date.isoformat(),
-        "title": manifest.title,
-        "duration": round(manifest.duration, 3),
-        "opening": _section(manifest.opening),
-        "closing": _section(manifest.closing),
-        "articles": [
-            {
-                "title": a.title, "byline": a.byline, "start": round(a.start, 3), "end": round(a.end, 3),
-                "heading": [_line(line) for line in a.heading],
-                "sentences": [
-                    {"text": s.text, "start": round(s.start, 3), "end": round(s.end, 3), "paragraph": s.paragraph}
-                    for s in a.sentences
-                ],
-            }
-            for a in manifest.articles
-        ],
-    }  # fmt: skip
+def _shown(line: dict[str, Any]) -> dict[str, Any]:
+    """A line as the page shows it: printed text and times (not what the engine was given)."""
+    return {key: line[key] for key in ("text", "start", "end")}
 
 
 # long: most of it is the page's HTML as one template, easier to read whole than in pieces
@@ -96,7 +89,7 @@ def player_page(
     corrected = "".join(f'<p class="correction">{e(line)}</p>' for line in corrections)
     status = f'<footer><p id="status">{e(footer)}</p></footer>' if footer else ""
     articles = "".join(
-        f"<li>{i}. {e(a.title)}（{e(clock(a.end - a.start))}）</li>"
+        f"<li>{i}. {e(a.title)}（{e(clock(a.end_s - a.start_s))}）</li>"
         for i, a in enumerate(manifest.articles, 1)
     )
     earlier = "".join(

@@ -1,5 +1,8 @@
 """The edition manifest: edition.json as one typed record, read and written in one place.
 
+Its timed records (sentences, lines, sections, chapters) are the timeline's own
+(audio/timeline.py); this module is their one serialization, the listening page's too.
+
 Every consumer (feed, listening pages, the CLI's summary, tools outside the project) sees
 the same fields. ``from_dict`` accepts manifests written by earlier versions (no
 ``version`` field, no ``audio`` field, no ``paragraph`` per sentence, no opening, closing
@@ -15,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from audiopaper.audio.timeline import Chapter, Cue, TimedSection, TimedSentence
 from audiopaper.errors import ManifestError
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.release_record import ReleaseRecord
@@ -33,71 +37,6 @@ LEGACY_AUDIO_NAME = "edition.mp3"
 
 
 @dataclass(frozen=True)
-class ManifestSentence:
-    """One body sentence with its place in the edition MP3."""
-
-    text: str
-    """The sentence as printed."""
-
-    spoken: str
-    """The sentence as sent to the engine."""
-
-    start: float
-    """Start in seconds within the edition MP3."""
-
-    end: float
-    """End in seconds within the edition MP3."""
-
-    paragraph: int = 0
-    """0-based paragraph of its article."""
-
-
-@dataclass(frozen=True)
-class ManifestLine:
-    """A line read around the articles' bodies (intro, contents, 第N篇, headline, outro)."""
-
-    text: str
-    """The line as printed."""
-
-    start: float
-    """Start in seconds within the edition MP3."""
-
-    end: float
-    """End in seconds within the edition MP3."""
-
-
-@dataclass(frozen=True)
-class ManifestSection:
-    """The opening (intro and contents) or the closing: a chapter that is not an article."""
-
-    title: str
-    """Chapter title."""
-
-    start: float
-    """Chapter start in seconds within the edition MP3."""
-
-    end: float
-    """Chapter end in seconds within the edition MP3."""
-
-    lines: tuple[ManifestLine, ...]
-    """Its lines with their times."""
-
-
-@dataclass(frozen=True)
-class ManifestChapter:
-    """One chapter of the edition MP3, as ID3, chapters.json and the show notes list them."""
-
-    title: str
-    """Chapter title."""
-
-    start: float
-    """Start in seconds."""
-
-    end: float
-    """End in seconds."""
-
-
-@dataclass(frozen=True)
 class ManifestArticle:
     """One article: its own MP3 and its chapter of the edition."""
 
@@ -113,16 +52,16 @@ class ManifestArticle:
     file: str
     """The article MP3, relative to the edition directory."""
 
-    start: float
+    start_s: float
     """Chapter start in seconds within the edition MP3."""
 
-    end: float
+    end_s: float
     """Chapter end in seconds within the edition MP3."""
 
-    sentences: tuple[ManifestSentence, ...]
+    sentences: tuple[TimedSentence, ...]
     """Body sentences in order."""
 
-    heading: tuple[ManifestLine, ...] = ()
+    heading: tuple[Cue, ...] = ()
     """The announcement (第N篇) and the headline with their times."""
 
 
@@ -169,10 +108,10 @@ class EditionManifest:
     synthesis: dict[str, float] = field(default_factory=dict)
     """What the render cost (lines synthesized, from cache, engine seconds…), informative only."""
 
-    opening: ManifestSection | None = None
+    opening: TimedSection | None = None
     """The opening chapter: chime, intro and contents (None in manifests before layout 3)."""
 
-    closing: ManifestSection | None = None
+    closing: TimedSection | None = None
     """The closing chapter: outro and chime (None in manifests before layout 3)."""
 
     version: int = MANIFEST_VERSION
@@ -184,11 +123,11 @@ class EditionManifest:
     written only when set, so other manifests are unchanged)."""
 
     @property
-    def chapters(self) -> tuple[ManifestChapter, ...]:
+    def chapters(self) -> tuple[Chapter, ...]:
         """Every chapter in time order: the opening, each article, the closing."""
-        articles = [ManifestChapter(a.title, a.start, a.end) for a in self.articles]
-        sections = [ManifestChapter(s.title, s.start, s.end) for s in (self.opening, self.closing) if s]
-        return tuple(sorted([*articles, *sections], key=lambda chapter: chapter.start))
+        articles = [Chapter(a.title, a.start_s, a.end_s) for a in self.articles]
+        sections = [Chapter(s.title, s.start_s, s.end_s) for s in (self.opening, self.closing) if s]
+        return tuple(sorted([*articles, *sections], key=lambda chapter: chapter.start_s))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document, in DESIGN.md's layout (times rounded to milliseconds)."""
@@ -214,19 +153,10 @@ class EditionManifest:
                     "title": a.title,
                     "byline": a.byline,
                     "file": a.file,
-                    "start": round(a.start, 3),
-                    "end": round(a.end, 3),
+                    "start": round(a.start_s, 3),
+                    "end": round(a.end_s, 3),
                     "heading": [_line_dict(line) for line in a.heading],
-                    "sentences": [
-                        {
-                            "text": s.text,
-                            "spoken": s.spoken,
-                            "start": round(s.start, 3),
-                            "end": round(s.end, 3),
-                            "paragraph": s.paragraph,
-                        }
-                        for s in a.sentences
-                    ],
+                    "sentences": [sentence_dict(s) for s in a.sentences],
                 }
                 for a in self.articles
             ],
@@ -283,19 +213,29 @@ class EditionManifest:
         return cls.from_dict(data, source=str(path))
 
 
-def _line_dict(line: ManifestLine) -> dict[str, Any]:
-    return {"text": line.text, "start": round(line.start, 3), "end": round(line.end, 3)}
+def _times(start_s: float, end_s: float) -> dict[str, float]:
+    return {"start": round(start_s, 3), "end": round(end_s, 3)}
 
 
-def _section_dict(section: ManifestSection | None) -> dict[str, Any] | None:
+def sentence_dict(sentence: TimedSentence) -> dict[str, Any]:
+    """A sentence as edition.json writes it (the one serialization of timed records)."""
+    return (
+        {"text": sentence.text, "spoken": sentence.spoken}
+        | _times(sentence.start_s, sentence.end_s)
+        | {"paragraph": sentence.paragraph}
+    )
+
+
+def _line_dict(line: Cue) -> dict[str, Any]:
+    spoken = {"spoken": line.spoken} if line.spoken != line.text else {}
+    return {"text": line.text, **spoken} | _times(line.start_s, line.end_s)
+
+
+def _section_dict(section: TimedSection | None) -> dict[str, Any] | None:
     if section is None:
         return None
-    return {
-        "title": section.title,
-        "start": round(section.start, 3),
-        "end": round(section.end, 3),
-        "lines": [_line_dict(line) for line in section.lines],
-    }
+    lines = [_line_dict(line) for line in section.lines]
+    return {"title": section.title} | _times(section.start_s, section.end_s) | {"lines": lines}
 
 
 class _Reader:
@@ -325,19 +265,21 @@ class _Reader:
             raise self._missing(key)
         return value
 
-    def line(self, data: dict[str, Any]) -> ManifestLine:
-        return ManifestLine(self.text(data, "text"), self.number(data, "start"), self.number(data, "end"))
+    def line(self, data: dict[str, Any]) -> Cue:
+        text = self.text(data, "text")
+        spoken = str(data.get("spoken") or text)
+        return Cue(text, spoken, self.number(data, "start"), self.number(data, "end"))
 
-    def section(self, data: dict[str, Any], key: str) -> ManifestSection | None:
+    def section(self, data: dict[str, Any], key: str) -> TimedSection | None:
         value = data.get(key)
         if value is None:
             return None
         if not isinstance(value, dict):
             raise self._missing(key)
-        return ManifestSection(
+        return TimedSection(
             title=self.text(value, "title"),
-            start=self.number(value, "start"),
-            end=self.number(value, "end"),
+            start_s=self.number(value, "start"),
+            end_s=self.number(value, "end"),
             lines=tuple(self.line(item) for item in self.items(value, "lines")),
         )
 
@@ -348,14 +290,14 @@ class _Reader:
             title=self.text(data, "title"),
             byline=byline if isinstance(byline, str) else None,
             file=self.text(data, "file"),
-            start=self.number(data, "start"),
-            end=self.number(data, "end"),
+            start_s=self.number(data, "start"),
+            end_s=self.number(data, "end"),
             sentences=tuple(
-                ManifestSentence(
+                TimedSentence(
                     text=self.text(s, "text"),
                     spoken=str(s.get("spoken") or s.get("text") or ""),
-                    start=self.number(s, "start"),
-                    end=self.number(s, "end"),
+                    start_s=self.number(s, "start"),
+                    end_s=self.number(s, "end"),
                     paragraph=int(self.number(s, "paragraph", default=0)),
                 )
                 for s in self.items(data, "sentences")

@@ -209,7 +209,7 @@ def kit_codes(manifest: EditionManifest, base_url: str) -> tuple[PrintCode, ...]
                 f"article-{article.index:02d}",
                 f"{page}#{anchor}",
                 article.title,
-                listening_time(article.end - article.start),
+                listening_time(article.end_s - article.start_s),
             )
         )
     latest = urljoin(base, f"{LATEST_DIR}/")

@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -52,6 +53,15 @@ from audiopaper.publish.tags import APIC_SIZE_PX, cover_for_tags
 from audiopaper.voice.cache import ClipCache
 
 _LOGGER = logging.getLogger(__name__)
+
+PENDING_DIR = ".pending"
+"""Sub-directory of the output directory holding rendered editions not yet released."""
+
+
+def pending_path(out_dir: Path, day: date) -> Path:
+    """Where the edition of ``day`` waits for its release."""
+    return out_dir / PENDING_DIR / day.isoformat()
+
 
 Clock = Callable[[], datetime]
 """When an edition is published (edition.json's ``published``); injected by tests."""
@@ -144,6 +154,36 @@ class Publisher:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
+    def _seal(self, staging: Path, manifest: EditionManifest) -> EditionManifest:
+        """Check the edition's MP3s are all there (ManifestError if not) and write its edition.json."""
+        missing = [
+            n for n in (manifest.audio, *(a.file for a in manifest.articles)) if not (staging / n).is_file()
+        ]
+        if missing:
+            raise ManifestError(f"{manifest.date}: the edition lacks {', '.join(missing)}; not installed")
+        if not manifest.published:  # a held edition keeps the time it was first published
+            manifest = dataclasses.replace(manifest, published=self.clock().isoformat())
+        atomic_write_text(staging / MANIFEST_NAME, manifest.to_json())
+        self._edition_extras(staging, manifest)
+        return manifest
+
+    def hold(self, staging: Path, manifest: EditionManifest) -> InstalledEdition:
+        """Put an edition built in ``staging`` in ``.pending/DATE``, whole, listed nowhere.
+
+        It waits there for its publish hour or an editor's approval (release.py installs it);
+        one already waiting for that date is replaced. The indexes are not touched.
+        """
+        manifest = self._seal(staging, manifest)
+        target = pending_path(self.out_dir, manifest.date)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            aside = target.with_name(f".{target.name}.old")
+            shutil.rmtree(aside, ignore_errors=True)
+            os.replace(target, aside)
+            shutil.rmtree(aside)
+        os.replace(staging, target)
+        return InstalledEdition(target, manifest)
+
     def install(self, staging: Path, manifest: EditionManifest) -> InstalledEdition:
         """Publish an edition built in ``staging``: write its edition.json and swap it into place.
 
@@ -151,15 +191,7 @@ class Publisher:
         rebuilt when the policy says so.
         """
         day = manifest.date
-        missing = [
-            n for n in (manifest.audio, *(a.file for a in manifest.articles)) if not (staging / n).is_file()
-        ]
-        if missing:
-            raise ManifestError(f"{day}: the edition lacks {', '.join(missing)}; not installed")
-        if not manifest.published:  # a held edition keeps the time it was first published
-            manifest = dataclasses.replace(manifest, published=self.clock().isoformat())
-        atomic_write_text(staging / MANIFEST_NAME, manifest.to_json())
-        self._edition_extras(staging, manifest)
+        manifest = self._seal(staging, manifest)
         final = self.out_dir / EDITIONS_DIR / day.isoformat()
         final.parent.mkdir(parents=True, exist_ok=True)
         keep_legacy_name(staging, final, manifest.audio)

@@ -25,20 +25,12 @@ from audiopaper.errors import ManifestError, OptionError
 from audiopaper.publish.feed import feed_url
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
-from audiopaper.publish.publisher import Publisher
+from audiopaper.publish.publisher import Publisher, pending_path
 from audiopaper.publish.release_record import ReleaseRecord
 from audiopaper.publish.show import load_show
 from audiopaper.publish.websub import PingResult, ping_hub
 
 _LOGGER = logging.getLogger(__name__)
-
-PENDING_DIR = ".pending"
-"""Sub-directory of the output directory holding rendered editions not yet released."""
-
-
-def pending_path(out_dir: Path, day: date) -> Path:
-    """Where the edition of ``day`` waits for its release."""
-    return out_dir / PENDING_DIR / day.isoformat()
 
 
 def _manifest_in(directory: Path) -> EditionManifest | None:
@@ -60,19 +52,6 @@ def pending_manifest(out_dir: Path, day: date) -> EditionManifest | None:
 def released_manifest(out_dir: Path, day: date) -> EditionManifest | None:
     """The listed (or withdrawn) edition's manifest, or None."""
     return _manifest_in(out_dir / EDITIONS_DIR / day.isoformat())
-
-
-def hold_edition(edition_dir: Path, out_dir: Path, day: date) -> Path:
-    """Move a finished edition directory into the pending area, replacing one already waiting."""
-    target = pending_path(out_dir, day)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        aside = target.with_name(f".{day.isoformat()}.old")
-        shutil.rmtree(aside, ignore_errors=True)
-        os.replace(target, aside)
-        shutil.rmtree(aside)
-    os.replace(edition_dir, target)
-    return target
 
 
 @dataclass(frozen=True)

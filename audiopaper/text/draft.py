@@ -16,6 +16,9 @@ from audiopaper.text.line_roles import (
 )
 from audiopaper.text.page import Block
 
+_BRACKETED = re.compile(r"^[（(][^（）()]+[）)]$")
+"""A paragraph wholly in brackets: a passage note or credit, never cut mid-sentence."""
+
 _LABEL = re.compile(r"^[" + CJK + r"]{2,4}[:：]")
 """A kicker label opening a line: 综述：, 特写：, 短评：."""
 
@@ -82,7 +85,7 @@ def join_column_breaks(draft: Draft, changes: list[Change]) -> None:
     """Join body text that stops mid-sentence with the body text after it (a column break).
 
     Only body text joins: a sub-head, kicker or caption keeps its line and is read as a
-    sentence of its own.
+    sentence of its own; so does a note wholly in brackets (（…会议通过）), which is complete.
     """
     paragraphs: list[str] = []
     roles: list[LineRole] = []
@@ -92,6 +95,7 @@ def join_column_breaks(draft: Draft, changes: list[Change]) -> None:
             and roles[-1] is LineRole.BODY
             and role is LineRole.BODY
             and not ends_sentence(paragraphs[-1])
+            and not _BRACKETED.match(paragraphs[-1])
         ):
             changes.append(Change(ChangeKind.JOINED, f"“…{paragraphs[-1][-8:]}” + “{para[:8]}…”"))
             paragraphs[-1] = paragraphs[-1] + para

@@ -9,7 +9,8 @@ No extractor gets this right on Chinese pages (measured in docs/input-forms.md):
 without the site's name. A candidate the page's ``<title>`` confirms (its words are part
 of the ``<title>``) wins, the longest first; a sidebar's heading never is part of the
 ``<title>``. Only when nothing is confirmed (a ``<title>`` that is only the site's name) do
-the heading nearest the body, ``og:title``, and then ``<title>`` itself count.
+the heading nearest the body, ``<h1>``, ``og:title``, ``<title>`` without the site's name,
+and then a styled title count. A breadcrumb or other furniture line styled as a heading is never one.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ MAX_HEADLINE_CHARS = 120
 MAX_SITE_CHARS = 24
 """A site's name in a ``<title>`` is at most this long (新浪新闻, 中国载人航天官方网站)."""
 
-_MENU_ANCESTORS = frozenset({"a", "li", "nav", "header", "footer", "aside", "option", "button"})
+_MENU_ANCESTORS = frozenset({"a", "li", "nav", "footer", "aside", "option", "button"})
 _TITLE_CLASS = re.compile(r"title|headline|biaoti|^tit$|^bt$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*(?:_+|\||｜| - |(?<!\d)-+|-+(?!\d)|–| — )\s*")
 _DASHES = re.compile(r"[-_|｜–—―]+")
@@ -56,7 +57,13 @@ def _is_furniture(text: str) -> bool:
 
 
 def _in_menu(element: Any) -> bool:
-    return any(a.tag in _MENU_ANCESTORS for a in element.iterancestors())
+    """Inside a link, list, navigation or the page's header (an article's own ``<header>`` is not)."""
+    ancestors = [a.tag for a in element.iterancestors()]
+    if any(tag in _MENU_ANCESTORS for tag in ancestors):
+        return True
+    if "header" in ancestors:
+        return not any(tag in ("article", "main") for tag in ancestors[ancestors.index("header") :])
+    return False
 
 
 def _heading_text(element: Any) -> str:
@@ -114,16 +121,21 @@ def _near_region(region: Any) -> list[str]:
 
 
 def _strip_site(text: str, title: str) -> str:
-    """Cut the site's name (the ``<title>``'s last segment) off a candidate that carries it.
+    """Cut the site's name and section names (the ``<title>``'s later segments) off a candidate.
 
-    Only a short last segment is a site's name, and only when a headline is left before it.
+    Only short segments are names (``_经济_宏观频道首页_财经网``), and only while a headline
+    is left before them.
     """
-    parts = [p for p in _SEPARATOR.split(title) if p.strip()]
-    site = parts[-1] if len(parts) > 1 else ""
-    if site and len(site) <= MAX_SITE_CHARS and text.endswith(site):
-        rest = text[: -len(site)].rstrip(" -_|｜–—")
-        if _han(rest) >= MIN_HEADLINE_HAN:
-            return rest
+    parts = [p.strip() for p in _SEPARATOR.split(title) if p.strip()]
+    for name in reversed(parts[1:]):
+        if len(name) > MAX_SITE_CHARS or not text.endswith(name) or len(text) == len(name):
+            continue
+        if text[-len(name) - 1] not in "-_|｜– ":
+            break  # joined by ——, or run on: a subtitle, not a site's segment
+        rest = text[: -len(name)].rstrip(" -_|｜–—")
+        if _han(rest) < MIN_HEADLINE_HAN:
+            break
+        text = rest
     return text
 
 
@@ -149,7 +161,7 @@ def find_headline(tree: Any, region: Any = None) -> str | None:
     confirmed = [c for c in candidates if _key(c) in title_key]
     if confirmed:
         return max(confirmed, key=len)
-    for choice in (*near, *h1, *og):
+    for choice in (*near, *h1, *og, title_without_site(title), *styled):
         if _han(choice) >= MIN_TITLE_HAN and len(choice) <= MAX_HEADLINE_CHARS and not _is_furniture(choice):
             return choice
-    return title_without_site(title) or None
+    return None

@@ -68,6 +68,7 @@ _PER_MILLE = re.compile(r"(\d+(?:\.\d+)?)‰")
 _CODE = re.compile(r"(?<![\dA-Za-z.])(\d{3,})(?=[A-Za-z])|(?<=[A-Za-z])(\d{3,})(?![\d.])")
 _ORDINAL = re.compile(r"第(\d+)(?![\d.])")
 _DIGIT_RUN = re.compile(r"\d+")
+_DASH_IN_LATIN_WORD = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 ASCII_PUNCTUATION_SPOKEN = {
@@ -171,6 +172,7 @@ def _final_pass(text: str, *, spell_letters: bool) -> str:
     """Spell anything left that an engine would skip or misread; drop ASCII punctuation."""
     text = _SPACE_BETWEEN_CJK.sub("，", text)  # before spelling: iPhone 十五 is one phrase
     text = _DIGIT_RUN.sub(lambda m: read_digits(m.group(0), phone=False), text)
+    text = _DASH_IN_LATIN_WORD.sub(" ", text)  # Wi-Fi, UNI-K: one name, no pause
     if spell_letters:
         text = spell_latin(text)
     text = "".join(

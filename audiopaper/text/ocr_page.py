@@ -5,7 +5,7 @@ which the offline voice already needs; its models ship inside the wheel, so noth
 downloaded. On the 新三门 page rendered at 200 dpi it misreads about 1% of characters;
 with its default image-size limit (the longer side shrunk to 2,000 px) 27%, so the limit is
 raised here to the page's own size. Tesseract with Debian's chi_sim misread 40% and merged
-neighbouring columns. It is an optional extra (``pip install 'audiopaper[ocr]'``): without
+neighbouring columns. It is an optional extra (``pip install '.[ocr]'`` from a clone): without
 it such a page is refused in one line that says so.
 
 OCR gives one box per printed line; its height stands for the type size, so the layout
@@ -27,7 +27,7 @@ from audiopaper.text.page_lines import Box, Line, PageLines
 
 _LOGGER = logging.getLogger(__name__)
 
-INSTALL_HINT = "pip install 'audiopaper[ocr]'"
+INSTALL_HINT = "pip install '.[ocr]' in audiopaper's source folder, or pip install rapidocr"
 """How to add the OCR extra, for the refusal message."""
 
 OCR_DPI = 200

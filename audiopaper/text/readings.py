@@ -151,8 +151,13 @@ def _score_or_range(m: re.Match[str]) -> str:
         if not re.search("以|局|盘|比分|战成|打成", before) or after.lstrip().startswith(lists.time_cues):
             return m.group(0)  # 19:30 is a time even in a sports story
     if strong or _sentence_has(m.string, lists.score_cues):
-        return f"{first}比{second}"
+        return f"{_score_number(first)}比{_score_number(second)}"
     return m.group(0)
+
+
+def _score_number(digits: str) -> str:
+    """One side of a score in words (112 → 一百一十二): wetext would read 112 or 110 with 幺."""
+    return hundreds(digits) if len(digits) == 3 else model_number(str(int(digits)))
 
 
 def _named_date(m: re.Match[str]) -> str:

@@ -9,7 +9,7 @@ The resulting :class:`Script` is exactly what will be sent to the engine.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -308,21 +308,25 @@ class Frame:
 
 
 def edition_frame(titles_spoken: Sequence[str], *, paper: str, day: date, options: SpeechOptions) -> Frame:
-    """Compose the intro, table of contents and outro for ``titles_spoken``."""
-    count = len(titles_spoken)
+    """The intro, table of contents and outro for ``titles_spoken``, as the engine is given them."""
+    return _compose_frame(titles_spoken, paper=paper, day=day, say=lambda text: _speak(text, options))
+
+
+def printed_frame(titles: Sequence[str], *, paper: str, day: date) -> Frame:
+    """The same frame as a reader sees it (digits, printed titles), for captions and pages."""
+    return _compose_frame(titles, paper=paper, day=day, say=lambda text: text)
+
+
+def _compose_frame(titles: Sequence[str], *, paper: str, day: date, say: Callable[[str], str]) -> Frame:
+    """The frame's wording, the one place it is written; ``say`` turns a printed line into what is
+    heard (titles come already in the form wanted)."""
+    count = len(titles)
     when = f"{day.year}年{day.month}月{day.day}日"
-
-    def say(text: str) -> str:
-        return _speak(text, options)
-
     announcements = tuple(say(f"第{i}篇") for i in range(1, count + 1))
     intro = say(f"欢迎收听{paper}。今天是{when}，{WEEKDAYS[day.weekday()]}。本期共有{count}篇报道。")
     toc = (
         say("本期导读。"),
-        *tuple(
-            f"{announcement}，{title}。"
-            for announcement, title in zip(announcements, titles_spoken, strict=True)
-        ),
+        *(f"{announcement}，{title}。" for announcement, title in zip(announcements, titles, strict=True)),
     )
     outro = say(f"以上就是{paper}{when}的全部内容。感谢您的收听，我们明天再会。")
     return Frame(intro=intro, toc=toc, announcements=announcements, outro=outro)

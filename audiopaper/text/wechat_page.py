@@ -20,6 +20,14 @@ from audiopaper.text.web_blocks import element_text, region_blocks
 TITLE_LEVEL = 2
 """Level of a WeChat article's headline (a web page has no lead story)."""
 
+WITHDRAWN_MARKS = (
+    "该内容已被发布者删除",
+    "此内容因违规无法查看",
+    "该公众号已迁移",
+    "此内容被投诉且经审核涉嫌侵权",
+)
+"""What WeChat prints in place of an article that was deleted, blocked or moved."""
+
 _MARKS = re.compile(r"""id=["']js_content["']""")
 _TEMPLATE = re.compile(r"rich_media|mp\.weixin\.qq\.com|var\s+msg_title|js_name")
 _SCRIPT_VALUE = r"""var\s+{name}\s*=\s*(?:htmlDecode\()?\s*(["'])(?P<value>(?:(?!\1).){{1,300}})\1"""
@@ -52,7 +60,9 @@ def wechat_blocks(markup: str, tree: Any, source: str) -> tuple[tuple[Block, ...
     title = _first_text(
         tree, '//meta[@property="og:title"]/@content', '//*[@id="activity-name"]'
     ) or _script_value(markup, "msg_title")
-    account = _first_text(tree, '//*[@id="js_name"]') or _script_value(markup, "nickname")
+    account = _first_text(
+        tree, '//*[@id="js_name"]', '//*[@id="profileBt"]', '//*[contains(@class, "wx_follow_nickname")]'
+    ) or _script_value(markup, "nickname")
     content = tree.xpath('//*[@id="js_content"]')
     body = region_blocks(content[0]) if content else []
     notes: list[str] = [
@@ -62,6 +72,11 @@ def wechat_blocks(markup: str, tree: Any, source: str) -> tuple[tuple[Block, ...
         summary = _first_text(
             tree, '//meta[@property="og:description"]/@content', '//meta[@name="description"]/@content'
         ) or _script_value(markup, "msg_desc")
+        withdrawn = next((m for m in WITHDRAWN_MARKS if m in markup), "")
+        if withdrawn:
+            raise InputError(
+                f"{source}: this WeChat article is not there any more (“{withdrawn}”); nothing to read"
+            )
         if not summary:
             raise InputError(
                 f"{source}: this WeChat page holds no article text (its body is empty); open the "

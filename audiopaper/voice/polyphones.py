@@ -51,12 +51,26 @@ class WeiLists:
     wei4_after: tuple[str, ...]
     """What right before 为 makes it wèi (将为, 积极为)."""
 
+    wei4_verbs: tuple[str, ...]
+    """Verbs after 为 that make it wèi even after 以 (以行动为群众办实事)."""
+
+    not_yi_words: frozenset[str]
+    """Segmented words with 以 in which it is not the preposition of 以X为Y (所以, 以来)."""
+
 
 def parse_polyphones(text: str, source: str) -> WeiLists:
     """Parse the lists; a mistake names the file and the list."""
     try:
         table = tomllib.loads(text).get("wei", {})
-        keys = ("wei2_words", "wei4_words", "wei2_after", "wei2_before", "wei4_after")
+        keys = (
+            "wei2_words",
+            "wei4_words",
+            "wei2_after",
+            "wei2_before",
+            "wei4_after",
+            "wei4_verbs",
+            "not_yi_words",
+        )
         lists = {key: string_list(table, key) for key in keys}
     except (tomllib.TOMLDecodeError, AttributeError, ValueError) as error:
         raise ProfileError(f"{source}: invalid polyphone lists: {error}") from error
@@ -66,6 +80,8 @@ def parse_polyphones(text: str, source: str) -> WeiLists:
         wei2_after=lists["wei2_after"],
         wei2_before=lists["wei2_before"],
         wei4_after=lists["wei4_after"],
+        wei4_verbs=lists["wei4_verbs"],
+        not_yi_words=frozenset(lists["not_yi_words"]),
     )
 
 
@@ -94,6 +110,9 @@ def _wei_tone(words: Sequence[str], word_index: int, offset: int, lists: WeiList
         return "2" if as_copula > as_for else "4"  # the longer word decides: 切实为 is wèi, 实为 wéi
     if not after or after[:1] in tuple(NUMBER_CHARS):
         return "2"  # 主题为“…”, 面积为三点五平方公里
+    with_yi = any("以" in w and w not in lists.not_yi_words for w in words[:word_index])
+    if with_yi and not any(verb in after for verb in lists.wei4_verbs):
+        return "2"  # 以屋顶为纸, 以租金为主要收入
     rest = words[word_index + 1 :] if offset == len(word) - 1 else []
     if len(rest) == 1 or (len(rest) >= 2 and rest[1] == "的"):
         return "2"  # 以此为契机 / 为主导的: 为 before the clause's last word

@@ -49,6 +49,9 @@ class SandhiLists:
     yi_first_tone_words: tuple[str, ...]
     """Set phrases in which 一 keeps yī (独一无二)."""
 
+    yi_final_words: tuple[str, ...]
+    """Two-character words ending in 一 that keep yī wherever the segmenter puts them (统一)."""
+
     bu_neutral_words: tuple[str, ...]
     """Words in which 不 is neutral (对不起)."""
 
@@ -67,6 +70,7 @@ def parse_sandhi(text: str, source: str) -> SandhiLists:
             ordinal_after=string_list(yi, "ordinal_after"),
             measure_words=string_list(yi, "measure_words"),
             yi_first_tone_words=string_list(yi, "first_tone_words"),
+            yi_final_words=string_list(yi, "final_words"),
             bu_neutral_words=string_list(bu, "neutral_words"),
             bu_full_tone_words=string_list(bu, "full_tone_words"),
         )
@@ -88,6 +92,7 @@ class _Place:
     index: int
     word: str
     word_start: int
+    next_word: str
 
     @property
     def before(self) -> str:
@@ -103,6 +108,8 @@ def _is_number_digit(place: _Place) -> bool:
     before, after = place.before, place.after
     if (before and before[-1] in DIGIT_CHARS) or after[:1] in tuple(DIGIT_CHARS):
         return True
+    if before.endswith("点") and before[-2:-1] in tuple(DIGIT_CHARS + "十百千万"):
+        return True  # a decimal digit: 十点一亿
     if before.endswith("十") or (before[-1:] in tuple(_UNITS_BEFORE_TEN) and after.startswith("十")):
         return True
     if after.startswith("点") and after[1:2] in tuple(DIGIT_CHARS):
@@ -111,11 +118,20 @@ def _is_number_digit(place: _Place) -> bool:
     return False
 
 
+def _counts(place: _Place, lists: SandhiLists) -> bool:
+    """True where 一 counts a measure word after it: in its own word (一次), or as the next word."""
+    inside = place.index + 1 < place.word_start + len(place.word)
+    following = place.word[place.index - place.word_start + 1 :] if inside else place.next_word
+    return following.startswith(lists.measure_words) and (inside or following in lists.measure_words)
+
+
 def _yi_keeps_first_tone(place: _Place, lists: SandhiLists) -> bool:
     """True where 一 is a digit, an ordinal, a day or a date, or ends a word such as 统一."""
     if place.word in lists.yi_first_tone_words or not place.after or _is_number_digit(place):
         return True
-    counts = place.after.startswith(lists.measure_words)
+    counts = _counts(place, lists)
+    if place.before[-1:] and place.before[-1:] + "一" in lists.yi_final_words and not counts:
+        return True  # 统一 inside a longer word: 统一组织 is tǒng yī
     if place.before.endswith("第") or (place.before.endswith(lists.ordinal_before) and not counts):
         return True
     if place.after.startswith(lists.ordinal_after) or (
@@ -161,7 +177,8 @@ def apply_sandhi(
     run = "".join(words)
     result = list(syllables)
     start = 0
-    for word in words:
+    for position, word in enumerate(words):
+        next_word = words[position + 1] if position + 1 < len(words) else ""
         for offset, char in enumerate(word):
             index = start + offset
             if char not in "一不" or index in keep:
@@ -169,7 +186,7 @@ def apply_sandhi(
             next_tone = syllables[index + 1][-1] if index + 1 < len(run) else ""
             if next_tone == "5":
                 next_tone = citation(run[index + 1])[-1]
-            place = _Place(run, index, word, start)
+            place = _Place(run, index, word, start, next_word)
             tone = _yi_tone(place, next_tone, lists) if char == "一" else _bu_tone(place, next_tone, lists)
             result[index] = ("yi" if char == "一" else "bu") + tone
         start += len(word)

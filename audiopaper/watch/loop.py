@@ -3,8 +3,8 @@
 Every pass looks at the whole inbox, so a restart resumes where the last run stopped: what
 is done is read back from the output directory (an edition waiting in ``.pending/`` or
 listed in ``editions/``, each carrying the hash of the pages it was made from), never from
-memory. A render writes into a private directory and reaches ``.pending/`` with one
-rename; a release is one install. A process killed at any moment therefore leaves each
+memory. A render is staged by the publisher and reaches ``.pending/`` with one rename; a
+release is one install. A process killed at any moment therefore leaves each
 date either not rendered, waiting whole, or released whole, and never releases one twice.
 SIGTERM sets ``stop``: the current step finishes and the loop ends before the next.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,19 +25,16 @@ from audiopaper.archive.source import RECORDINGS_DIR, DatedEntry, recording_file
 from audiopaper.errors import AudiopaperError, OptionError, OutputError
 from audiopaper.pipeline import check_base_url
 from audiopaper.publish.feed import feed_url
-from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
+from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.outdir import (
     EDITIONS_DIR,
     WATCH_LOCK_FILE,
-    atomic_write_text,
     describe_os_error,
     locked_output,
-    recover_output,
 )
 from audiopaper.publish.publisher import publishing
 from audiopaper.publish.release import (
     announce,
-    hold_edition,
     pending_manifest,
     release_pending,
     released_manifest,
@@ -57,15 +53,12 @@ _LOGGER = logging.getLogger(__name__)
 POLL_S = 60.0
 """Seconds between passes over the inbox."""
 
-WORK_DIR = ".work"
-"""Sub-directory of the output directory where dates are rendered before they wait in .pending/."""
-
 MAX_RECORDING_BYTES = 500 * 1024 * 1024
 """Largest recorded piece read (bytes): two hours of 320 kbps MP3, far beyond any commentary."""
 
-RenderDate = Callable[[DatedEntry, Path], EditionManifest]
-"""Renders a date's pages into a private output directory (the edition lands in its
-``editions/DATE``) and returns the manifest; AudiopaperError when the date cannot be rendered."""
+RenderDate = Callable[[DatedEntry, str], EditionManifest]
+"""Renders a date's pages (and recordings) and holds the edition in ``.pending/DATE`` through
+the publisher, recording the given source hash; AudiopaperError when it cannot be rendered."""
 
 
 @dataclass(frozen=True)
@@ -140,10 +133,6 @@ class Watcher:
         """Pass over the inbox until stopped (or once); resumes whatever an earlier run left."""
         busy = f"another 'audiopaper watch' is running on {self.out}; it will do this pass's work"
         with locked_output(self.out, WATCH_LOCK_FILE, busy):
-            with locked_output(self.out):
-                for repair in recover_output(self.out):
-                    self.progress(f"repaired: {repair}")
-                shutil.rmtree(self.out / WORK_DIR, ignore_errors=True)  # renders a killed run left
             while not self.stop.is_set():
                 self.pass_once()
                 if once or self.stop.is_set():
@@ -189,13 +178,12 @@ class Watcher:
             entry.error,
             entry.detail,
         )
-        if changed and state != "waiting":
-            self.progress(
-                f"{key}: {state}"
-                + (f" ({entry.error or entry.detail})" if entry.error or entry.detail else "")
-            )
-            if self.options.notify:
-                self._notify(key, entry)
+        if not changed or state == "waiting":
+            return
+        why = entry.error or entry.detail
+        self.progress(f"{key}: {state}" + (f" ({why})" if why else ""))
+        if self.options.notify and state != "rendering":  # after a step, not before it
+            self._notify(key, entry)
 
     def _notify(self, key: str, entry: DateStatus) -> None:
         released = released_manifest(self.out, date.fromisoformat(key))
@@ -246,23 +234,13 @@ class Watcher:
             self._release(day, digest)
 
     def _render(self, entry: DatedEntry, digest: str) -> bool:
-        """Render into a private directory, then move the whole edition into .pending/ at once."""
-        day = entry.day
-        self._record(day, "rendering", source_hash=digest)
-        work = self.out / WORK_DIR / day.isoformat()
-        shutil.rmtree(work, ignore_errors=True)
+        """Render the date; the publisher puts it, whole, in .pending/ (False when it failed)."""
+        self._record(entry.day, "rendering", source_hash=digest)
         try:
-            manifest = self.render_date(entry, work)
+            self.render_date(entry, digest)
         except AudiopaperError as error:
-            self._record(day, "failed", error=str(error), source_hash=digest)
+            self._record(entry.day, "failed", error=str(error), source_hash=digest)
             return False
-        edition = work / EDITIONS_DIR / day.isoformat()
-        atomic_write_text(
-            edition / MANIFEST_NAME, dataclasses.replace(manifest, source_hash=digest).to_json()
-        )
-        with locked_output(self.out):
-            hold_edition(edition, self.out, day)
-        shutil.rmtree(work, ignore_errors=True)
         return True
 
     def _release(self, day: date, digest: str) -> None:

@@ -70,11 +70,11 @@ def test_a_recording_stands_in_for_its_article(tmp_path: Path, standard_profile:
     recorded = result.manifest.articles[1]
     assert recorded.title == "记者手记：花海背后的人"
     edition = result.edition_dir / result.manifest.audio
-    middle = (recorded.start + recorded.end) / 2
+    middle = (recorded.start_s + recorded.end_s) / 2
     assert abs(dominant_hz(edition, middle - 1, middle + 1) - RECORDING_HZ) < 5
     first = result.manifest.articles[0]
-    assert dominant_hz(edition, first.start + 1, first.end - 0.5) < 420
-    assert 6.0 < recorded.end - recorded.start < 9.0  # the recording, its pause, the announcement
+    assert dominant_hz(edition, first.start_s + 1, first.end_s - 0.5) < 420
+    assert 6.0 < recorded.end_s - recorded.start_s < 9.0  # the recording, its pause, the announcement
     loudness, peak = measure_loudness(result.edition_dir / recorded.file)
     assert -17.0 <= loudness <= -15.0 and peak < -1.0
     vtt = (result.edition_dir / "transcript.vtt").read_text(encoding="utf-8")
@@ -82,7 +82,7 @@ def test_a_recording_stands_in_for_its_article(tmp_path: Path, standard_profile:
     after_note = vtt.split(APPROXIMATE_NOTE)[1]
     assert "守园人老李每天清晨五点就来到湖边。" in after_note.replace("\n", "")
     sentences = recorded.sentences
-    assert recorded.start <= sentences[0].start < sentences[-1].end <= recorded.end
+    assert recorded.start_s <= sentences[0].start_s < sentences[-1].end_s <= recorded.end_s
     chapters = json.loads((result.edition_dir / "chapters.json").read_text())["chapters"]
     assert [c["title"] for c in chapters][2] == "记者手记：花海背后的人"
 

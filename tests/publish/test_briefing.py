@@ -14,6 +14,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from audiopaper.audio.encode import measure_loudness
+from audiopaper.audio.timeline import TimedSentence
 from audiopaper.pipeline import RenderOptions, render
 from audiopaper.profiles import load_profile
 from audiopaper.publish.briefing import (
@@ -26,7 +27,7 @@ from audiopaper.publish.briefing import (
     current_briefing,
     write_briefing,
 )
-from audiopaper.publish.manifest import EditionManifest, ManifestSentence
+from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.serve import make_server
 from tests.conftest import EXAMPLE_PAGE, fake_synthesizer, oracle
 from tests.publish.test_podcast_client import gpo
@@ -50,19 +51,19 @@ def test_it_says_the_greeting_then_each_headline_and_lead(edition: tuple[Path, E
     chapters = briefing_chapters(manifest)
     assert [c.title for c in chapters] == [OPENING_TITLE, *(a.title for a in manifest.articles)]
     greeting = manifest.opening.lines[0] if manifest.opening else None
-    assert greeting is not None and chapters[0].spans[0].start_s == greeting.start
+    assert greeting is not None and chapters[0].spans[0].start_s == greeting.start_s
     for chapter, article in zip(chapters[1:], manifest.articles, strict=True):
         heading, lead = chapter.spans
-        assert (heading.start_s, heading.end_s) == (article.heading[0].start, article.heading[-1].end)
+        assert (heading.start_s, heading.end_s) == (article.heading[0].start_s, article.heading[-1].end_s)
         first_paragraph = [s for s in article.sentences if s.paragraph == article.sentences[0].paragraph]
-        assert lead.start_s == first_paragraph[0].start
-        assert lead.end_s == first_paragraph[min(2, len(first_paragraph)) - 1].end
+        assert lead.start_s == first_paragraph[0].start_s
+        assert lead.end_s == first_paragraph[min(2, len(first_paragraph)) - 1].end_s
 
 
 def test_a_long_edition_is_cut_to_five_minutes(edition: tuple[Path, EditionManifest]) -> None:
     _, manifest = edition
     article = manifest.articles[0]
-    long_lead = tuple(ManifestSentence(f"句{n}", f"句{n}", 10.0 * n, 10.0 * n + 9.0, 0) for n in range(3))
+    long_lead = tuple(TimedSentence(f"句{n}", f"句{n}", 10.0 * n, 10.0 * n + 9.0, 0) for n in range(3))
     many = tuple(replace(article, index=n + 1, sentences=long_lead) for n in range(30))
     chapters = briefing_chapters(replace(manifest, articles=many))
     spoken = sum(span.end_s - span.start_s for chapter in chapters for span in chapter.spans)

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from audiopaper.audio.timeline import TimedSentence
 from audiopaper.errors import ManifestError
 from audiopaper.publish.manifest import (
     MANIFEST_VERSION,
     EditionManifest,
     ManifestArticle,
-    ManifestSentence,
     read_published,
 )
 
@@ -31,7 +31,7 @@ MANIFEST = EditionManifest(
     articles=(
         ManifestArticle(
             1, "河边新修步道", "记者 王一", "articles/01-a.mp3", 10.0, 30.5,
-            (ManifestSentence("步道长3公里。", "步道长三公里。", 12.0, 14.25, 0),),
+            (TimedSentence("步道长3公里。", "步道长三公里。", 12.0, 14.25, 0),),
         ),
     ),
 )  # fmt: skip

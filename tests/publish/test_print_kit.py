@@ -194,7 +194,9 @@ def test_each_article_code_opens_its_article_ready_to_play(published: tuple[Path
             page.wait_for_function(
                 "!window.audiopaper.audio.paused && window.audiopaper.audio.currentTime > 0"
             )
-            assert article.start - 0.1 <= page.evaluate("window.audiopaper.audio.currentTime") < article.end
+            assert (
+                article.start_s - 0.1 <= page.evaluate("window.audiopaper.audio.currentTime") < article.end_s
+            )
             page.close()
         browser.close()
 

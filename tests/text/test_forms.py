@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from audiopaper.errors import InputError
 from audiopaper.text.changes import ChangeKind
 from audiopaper.text.clean import CleanResult, clean_pages
 from audiopaper.text.ingest import read_page
@@ -49,6 +50,27 @@ CASES = [
     ("html-gb2312-fullwidth.html", "html", ["旧城区加装电梯进入快车道"], {K.FOLDED, K.FIGURES}),
     ("html-aspx-untitled.html", "html", ["新学期第一天"], {K.SOURCE_CREDIT, K.UNTITLED, K.DATELINE}),
     (
+        "wechat-article.html",
+        "wechat",
+        ["河西：十二支志愿服务队受到表彰"],
+        {K.READING, K.FURNITURE, K.MARKUP, K.REPEATED_SENTENCE},
+    ),
+    ("wechat-no-body.html", "wechat", ["东湖春季花展开幕"], {K.READING}),
+    (
+        "html-gazette-links.html",
+        "html",
+        ["南川市人民代表大会常务委员会 关于批准南川市二〇二四年市级预算 调整方案的决议"],
+        {K.READING},
+    ),
+    ("html-site-title.html", "html", ["隔夜的白开水真的不能喝吗？"], {K.FURNITURE}),
+    ("html-tc-sidebar.html", "html", ["港隊接力奪亞運銅牌 刷新香港紀錄"], {K.READING}),
+    (
+        "html-portal-furniture.html",
+        "html",
+        ["江城灯会今晚亮灯 十万市民赏灯过元宵"],
+        {K.DATELINE, K.PHOTO_CREDIT, K.SOURCE_CREDIT, K.FURNITURE, K.REPEATED_SENTENCE},
+    ),
+    (
         "epaper-article.html",
         "epaper-article",
         ["江心岛生态步道全线贯通 全长十二公里 串起五处湿地"],
@@ -74,7 +96,8 @@ def body_text(path: Path) -> str:
     if path.suffix != ".html":
         return data.decode("utf-8")
     tree = lxml_html.fromstring(data)
-    return "\n".join("".join(node.itertext()) for node in tree.xpath('//*[@id="article-body"]'))
+    body = tree.xpath('//*[@id="article-body" or @id="js_content"]')
+    return "\n".join("".join(node.itertext()) for node in body)
 
 
 def reached(result: CleanResult, script: Script) -> str:
@@ -144,3 +167,86 @@ def test_pages_with_no_article_text_end_in_one_line(name: str, message: str) -> 
     from audiopaper.cli import app
 
     assert_user_error(CliRunner().invoke(app, ["script", str(FORMS / name)]), message)
+
+
+def spoken_text(path: Path) -> str:
+    _, script = script_of(path)
+    return "\n".join(
+        [item.title_spoken for item in script.articles]
+        + [s.text for item in script.articles for s in item.sentences]
+    )
+
+
+def test_wechat_article_reads_its_body_not_the_app() -> None:
+    result, _ = script_of(FORMS / "wechat-article.html")
+    assert result.articles[0].byline == "微信公众号 掌上河西"
+    heard = spoken_text(FORMS / "wechat-article.html")
+    app = [
+        "微信号",
+        "功能介绍",
+        "关注该公众号",
+        "轻点两下取消赞",
+        "已发送",
+        "发送中",
+        "赞赏",
+        "预览时标签不可点",
+        "推荐阅读",
+    ]
+    assert [word for word in app if word in heard] == []
+    assert "每一支服务队都要建立自己的服务台账" in heard  # a list item nested in a <section>
+    assert any(c.kind is K.MARKUP and "print(team.name)" in c.detail for c in result.changes)
+
+
+def test_wechat_page_without_a_body_is_read_from_its_summary_and_says_so() -> None:
+    result, _ = script_of(FORMS / "wechat-no-body.html")
+    assert result.articles[0].paragraphs == (
+        "东湖春季花展今天开幕，三十万株郁金香迎来盛花期，花展持续到四月底。",
+    )
+    assert any("body (#js_content) is missing" in c.detail for c in result.changes)
+
+
+def test_wechat_page_with_neither_body_nor_summary_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    markup = (FORMS / "wechat-no-body.html").read_text(encoding="utf-8")
+    page.write_text(re.sub(r'<meta property="og:description"[^>]*>', "", markup), encoding="utf-8")
+    with pytest.raises(InputError, match="this WeChat page holds no article text"):
+        read_page(page)
+
+
+def test_web_furniture_and_other_stories_are_not_heard() -> None:
+    heard = spoken_text(FORMS / "html-tc-sidebar.html") + spoken_text(FORMS / "html-portal-furniture.html")
+    furniture = [
+        "其他人也在看",
+        "熱門新聞",
+        "天文台",
+        "閱讀整篇文章",
+        "為什麼顯示",
+        "摄",
+        "供图",
+        "总台记者",
+        "出品",
+        "编辑",
+        "微博",
+    ]
+    assert [word for word in furniture if word in heard] == []
+    assert heard.count("灯会现场流光溢彩") == 1  # a gallery's repeated caption is read once
+
+
+def test_a_passage_note_in_brackets_stays_its_own_sentence() -> None:
+    result, _ = script_of(FORMS / "html-gazette-links.html")
+    assert (
+        result.articles[0].paragraphs[0]
+        == "（2024年8月28日南川市第九届人民代表大会常务委员会第二十一次会议通过）"
+    )
+
+
+def test_a_withdrawn_wechat_article_is_refused_as_such(tmp_path: Path) -> None:
+    page = tmp_path / "gone.html"
+    markup = (FORMS / "wechat-no-body.html").read_text(encoding="utf-8")
+    markup = re.sub(r'<meta property="og:description"[^>]*>', "", markup)
+    page.write_text(
+        markup.replace("</body>", "<p class='weui-msg__title'>该内容已被发布者删除</p></body>"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="not there any more"):
+        read_page(page)

@@ -58,12 +58,15 @@ def at(day: str, hour: int, minute: int = 0) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=SHANGHAI)
 
 
-def fake_render(cache: Path, base_url: str = BASE_URL) -> RenderDate:
-    """Renders a date's pages with the fake engine (every other stage is real)."""
+def fake_render(cache: Path, out: Path, base_url: str = BASE_URL) -> RenderDate:
+    """Renders a date's pages into ``out``'s .pending/ with the fake engine (every other stage is real)."""
     profile = load_profile("standard")
 
-    def render_date(entry: DatedEntry, work: Path) -> EditionManifest:
-        options = RenderOptions(out_dir=work, day=entry.day, profile=profile, base_url=base_url, paper=PAPER)
+    def render_date(entry: DatedEntry, source_hash: str) -> EditionManifest:
+        options = RenderOptions(
+            out_dir=out, day=entry.day, profile=profile, base_url=base_url, paper=PAPER, hold=True,
+            source_hash=source_hash,
+        )  # fmt: skip
         return render(list(entry.pages), options, fake_synthesizer(cache_dir=cache)).manifest
 
     return render_date

@@ -33,7 +33,7 @@ def watcher(tmp_path: Path, clock: FakeClock, **options: object) -> tuple[Watche
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir(exist_ok=True)
     settings = WatchOptions(inbox=inbox, out_dir=out, base_url=BASE_URL, **options)  # type: ignore[arg-type]
-    return Watcher(settings, fake_render(tmp_path / "cache"), clock=clock), inbox, out
+    return Watcher(settings, fake_render(tmp_path / "cache", out), clock=clock), inbox, out
 
 
 def test_pages_dropped_at_one_are_rendered_at_once_and_released_at_the_publish_hour(tmp_path: Path) -> None:
@@ -148,11 +148,11 @@ def test_a_restart_releases_what_the_last_run_rendered_without_rendering_again(t
     drop(inbox, DAY, {"01.md": PAGE})
     first.pass_once()
     renders: list[str] = []
-    render = fake_render(tmp_path / "cache")
+    render = fake_render(tmp_path / "cache", out)
 
-    def recording_render(entry: DatedEntry, private_out: Path) -> EditionManifest:
+    def recording_render(entry: DatedEntry, source_hash: str) -> EditionManifest:
         renders.append(str(entry.day))
-        return render(entry, private_out)
+        return render(entry, source_hash)
 
     second = Watcher(first.options, recording_render, clock=clock)
     clock.set(6)

@@ -11,7 +11,6 @@ import getpass
 import json
 import re
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, oracle
 from tests.watch.helpers import PAGE, drop
 
 NIGHTLY = PROJECT / "docs" / "nightly.md"
@@ -58,7 +57,7 @@ def status(out: Path) -> dict[str, str]:
     return {day: entry["state"] for day, entry in dates.items()}
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+@oracle("systemd-analyze")
 def test_the_unit_passes_systemds_verifier(tmp_path: Path) -> None:
     unit = code_block("ini").replace(
         "/usr/local/bin/audiopaper ", f"{Path(sys.executable).parent}/audiopaper "
