@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,64 @@ def test_read_published_skips_damaged_and_audio_less_editions(tmp_path: Path) ->
     (tmp_path / "editions" / "2025-03-13" / "edition.json").write_text("[]", encoding="utf-8")
     published = read_published(tmp_path)
     assert [(p.manifest.date.isoformat(), p.audio_bytes) for p in published] == [("2025-03-14", 7)]
+
+
+def _damage(manifest: dict, how: str) -> str:  # type: ignore[type-arg]
+    """edition.json's text, damaged one way (the hand edits and disk damage of issue 28)."""
+    import copy
+
+    data = copy.deepcopy(manifest)
+    changes = {
+        "nan-duration": lambda: data.update(duration=float("nan")),
+        "infinite-start": lambda: data["articles"][0].update(start=float("inf")),
+        "huge-number": lambda: data.update(duration=1e308 * 10),
+        "negative-time": lambda: data["articles"][0].update(end=-5),
+        "string-time": lambda: data["articles"][0].update(start="12"),
+        "list-title": lambda: data.update(title=["a"]),
+        "number-title": lambda: data.update(title=5),
+        "control-title": lambda: data.update(title="青梅\x0b日报"),
+        "newline-paper": lambda: data.update(paper="青梅\n#EXTINF:0,evil"),
+        "year-1": lambda: data.update(date="0001-01-01"),
+        "year-9999": lambda: data.update(date="9999-12-31"),
+        "week-date": lambda: data.update(date="2025-W11-5"),
+        "audio-outside": lambda: data.update(audio="../../../../etc/passwd"),
+        "audio-absolute": lambda: data.update(audio="/etc/passwd"),
+        "file-outside": lambda: data["articles"][0].update(file="../../x.mp3"),
+    }
+    changes[how]()
+    return json.dumps(data, ensure_ascii=False, allow_nan=True)
+
+
+DAMAGES = ["nan-duration", "infinite-start", "huge-number", "negative-time", "string-time", "list-title",
+           "number-title", "control-title", "newline-paper", "year-1", "year-9999", "week-date",
+           "audio-outside", "audio-absolute", "file-outside"]  # fmt: skip
+
+
+@pytest.mark.parametrize("how", [*DAMAGES, "deep-nesting", "not-json", "huge-file"])
+def test_a_damaged_manifest_is_left_out_of_the_feed_in_one_line(
+    tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from audiopaper.publish.feed import write_feed
+    from audiopaper.publish.manifest import read_published
+    from tests.publish.test_feed import add_edition
+
+    add_edition(tmp_path, "2025-03-13")
+    bad = add_edition(tmp_path, "2025-03-14") / "edition.json"
+    if how == "deep-nesting":
+        bad.write_text('{"date": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    elif how == "not-json":
+        bad.write_bytes(b"\x00\x00garbage")
+    elif how == "huge-file":
+        bad.write_bytes(b" " * (64 * 1024 * 1024 + 1))
+    else:
+        bad.write_text(_damage(json.loads(bad.read_text(encoding="utf-8")), how), encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    assert [e.manifest.date.isoformat() for e in read_published(tmp_path)] == ["2025-03-13"]
+    warnings = [r.getMessage() for r in caplog.records if "2025-03-14" in r.getMessage()]
+    assert len(warnings) == 1 and "\n" not in warnings[0] and len(warnings[0]) < 400, warnings
+    feed = ET.fromstring(write_feed(tmp_path, "https://example.org/").read_bytes())
+    assert [e.get("url") for e in feed.iter("enclosure")] == [
+        "https://example.org/editions/2025-03-13/edition.mp3"
+    ]
