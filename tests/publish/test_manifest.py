@@ -119,35 +119,34 @@ def test_read_published_skips_damaged_and_audio_less_editions(tmp_path: Path) ->
     assert [(p.manifest.date.isoformat(), p.audio_bytes) for p in published] == [("2025-03-14", 7)]
 
 
-def _damage(manifest: dict, how: str) -> str:  # type: ignore[type-arg]
-    """edition.json's text, damaged one way (the hand edits and disk damage of issue 28)."""
-    import copy
-
-    data = copy.deepcopy(manifest)
-    changes = {
-        "nan-duration": lambda: data.update(duration=float("nan")),
-        "infinite-start": lambda: data["articles"][0].update(start=float("inf")),
-        "huge-number": lambda: data.update(duration=1e308 * 10),
-        "negative-time": lambda: data["articles"][0].update(end=-5),
-        "string-time": lambda: data["articles"][0].update(start="12"),
-        "list-title": lambda: data.update(title=["a"]),
-        "number-title": lambda: data.update(title=5),
-        "control-title": lambda: data.update(title="青梅\x0b日报"),
-        "newline-paper": lambda: data.update(paper="青梅\n#EXTINF:0,evil"),
-        "year-1": lambda: data.update(date="0001-01-01"),
-        "year-9999": lambda: data.update(date="9999-12-31"),
-        "week-date": lambda: data.update(date="2025-W11-5"),
-        "audio-outside": lambda: data.update(audio="../../../../etc/passwd"),
-        "audio-absolute": lambda: data.update(audio="/etc/passwd"),
-        "file-outside": lambda: data["articles"][0].update(file="../../x.mp3"),
-    }
-    changes[how]()
-    return json.dumps(data, ensure_ascii=False, allow_nan=True)
+_CHANGES: dict[str, tuple[bool, str, Any]] = {
+    "nan-duration": (False, "duration", float("nan")),
+    "infinite-start": (True, "start", float("inf")),
+    "huge-number": (False, "duration", 1e308 * 10),
+    "negative-time": (True, "end", -5),
+    "string-time": (True, "start", "12"),
+    "list-title": (False, "title", ["a"]),
+    "number-title": (False, "title", 5),
+    "control-title": (False, "title", "青梅\x0b日报"),
+    "newline-paper": (False, "paper", "青梅\n#EXTINF:0,evil"),
+    "year-1": (False, "date", "0001-01-01"),
+    "year-9999": (False, "date", "9999-12-31"),
+    "week-date": (False, "date", "2025-W11-5"),
+    "audio-outside": (False, "audio", "../../../../etc/passwd"),
+    "audio-absolute": (False, "audio", "/etc/passwd"),
+    "file-outside": (True, "file", "../../x.mp3"),
+}
+"""Hand edits and disk damage of issue 28: (in the first article?, field, value)."""
 
 
-DAMAGES = ["nan-duration", "infinite-start", "huge-number", "negative-time", "string-time", "list-title",
-           "number-title", "control-title", "newline-paper", "year-1", "year-9999", "week-date",
-           "audio-outside", "audio-absolute", "file-outside"]  # fmt: skip
+def _damage(manifest: dict[str, Any], how: str) -> str:
+    """edition.json's text, damaged one way."""
+    in_article, key, value = _CHANGES[how]
+    (manifest["articles"][0] if in_article else manifest)[key] = value
+    return json.dumps(manifest, ensure_ascii=False, allow_nan=True)
+
+
+DAMAGES = list(_CHANGES)
 
 
 @pytest.mark.parametrize("how", [*DAMAGES, "deep-nesting", "not-json", "huge-file"])
