@@ -272,9 +272,14 @@ def script_article(article: Article, options: SpeechOptions) -> ArticleScript:
             )
     return ArticleScript(
         article=article,
-        title_spoken=speak_title(article.title, options),
+        title_spoken=speak_title(article.title, options).strip() or UNSPEAKABLE_TITLE,
         sentences=tuple(sentences),
     )
+
+
+UNSPEAKABLE_TITLE = "本篇报道"
+"""Said for a headline with nothing speakable in it (only marks such as ``<<<``), so the
+engine is never sent an empty line."""
 
 
 def build_script(articles: Sequence[Article], options: SpeechOptions) -> Script:
