@@ -30,6 +30,10 @@ from audiopaper.audio.timeline import Chapter
 from audiopaper.errors import EncodeError
 from audiopaper.voice.engine import Samples
 
+BRIEFING_RATE_HZ = 24_000
+"""Sample rate the briefing is cut and levelled at: the voices' own (both engines speak at
+24 kHz), half the samples of the MP3's 44.1 kHz for every loudness measurement."""
+
 PODCAST_LUFS = -16.0
 """The podcast rendition's loudness: the edition's."""
 
@@ -143,6 +147,21 @@ def join_briefing(
     return np.concatenate(parts), tuple(placed)
 
 
+@dataclass(frozen=True)
+class Rendition:
+    """What encoding one rendition measured."""
+
+    lufs: float
+    """Integrated loudness of the MP3 written (ffmpeg's ebur128)."""
+
+    true_peak_dbtp: float
+    """Its true peak."""
+
+    encoding_loss_lu: float
+    """How much quieter the MP3 measured than the samples were levelled to: the next
+    rendition of the same briefing starts with it, and usually needs no second round."""
+
+
 def encode_rendition(
     samples: Samples,
     sample_rate_hz: int,
@@ -151,16 +170,17 @@ def encode_rendition(
     lufs: float,
     ceiling_dbfs: float,
     max_true_peak_dbtp: float,
-) -> tuple[float, float]:
+    expected_loss_lu: float = 0.0,
+) -> Rendition:
     """Level the briefing to ``lufs`` with peaks under ``ceiling_dbfs``, encode it as MP3 at
-    ``path``, and return the file's measured loudness (LUFS) and true peak (dBTP).
+    ``path``, and return what the file measures.
 
     The MP3's low-pass takes about half a LU off what the samples measured, and encoding can
     lift peaks, so the file is measured; if it missed its loudness by more than
     RENDITION_TOLERANCE_LU or its true peak passed ``max_true_peak_dbtp``, it is levelled
     (louder, or with a lower ceiling) and encoded again, at most RENDITION_ATTEMPTS times.
     """
-    target, ceiling = lufs, ceiling_dbfs
+    target, ceiling = lufs + expected_loss_lu, ceiling_dbfs
     for _ in range(RENDITION_ATTEMPTS):
         levelled = normalize_loudness(samples, sample_rate_hz, target_lufs=target, ceiling_dbfs=ceiling)
         writer = Mp3Writer(path, sample_rate_hz)
@@ -171,10 +191,10 @@ def encode_rendition(
             raise
         writer.close()
         measured, peak = measure_loudness(path)
-        loud_enough = abs(measured - lufs) <= RENDITION_TOLERANCE_LU
-        if loud_enough and peak <= max_true_peak_dbtp:
+        loss = target - measured
+        if abs(measured - lufs) <= RENDITION_TOLERANCE_LU and peak <= max_true_peak_dbtp:
             break
         target += lufs - measured
         if peak > max_true_peak_dbtp:
             ceiling -= peak - max_true_peak_dbtp + 0.2
-    return measured, peak
+    return Rendition(measured, peak, loss)

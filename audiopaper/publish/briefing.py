@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from audiopaper.audio.briefing import (
+    BRIEFING_RATE_HZ,
     PODCAST_CEILING_DBFS,
     PODCAST_LUFS,
     PODCAST_TRUE_PEAK_DBTP,
@@ -29,11 +29,9 @@ from audiopaper.audio.briefing import (
     encode_rendition,
     join_briefing,
 )
-from audiopaper.audio.encode import MP3_SAMPLE_RATE_HZ
 from audiopaper.errors import ManifestError
 from audiopaper.publish.edition_files import chapters_document, mp3_duration_s
 from audiopaper.publish.manifest import EditionManifest, ManifestArticle
-from audiopaper.publish.names import ascii_slug
 from audiopaper.publish.outdir import atomic_write_text
 from audiopaper.publish.tags import EditionMeta, write_tags
 
@@ -174,11 +172,11 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
     """
     started = time.monotonic()
     chapters = briefing_chapters(manifest)
-    audio = decode_mp3_file(edition_dir / manifest.audio, MP3_SAMPLE_RATE_HZ)
-    samples, placed = join_briefing(audio, chapters, MP3_SAMPLE_RATE_HZ)
+    audio = decode_mp3_file(edition_dir / manifest.audio, BRIEFING_RATE_HZ)
+    samples, placed = join_briefing(audio, chapters, BRIEFING_RATE_HZ)
     folder = edition_dir / BRIEFING_DIR
     folder.mkdir(exist_ok=True)
-    stem = f"{ascii_slug(manifest.paper)}-{manifest.date.isoformat()}-yaowen"
+    stem = f"{Path(manifest.audio).stem}-yaowen"  # after a correction (…-r2.mp3) a new name too
     meta = EditionMeta(manifest.paper, manifest.date, manifest.engine, manifest.voice, manifest.profile)
     title = briefing_title(manifest)
     names = (f"{stem}.mp3", f"{stem}-speaker.mp3")
@@ -187,26 +185,20 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
         (SPEAKER_LUFS, SPEAKER_CEILING_DBFS, SPEAKER_TRUE_PEAK_DBTP),
     )
 
-    def encode(name: str, lufs: float, ceiling: float, true_peak: float) -> None:
+    # One after the other: the podcast rendition measures what encoding takes off, so the
+    # speaker one is levelled right the first time (both at once only share the two cores).
+    loss = 0.0
+    for name, (lufs, ceiling, true_peak) in zip(names, levels, strict=True):
         partial = folder / f".{name}.tmp"
         try:
-            encode_rendition(
-                samples,
-                MP3_SAMPLE_RATE_HZ,
-                partial,
-                lufs=lufs,
-                ceiling_dbfs=ceiling,
-                max_true_peak_dbtp=true_peak,
-            )
+            loss = encode_rendition(
+                samples, BRIEFING_RATE_HZ, partial, lufs=lufs, ceiling_dbfs=ceiling,
+                max_true_peak_dbtp=true_peak, expected_loss_lu=loss,
+            ).encoding_loss_lu  # fmt: skip
             write_tags(partial, meta, placed, title=title)
             partial.replace(folder / name)
         finally:
             partial.unlink(missing_ok=True)
-
-    # The two renditions are levelled and encoded side by side (ffmpeg does the work).
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for done in [pool.submit(encode, name, *level) for name, level in zip(names, levels, strict=True)]:
-            done.result()
     document = json.dumps(chapters_document(placed), ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(folder / "chapters.json", document)
     duration = round(mp3_duration_s(folder / names[0]), 3)

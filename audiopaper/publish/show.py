@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audiopaper.errors import OptionError
-from audiopaper.publish.outdir import atomic_write_text
+from audiopaper.publish.outdir import atomic_write_text, claim_output
 from audiopaper.publish.websub import check_hub_url
 from audiopaper.values import plain_text
 
@@ -130,5 +130,6 @@ def update_show(out_dir: Path, base_url: str, **changes: Any) -> ShowSettings:
     show = load_show(out_dir, base_url)
     given = {key: value for key, value in changes.items() if value is not None}
     show = replace(show, **given)
+    claim_output(out_dir)  # show.json would otherwise make any directory look like ours
     atomic_write_text(out_dir / SHOW_FILE, json.dumps(asdict(show), ensure_ascii=False, indent=2) + "\n")
     return show

@@ -121,16 +121,21 @@ def _near_region(region: Any) -> list[str]:
 
 
 def _strip_site(text: str, title: str) -> str:
-    """Cut the site's name (the ``<title>``'s last segment) off a candidate that carries it.
+    """Cut the site's name and section names (the ``<title>``'s later segments) off a candidate.
 
-    Only a short last segment is a site's name, and only when a headline is left before it.
+    Only short segments are names (``_经济_宏观频道首页_财经网``), and only while a headline
+    is left before them.
     """
-    parts = [p for p in _SEPARATOR.split(title) if p.strip()]
-    site = parts[-1] if len(parts) > 1 else ""
-    if site and len(site) <= MAX_SITE_CHARS and text.endswith(site):
-        rest = text[: -len(site)].rstrip(" -_|｜–—")
-        if _han(rest) >= MIN_HEADLINE_HAN:
-            return rest
+    parts = [p.strip() for p in _SEPARATOR.split(title) if p.strip()]
+    for name in reversed(parts[1:]):
+        if len(name) > MAX_SITE_CHARS or not text.endswith(name) or len(text) == len(name):
+            continue
+        if text[-len(name) - 1] not in "-_|｜– ":
+            break  # joined by ——, or run on: a subtitle, not a site's segment
+        rest = text[: -len(name)].rstrip(" -_|｜–—")
+        if _han(rest) < MIN_HEADLINE_HAN:
+            break
+        text = rest
     return text
 
 

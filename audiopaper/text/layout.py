@@ -56,6 +56,7 @@ ADVERT_MIN_HITS = 3
 """A region with at least this many ad words (and no dateline or byline) is an advertisement."""
 
 _CREDIT_ROW = re.compile(r"^[（(][\u4e00-\u9fff]{2,12}[）)]$")
+_BRIEF_CREDIT = re.compile(r"(?<=[。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,3})[）)]\s*$")
 """A row holding only reporters' names in brackets: the end of the paragraph above it."""
 
 _DATELINE_OR_BYLINE = re.compile(r"本报讯|[社报网台]讯|\d{1,2}月\d{1,2}日电|记者|通讯员")
@@ -326,7 +327,10 @@ def _body(reader: _Reader, rows: list[Line]) -> None:
         elif is_caption:
             reader.add(BlockKind.CAPTION, text)
         elif reader.in_briefs:
-            reader.add(BlockKind.BRIEF, text)
+            credit = _BRIEF_CREDIT.search(text)
+            reader.add(BlockKind.BRIEF, text[: credit.start()] if credit else text)
+            if credit:  # a brief's reporters, in brackets at its end, are its byline
+                reader.add(BlockKind.BYLINE, " ".join(credit.group(1).split()))
         elif bold and ended is False and len(text) <= HEADLINE_MAX_CHARS // 2:
             reader.add(BlockKind.SUBHEAD, text)
         else:

@@ -3,7 +3,7 @@
 A page PDF from the layout desk (方正, InDesign) has a text layer: its glyphs are read
 through pypdfium2 (:mod:`audiopaper.text.pdf_text`). A scan (PNG, JPEG, TIFF) or a PDF page
 whose text layer is missing or garbled goes through OCR (:mod:`audiopaper.text.ocr_page`,
-the optional ``audiopaper[ocr]`` extra). Either way the lines go through the same layout
+the optional ``ocr`` extra). Either way the lines go through the same layout
 reading (:mod:`audiopaper.text.layout`), so every form hands the cleaner the same blocks.
 Untrusted files are read in a bounded child process (:mod:`audiopaper.text.bounded`).
 

@@ -80,9 +80,10 @@ def test_renditions_measure_their_loudness_and_keep_peaks_down(
     tmp_path: Path, lufs: float, ceiling: float, true_peak: float
 ) -> None:
     path = tmp_path / "brief.mp3"
-    measured, peak = encode_rendition(
+    rendition = encode_rendition(
         speech_like(30.0), 24_000, path, lufs=lufs, ceiling_dbfs=ceiling, max_true_peak_dbtp=true_peak
     )
+    measured, peak = rendition.lufs, rendition.true_peak_dbtp
     assert (measured, peak) == measure_loudness(path)  # what it reports is what ffmpeg measures
     assert abs(measured - lufs) <= 0.5
     assert peak <= true_peak

@@ -33,6 +33,12 @@ LINES = [
     ("长按二维码关注我们", "subscription appeal"),
     ("人 民 网 版 权 所 有", "letter-spaced words"),
     ("题：积极因素不断增多 外贸向好态势进一步巩固", "restated headline"),
+    ("关键字： LPR", "source, date or staff line"),
+    ("审读：崔向升", "source, date or staff line"),
+    ("审 读：崔向升", "source, date or staff line"),
+    ("总监制：邹 明", "source, date or staff line"),
+    ("文/栗思", "source, date or staff line"),
+    ("进入【新浪财经股吧】讨论", "interface string"),
 ]
 
 SENTENCES = [
@@ -92,6 +98,8 @@ def test_block_headers(header: str, rule: str) -> None:
         ("新华社记者邹多为、唐诗凝、丁乐", "", "新华社记者邹多为、唐诗凝、丁乐"),
         ("澎湃新闻记者 段彦超 廖艳", "", "澎湃新闻记者 段彦超 廖艳"),
         ("（来源：人民日报）", "", "（来源：人民日报）"),
+        ("《光明日报》（2024年05月20日 03版）", "", "《光明日报》（2024年05月20日 03版）"),
+        ("2005年8月25日（来源：上海证券报）", "", "2005年8月25日（来源：上海证券报）"),
     ],
 )
 def test_credits_are_found_whole_or_at_a_captions_end(line: str, before: str, credit: str) -> None:
@@ -104,6 +112,10 @@ def test_link_marks_are_cut_from_inside_a_line() -> None:
     text, cut = furniture_rules().cut_marks("谢娜(微博)和张杰(微信号：dazuozone)亮相，更多见【详细】")
     assert text == "谢娜和张杰亮相，更多见"
     assert [mark for _, mark in cut] == ["(微博)", "(微信号：dazuozone)", "【详细】"]
+    assert furniture_rules().cut_marks("（编辑：小何）返回搜狐，查看更多") == (
+        "（编辑：小何）",
+        [("interface string", "返回搜狐，查看更多")],
+    )
 
 
 def test_a_recommendation_block_is_dropped_to_the_next_headline_in_one_proof_line() -> None:

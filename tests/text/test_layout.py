@@ -98,15 +98,17 @@ def test_a_kicker_over_the_title_comes_first_and_the_lead_is_level_one() -> None
     assert heads == [("引题写在主标题上方", 1), ("主标题字号最大", 1), ("第二条新闻", 2)]
 
 
-def test_briefs_are_items_of_their_own_and_their_heading_is_dropped() -> None:
+def test_briefs_are_items_of_their_own_with_their_reporters_as_bylines() -> None:
     lines = [headline("简讯", 60, 40, size=18, bold=False)]
     body, _ = column(
         "近日，某局检查了电梯安全。（记者甲）|日前，某校举行了疏散演练。（乙丙）", 20, 70, chars=16
     )
     reading = read_layout(PageLines(400, 600, tuple(lines + body)))
     assert [(b.kind, b.text) for b in reading.blocks] == [
-        (BlockKind.BRIEF, "近日，某局检查了电梯安全。（记者甲）"),
-        (BlockKind.BRIEF, "日前，某校举行了疏散演练。（乙丙）"),
+        (BlockKind.BRIEF, "近日，某局检查了电梯安全。"),
+        (BlockKind.BYLINE, "记者甲"),
+        (BlockKind.BRIEF, "日前，某校举行了疏散演练。"),
+        (BlockKind.BYLINE, "乙丙"),
     ]
     assert "简讯" in reading.dropped[0].detail
 

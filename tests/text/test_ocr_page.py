@@ -52,3 +52,22 @@ def test_our_pages_shot_like_a_phone_photo_are_read_whole(name: str) -> None:
     assert missing(result.articles, want["items"], max_cer=0.15) == []
     said = "".join(spoken(a) for a in result.articles)
     assert [line for line in want["never_spoken"] if fuzzy_in(norm(line), said, 0.15)] == []
+
+
+def test_a_pdf_page_without_text_layer_goes_through_ocr() -> None:
+    """The top of one of our pages, saved as an image-only PDF (cropped: OCR is slow)."""
+    import io
+
+    from audiopaper.text.ingest import parse_page
+
+    pdf = open_pdf((FIXTURES / "fpdf2-3col.pdf").read_bytes(), "fixture")
+    image = pdf[0].render(scale=150 / 72).to_pil().convert("RGB")
+    pdf.close()
+    image = image.crop((0, 0, image.width, int(image.height * 0.42)))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", resolution=150)
+    page = parse_page(buffer.getvalue(), "image-only.pdf")
+    assert page.form == "pdf"
+    items = [i for i in truth("fpdf2-3col")["items"] if i.get("id") in ("bridge", "tea")]
+    assert len(items) == 2
+    assert missing(clean_pages([page]).articles, items, max_cer=0.15) == []

@@ -7,6 +7,8 @@ must come out inside one article, and the masthead and ad lines, which must neve
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from audiopaper.text.clean import clean_pages
@@ -58,3 +60,22 @@ def test_a_story_continued_on_another_page_is_one_article_in_either_order(
     said = norm("".join(titled[0].paragraphs))
     assert "下转" not in said and "上接" not in said
     assert any(c.kind.value == "continued on another page" for c in result.changes)
+
+
+def test_several_pages_in_one_pdf_are_read_page_by_page_and_their_jump_joined(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    edition = pdfium.PdfDocument.new()
+    for name in ("fpdf2-3col", "reportlab-4col"):
+        page = pdfium.PdfDocument(FIXTURES / f"{name}.pdf")
+        edition.import_pages(page)
+        page.close()
+    path = tmp_path / "edition.pdf"
+    edition.save(path)
+    edition.close()
+    result = clean_pages([read_page(path)])
+    items = truth("fpdf2-3col")["items"] + truth("reportlab-4col")["items"]
+    whole = [i for i in items if i.get("part") == "whole" or i["kind"] != "story"]
+    assert missing(result.articles, whole) == []
+    bridge = next(i for i in items if i.get("id") == "bridge" and i["part"] == "first")
+    assert missing(result.articles, [bridge], joined=True) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -38,6 +39,8 @@ def test_the_real_page_gives_all_ten_items_in_reading_order() -> None:
     assert by_title[norm("县残联派送助残“大礼包”")].lead
     assert norm(by_title[norm("县残联派送助残“大礼包”")].byline or "") == norm("记者陈晓辉通讯员吴敏杰")
     assert norm(by_title[norm("我县“假证被拘”第一人现身")].byline or "") == norm("记者陈玲玲通讯员杨淑茗")
+    briefs = [a for a in result.articles if a.paragraphs[0].startswith("为进一步增强学校")]
+    assert [a.byline for a in briefs] == ["陈佳"] and not briefs[0].paragraphs[-1].endswith("）")
 
 
 @needs_sanmen
@@ -112,9 +115,9 @@ def test_a_truncated_pdf_is_refused_or_read_never_a_crash() -> None:
 
 def test_a_page_without_text_layer_is_refused_without_the_ocr_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ocr_page, "available", lambda: False)
-    with pytest.raises(InputError, match=r"needs OCR; install it with pip install 'audiopaper\[ocr\]'"):
+    with pytest.raises(InputError, match=re.escape(f"needs OCR; install it with {ocr_page.INSTALL_HINT}")):
         parse_page(_blank_pdf(1), "scan.pdf")
-    with pytest.raises(InputError, match=r"audiopaper\[ocr\]"):
+    with pytest.raises(InputError, match=re.escape(ocr_page.INSTALL_HINT)):
         parse_page(b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.png")
 
 
