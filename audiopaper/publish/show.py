@@ -73,9 +73,16 @@ class ShowSettings:
     """WebSub hub URL (``--websub-hub``): the feed names it, and every release pings it; "" for none."""
 
     def __post_init__(self) -> None:
+        for name in ("podcast_guid", "author", "owner_name", "owner_email", "time_zone", "hub"):
+            if not isinstance(getattr(self, name), str):  # a hand-edited show.json
+                raise OptionError(f"{name} in {SHOW_FILE} must be text, got {getattr(self, name)!r:.40}")
         plain_text(self.author, "--author")
         plain_text(self.owner_name, "--owner-name")
         plain_text(self.owner_email, "--owner-email")
+        if isinstance(self.publish_hour, bool) or not isinstance(self.publish_hour, int):
+            raise OptionError(
+                f"publish_hour in {SHOW_FILE} must be a whole hour 0-23, got {self.publish_hour!r:.40}"
+            )
         if not 0 <= self.publish_hour <= 23:
             raise OptionError(f"--publish-hour must be 0-23, got {self.publish_hour}")
         try:
@@ -107,8 +114,8 @@ def load_show(out_dir: Path, base_url: str) -> ShowSettings:
     except FileNotFoundError:
         base = base_url if base_url.endswith("/") else base_url + "/"
         return ShowSettings(podcast_guid=podcast_guid(urljoin(base, "feed.xml")))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise OptionError(f"cannot read {path}: {error}; fix or delete it") from error
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise OptionError(f"cannot read {path}: {str(error)[:120]}; fix or delete it") from error
     if not isinstance(data, dict) or not isinstance(data.get("podcast_guid"), str):
         raise OptionError(f"{path} lacks a podcast_guid; fix or delete it")
     known = {key: data[key] for key in ShowSettings.__dataclass_fields__ if key in data}

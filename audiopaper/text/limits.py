@@ -17,8 +17,10 @@ from audiopaper.values import env_int
 MAX_TITLE_CHARS = 200
 """Characters in a headline (they are spoken in the contents and shown on every page)."""
 
-MAX_ARTICLE_CHARS = 60_000
-"""Characters in one article's body: about four hours read aloud."""
+MAX_ARTICLE_CHARS = 20_000
+"""Characters in one article's body: about 75 minutes read aloud. An article is one segment,
+levelled and encoded as one array (96 kB a second at 24 kHz), so this bounds the render's
+memory (about 430 MB for the samples at this length)."""
 
 MAX_ARTICLES = 300
 """Articles in one edition."""
