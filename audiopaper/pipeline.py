@@ -198,7 +198,7 @@ def render(
     when the profile asks for one; articles are always in ``synthesizer``'s voice.
     """
     # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither.
-    with remembering(synthesizer.cache.directory):
+    with remembering(synthesizer.cache.directory), synthesizer.cache.in_use():
         files = tuple(read_page_file(path) for path in paths)
         pages = [parse_page_file(page) for page in files]
         cleaning = clean_pages(pages, lead_first=options.lead_first)
@@ -229,7 +229,7 @@ def render(
                 )
                 manifest = dataclasses.replace(written.manifest, source_hash=digest)
                 installed = _place(publisher, staging, manifest, options.hold, clock)
-    synthesizer.cache.trim()
+        synthesizer.cache.trim()
     return RenderResult(
         edition_dir=installed.directory,
         feed_path=options.out_dir / FEED_NAME,

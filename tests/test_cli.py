@@ -309,3 +309,13 @@ def test_a_user_error_through_the_installed_entry_point_is_one_line(tmp_path: Pa
     assert done.stdout == ""
     (line,) = done.stderr.splitlines()
     assert line.startswith("error: ") and "no such file" in line
+
+
+def test_render_refuses_a_directory_that_is_not_an_audiopaper_output(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "letter.txt").write_text("mine", encoding="utf-8")
+    (home / ".draft.tmp").write_text("mine too", encoding="utf-8")
+    result = runner.invoke(app, ["render", str(EXAMPLE_PAGE), "--engine", "fake", "--out", str(home)])
+    assert_user_error(result, "is not an audiopaper output")
+    assert sorted(p.name for p in home.iterdir()) == [".draft.tmp", "letter.txt"]

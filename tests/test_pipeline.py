@@ -58,7 +58,7 @@ def ffmpeg_chapter_starts_ms(path: Path) -> list[int]:
 def test_sample_page_renders_with_sentences_inside_the_audio(
     sample_page: Path, tmp_path: Path, standard_profile: Profile
 ) -> None:
-    options = RenderOptions(out_dir=tmp_path, day=date(2024, 10, 28), profile=standard_profile)
+    options = RenderOptions(out_dir=tmp_path / "out", day=date(2024, 10, 28), profile=standard_profile)
     result = render([sample_page], options, fake_synthesizer())
     manifest = check_edition(result.edition_dir)
     assert len(manifest["articles"]) == 8
@@ -71,12 +71,16 @@ def test_rerender_replaces_the_edition_and_keeps_others(
     page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
     first_guids = None
     for day in (date(2025, 3, 13), date(2025, 3, 14), date(2025, 3, 13)):
-        render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), fake_synthesizer())
-        feed = (tmp_path / "feed.xml").read_text(encoding="utf-8")
+        render(
+            [page],
+            RenderOptions(out_dir=tmp_path / "out", day=day, profile=standard_profile),
+            fake_synthesizer(),
+        )
+        feed = (tmp_path / "out" / "feed.xml").read_text(encoding="utf-8")
         guids = re.findall(r"<guid[^>]*>([^<]+)</guid>", feed)
         if day == date(2025, 3, 14) and first_guids is None:
             first_guids = guids
-    assert sorted(p.name for p in (tmp_path / "editions").iterdir()) == ["2025-03-13", "2025-03-14"]
+    assert sorted(p.name for p in (tmp_path / "out" / "editions").iterdir()) == ["2025-03-13", "2025-03-14"]
     assert len(guids) == 2 and guids == first_guids
     assert guids == ["audiopaper:jin-ri-xin-wen:2025-03-14", "audiopaper:jin-ri-xin-wen:2025-03-13"]
 
@@ -91,7 +95,9 @@ def test_two_renders_through_one_synthesizer_give_two_complete_editions(
     engine = FakeEngine()
     synthesizer = fake_synthesizer(engine)
     results = [
-        render([page], RenderOptions(out_dir=tmp_path, day=day, profile=standard_profile), synthesizer)
+        render(
+            [page], RenderOptions(out_dir=tmp_path / "out", day=day, profile=standard_profile), synthesizer
+        )
         for day in (date(2025, 3, 13), date(2025, 3, 14))
     ]
     for result in results:
@@ -116,7 +122,7 @@ def test_small_page_renders_with_the_offline_voice(
         "## 社区开设手机课堂\n\n本报讯 社区开设老年手机课堂,共招收学员36名。\n"
     )
     options = RenderOptions(
-        out_dir=tmp_path, day=date(2025, 3, 14), profile=standard_profile, paper="青梅日报"
+        out_dir=tmp_path / "out", day=date(2025, 3, 14), profile=standard_profile, paper="青梅日报"
     )
     result = render([page], options, fake_synthesizer(OfflineEngine()))
     manifest = check_edition(result.edition_dir)
@@ -182,7 +188,7 @@ def test_times_match_the_decoded_audio_and_captions_show_digits(
     import numpy as np
 
     page = write_page("## 热线开通\n\n本报讯 咨询电话0573-85120000，工作日可以拨打。今年增长12.6%。\n")
-    result = render([page], RenderOptions(out_dir=tmp_path, day=date(2025, 3, 14), profile=standard_profile),
+    result = render([page], RenderOptions(out_dir=tmp_path / "out", day=date(2025, 3, 14), profile=standard_profile),
                     fake_synthesizer())  # fmt: skip
     audio = result.edition_dir / result.manifest.audio
     pcm = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(audio), "-f", "s16le", "-"],
@@ -202,10 +208,10 @@ def test_re_rendering_an_edition_published_as_edition_mp3_keeps_that_url(
     tmp_path: Path, standard_profile: Profile, write_page: WritePage
 ) -> None:
     page = write_page("## 标题一\n\n本报讯 第一条新闻的正文，内容很简单。\n")
-    old = tmp_path / "editions" / "2025-03-14"
+    old = tmp_path / "out" / "editions" / "2025-03-14"
     old.mkdir(parents=True)
     (old / "edition.mp3").write_bytes(b"published by an earlier version")
-    result = render([page], RenderOptions(out_dir=tmp_path, day=date(2025, 3, 14), profile=standard_profile),
+    result = render([page], RenderOptions(out_dir=tmp_path / "out", day=date(2025, 3, 14), profile=standard_profile),
                     fake_synthesizer())  # fmt: skip
     new = result.edition_dir / result.manifest.audio
     assert result.manifest.audio == "jin-ri-xin-wen-2025-03-14.mp3"

@@ -172,6 +172,22 @@ def test_two_renders_sharing_one_cache_both_finish(tmp_path: Path) -> None:
     assert not list(cache.rglob("*.tmp")) and not list(cache.rglob(".*"))
 
 
+@pytest.mark.slow
+def test_two_renders_sharing_a_1_mb_cache_both_finish_ten_times_in_ten(tmp_path: Path) -> None:
+    """Each render trims the cache to 1 MB when it finishes; the other one may still be joining."""
+    environment = {**os.environ, "AUDIOPAPER_CACHE_MB": "1"}
+    for attempt in range(10):
+        cache = tmp_path / f"cache-{attempt}"  # cold each time: both synthesize and encode at once
+        outs = [tmp_path / f"{attempt}-{name}" for name in ("a", "b")]
+        runs = [subprocess.Popen(render_command(out, cache, "2025-03-14"), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True, env=environment) for out in outs]  # fmt: skip
+        for run in runs:
+            _, stderr = run.communicate(timeout=300)
+            assert run.returncode == 0, f"attempt {attempt}: {stderr}"
+        for out in outs:
+            assert check_published(out) == []
+
+
 def mount_tmpfs(path: Path, size: str) -> bool:
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:

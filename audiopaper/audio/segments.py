@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import threading
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,8 @@ from audiopaper.profiles import Profile
 from audiopaper.text.script import ArticleScript, Frame
 from audiopaper.voice.engine import Samples
 from audiopaper.voice.scheduler import Synthesizer
+
+_LOGGER = logging.getLogger(__name__)
 
 SEGMENT_VERSION = "segment-v2"
 """Changes whenever the way segments are built changes, so cached segments are redone."""
@@ -152,7 +156,7 @@ class SegmentBuilder:
         meta = {
             "frames": gapless.frames, "bytes": gapless.audio_bytes, "delay": gapless.delay,
             "padding": gapless.padding, "crc": gapless.music_crc, "lines": [list(x) for x in lines],
-            "approximate": approximate,
+            "approximate": approximate, "checksum": zlib.crc32(frames),
         }  # fmt: skip
         self.cache.put_file(key, ".json", json.dumps(meta).encode())
         with self._count_lock:
@@ -160,27 +164,36 @@ class SegmentBuilder:
         return Segment(mp3, gapless, lines, approximate)
 
     def _cached(self, key: str) -> Segment | None:
-        """The cached segment, or None when absent, trimmed away or damaged."""
+        """The cached segment, checked against its checksum; None when absent, trimmed or damaged.
+
+        A damaged entry (truncated, overwritten, zeros, a hand-edited index) is removed with
+        one warning and built again, so it never reaches the edition MP3.
+        """
         meta_bytes = self.cache.get_file(key, ".json")
         mp3 = self.cache.file_path(key, ".mp3")
         if meta_bytes is None:
             return None
         try:
             meta = json.loads(meta_bytes)
-            if mp3.stat().st_size != meta["bytes"]:
-                return None
-            os.utime(mp3)
-            gapless = Gapless(
-                int(meta["frames"]),
-                int(meta["bytes"]),
-                int(meta["delay"]),
-                int(meta["padding"]),
-                int(meta["crc"]),
-            )
+            frames = mp3.read_bytes()
+            if "checksum" not in meta:
+                return None  # written before segments carried a checksum: build it again
+            numbers = [int(meta[name]) for name in ("frames", "bytes", "delay", "padding", "crc", "checksum")]
             lines = tuple((int(a), int(b)) for a, b in meta["lines"])
+            if not all(0 <= n < 2**32 for n in numbers + [n for pair in lines for n in pair]):
+                raise ValueError("a number out of range")
+            if len(frames) != numbers[1] or zlib.crc32(frames) != numbers[5]:
+                raise ValueError("its bytes do not match their checksum")
+            os.utime(mp3)
+            gapless = Gapless(*numbers[:5])
             return Segment(mp3, gapless, lines, bool(meta.get("approximate", False)))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # damaged: build it again
+        except FileNotFoundError:
+            return None  # trimmed away by another render
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            _LOGGER.warning("cached segment %s is damaged (%s); encoding it again", key[:12], str(error)[:80])
+            for suffix in (".mp3", ".json"):
+                self.cache.file_path(key, suffix).unlink(missing_ok=True)
+            return None
 
     def _samples(self, parts: Sequence[Part]) -> tuple[Samples, tuple[tuple[int, int], ...]]:
         pieces: list[Samples] = []

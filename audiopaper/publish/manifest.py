@@ -13,21 +13,29 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from audiopaper.audio.timeline import Chapter, Cue, TimedSection, TimedSentence
-from audiopaper.errors import ManifestError
+from audiopaper.errors import ManifestError, OptionError
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.release_record import ReleaseRecord
+from audiopaper.values import control_character, iso_day
 
 _LOGGER = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 3
 """Version of edition.json's layout. 1 (implicit) was the first release's; 3 added the
 opening and closing chapters and the headings' times."""
+
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+"""Largest edition.json read (an eight-hour edition's is a few MB)."""
+
+MAX_MANIFEST_NUMBER = 10_000_000.0
+"""Largest time (seconds, about 115 days), index or version a manifest may hold."""
 
 MANIFEST_NAME = "edition.json"
 """The manifest's file name inside an edition directory."""
@@ -178,16 +186,16 @@ class EditionManifest:
                 f"{source} was written by a newer audiopaper (layout {version:g}); upgrade audiopaper"
             )
         try:
-            day = date.fromisoformat(reader.text(data, "date"))
-        except ValueError as error:
-            raise ManifestError(f"{source}: 'date' is not YYYY-MM-DD; render the edition again") from error
+            day = iso_day(reader.text(data, "date"), "'date'")
+        except OptionError as error:
+            raise ManifestError(f"{source}: {error}; render the edition again") from error
         articles = tuple(reader.article(item) for item in reader.items(data, "articles"))
         synthesis = data.get("synthesis") or {}
         return cls(
             date=day,
-            title=reader.text(data, "title"),
-            paper=str(data.get("paper") or ""),
-            audio=str(data.get("audio") or LEGACY_AUDIO_NAME),
+            title=reader.line_text(data, "title"),
+            paper=reader.line_text(data, "paper", default=""),
+            audio=reader.inside(data, "audio", default=LEGACY_AUDIO_NAME),
             engine=reader.text(data, "engine"),
             voice=reader.text(data, "voice"),
             duration=reader.number(data, "duration"),
@@ -207,9 +215,19 @@ class EditionManifest:
     def read(cls, path: Path) -> EditionManifest:
         """Read edition.json at ``path``; ManifestError when it is unreadable or damaged."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            with path.open("rb") as file:
+                raw = file.read(MAX_MANIFEST_BYTES + 1)
+            if len(raw) > MAX_MANIFEST_BYTES:
+                raise ManifestError(f"{path} is over {MAX_MANIFEST_BYTES} bytes; render that edition again")
+            data = json.loads(raw.decode("utf-8"))
+        except RecursionError as error:  # nested deeper than the decoder's stack allows
+            raise ManifestError(
+                f"cannot read {path}: nested too deeply; render that edition again"
+            ) from error
         except (OSError, UnicodeDecodeError, ValueError) as error:
-            raise ManifestError(f"cannot read {path}: {error}; render that edition again") from error
+            raise ManifestError(
+                f"cannot read {path}: {str(error)[:120]}; render that edition again"
+            ) from error
         return cls.from_dict(data, source=str(path))
 
 
@@ -254,10 +272,39 @@ class _Reader:
         return value
 
     def number(self, data: dict[str, Any], key: str, *, default: float | None = None) -> float:
+        """A finite number from 0 to MAX_MANIFEST_NUMBER (times, indexes, the version)."""
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._missing(key)
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise self._missing(key) from None
+        if not (math.isfinite(number) and 0 <= number <= MAX_MANIFEST_NUMBER):
+            raise self._missing(key)
+        return number
+
+    def line_text(self, data: dict[str, Any], key: str, *, default: str | None = None) -> str:
+        """A one-line text (a title, the paper's name): it reaches the feed and the playlists."""
+        value = data.get(key)
+        if default is not None and not value:
+            value = default
+        if not isinstance(value, str) or control_character(value) is not None:
+            raise self._missing(key)
+        return value
+
+    def inside(self, data: dict[str, Any], key: str, *, default: str | None = None) -> str:
+        """A relative path that stays inside the edition's directory (``articles/01-x.mp3``)."""
+        value = self.line_text(data, key, default=default)
+        parts = value.split("/")
+        if (
+            not value
+            or value.startswith("/")
+            or "\\" in value
+            or any(part in ("", ".", "..") for part in parts)
+        ):
+            raise self._missing(key)
+        return value
 
     def items(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = data.get(key)
@@ -287,9 +334,9 @@ class _Reader:
         byline = data.get("byline")
         return ManifestArticle(
             index=int(self.number(data, "index")),
-            title=self.text(data, "title"),
+            title=self.line_text(data, "title"),
             byline=byline if isinstance(byline, str) else None,
-            file=self.text(data, "file"),
+            file=self.inside(data, "file"),
             start_s=self.number(data, "start"),
             end_s=self.number(data, "end"),
             sentences=tuple(

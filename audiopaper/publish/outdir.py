@@ -23,10 +23,58 @@ EDITIONS_DIR = "editions"
 """Sub-directory of the output directory holding one directory per edition date."""
 
 
+TEMP_MARK = ".ap-"
+"""In the name of every temporary file we make (``.feed.xml.ap-k3j2x9q1.tmp``), so an
+interrupted run's leftovers can be removed without touching anyone else's ``.*.tmp``."""
+
+LOCK_FILE = ".audiopaper.lock"
+"""Lock file in the output directory: one render or feed rebuild writes there at a time."""
+
+WATCH_LOCK_FILE = ".watch.lock"
+"""The watcher's lock, held for its whole life: one ``audiopaper watch`` per output directory
+(it renders without the output lock, which it takes only to install)."""
+
+OWN_MARKS = (
+    "show.json",
+    "feed.xml",
+    "status.json",
+    EDITIONS_DIR,
+    ".pending",
+    ".work",
+    LOCK_FILE,
+    WATCH_LOCK_FILE,
+)
+"""Names only an audiopaper output directory holds; one of them makes a directory ours
+(``.work`` is the watcher's WORK_DIR, ``.pending`` release.PENDING_DIR, written before any
+edition is installed)."""
+
+
+def claim_output(out_dir: Path) -> None:
+    """Refuse ``out_dir`` unless it is absent, empty, or already an audiopaper output.
+
+    Without this a mistyped ``--out`` (a home directory, ``/``) would get a lock, a feed and
+    pages written into it, and its temporary files treated as ours.
+    """
+    try:
+        with os.scandir(out_dir) as entries:
+            empty = next(entries, None) is None
+    except FileNotFoundError:
+        return
+    except NotADirectoryError as error:
+        raise OutputError(f"--out {out_dir} is a file, not a directory; choose a directory") from error
+    except OSError as error:
+        raise OutputError(describe_os_error(error, out_dir)) from error
+    if not empty and not any((out_dir / mark).exists() for mark in OWN_MARKS):
+        raise OutputError(
+            f"--out {out_dir} is not empty and is not an audiopaper output (no show.json or editions/); "
+            "choose a new or empty directory"
+        )
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as temp:
             os.fchmod(temp.fileno(), 0o644)  # mkstemp makes 0600; published files are public
@@ -56,14 +104,6 @@ def staging_dir(out_dir: Path, day: date) -> Path:
         raise OutputError(f"cannot write to {parent}: {error.strerror}; choose another --out") from error
 
 
-LOCK_FILE = ".audiopaper.lock"
-"""Lock file in the output directory: one render or feed rebuild writes there at a time."""
-
-WATCH_LOCK_FILE = ".watch.lock"
-"""The watcher's lock, held for its whole life: one ``audiopaper watch`` per output directory
-(it renders without the output lock, which it takes only to install)."""
-
-
 @contextlib.contextmanager
 def locked_output(out_dir: Path, name: str = LOCK_FILE, busy: str = "") -> Iterator[None]:
     """Hold the output directory's lock, or refuse at once if another run holds it.
@@ -71,6 +111,7 @@ def locked_output(out_dir: Path, name: str = LOCK_FILE, busy: str = "") -> Itera
     ``name`` picks another lock in the same directory (the watcher's own, WATCH_LOCK_FILE);
     ``busy`` is then the one line said when it is taken.
     """
+    claim_output(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         handle = open(out_dir / name, "a+b")  # noqa: SIM115 - held for the whole block
@@ -110,7 +151,7 @@ def recover_output(out_dir: Path) -> list[str]:
         for staging in editions.glob(".*.staging"):
             shutil.rmtree(staging, ignore_errors=True)
             done.append(f"removed {staging.name}")
-    for pattern in (".*.tmp", f"{EDITIONS_DIR}/*/.*.tmp"):
+    for pattern in (f".*{TEMP_MARK}*.tmp", f"{EDITIONS_DIR}/*/.*.tmp"):  # editions/ is all ours
         for temp in out_dir.glob(pattern):
             temp.unlink(missing_ok=True)
             done.append(f"removed {temp.name}")

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audiopaper.errors import OptionError
-from audiopaper.publish.outdir import atomic_write_text
+from audiopaper.publish.outdir import atomic_write_text, claim_output
 from audiopaper.publish.websub import check_hub_url
 from audiopaper.values import plain_text
 
@@ -73,9 +73,16 @@ class ShowSettings:
     """WebSub hub URL (``--websub-hub``): the feed names it, and every release pings it; "" for none."""
 
     def __post_init__(self) -> None:
+        for name in ("podcast_guid", "author", "owner_name", "owner_email", "time_zone", "hub"):
+            if not isinstance(getattr(self, name), str):  # a hand-edited show.json
+                raise OptionError(f"{name} in {SHOW_FILE} must be text, got {getattr(self, name)!r:.40}")
         plain_text(self.author, "--author")
         plain_text(self.owner_name, "--owner-name")
         plain_text(self.owner_email, "--owner-email")
+        if isinstance(self.publish_hour, bool) or not isinstance(self.publish_hour, int):
+            raise OptionError(
+                f"publish_hour in {SHOW_FILE} must be a whole hour 0-23, got {self.publish_hour!r:.40}"
+            )
         if not 0 <= self.publish_hour <= 23:
             raise OptionError(f"--publish-hour must be 0-23, got {self.publish_hour}")
         try:
@@ -107,8 +114,8 @@ def load_show(out_dir: Path, base_url: str) -> ShowSettings:
     except FileNotFoundError:
         base = base_url if base_url.endswith("/") else base_url + "/"
         return ShowSettings(podcast_guid=podcast_guid(urljoin(base, "feed.xml")))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise OptionError(f"cannot read {path}: {error}; fix or delete it") from error
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise OptionError(f"cannot read {path}: {str(error)[:120]}; fix or delete it") from error
     if not isinstance(data, dict) or not isinstance(data.get("podcast_guid"), str):
         raise OptionError(f"{path} lacks a podcast_guid; fix or delete it")
     known = {key: data[key] for key in ShowSettings.__dataclass_fields__ if key in data}
@@ -130,5 +137,6 @@ def update_show(out_dir: Path, base_url: str, **changes: Any) -> ShowSettings:
     show = load_show(out_dir, base_url)
     given = {key: value for key, value in changes.items() if value is not None}
     show = replace(show, **given)
+    claim_output(out_dir)  # show.json would otherwise make any directory look like ours
     atomic_write_text(out_dir / SHOW_FILE, json.dumps(asdict(show), ensure_ascii=False, indent=2) + "\n")
     return show

@@ -38,6 +38,7 @@ from audiopaper.text.duplicates import (
 from audiopaper.text.furniture import drop_furniture_blocks, furniture_rules
 from audiopaper.text.jumps import join_jumps
 from audiopaper.text.latin import drop_bracketed_originals
+from audiopaper.text.limits import check_articles, check_edition_chars
 from audiopaper.text.line_roles import (
     CJK,
     FOLDABLE_RUN,
@@ -350,6 +351,8 @@ def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResul
     page's articles, as a presenter would open with it. A story continued on another page
     given (下转/上接) is joined first (:mod:`audiopaper.text.jumps`).
     """
+    what = ", ".join(p.source for p in pages)[:200]
+    check_edition_chars(sum(len(b.text) for page in pages for b in page.blocks), what)  # before the work
     joined, changes = join_jumps(pages)
     drafts: list[Draft] = []
     for page in joined:
@@ -376,6 +379,7 @@ def clean_pages(pages: Sequence[Page], *, lead_first: bool = True) -> CleanResul
             "with no end punctuation) with article text under it"
         )
         raise NoArticlesError(f"{names}: {hint}")
+    check_articles(articles, what)
     for article in articles:
         _LOGGER.debug("article %r: %d paragraphs", article.title, len(article.paragraphs))
     return CleanResult(articles=tuple(articles), changes=tuple(changes))

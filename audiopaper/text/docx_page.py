@@ -18,6 +18,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -75,13 +76,14 @@ def drop_dangling_relationships(data: bytes) -> tuple[bytes, list[str]]:
 
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = set(archive.namelist())
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     dropped: list[str] = []
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as repaired:
         for info in archive.infolist():
             content = archive.read(info)
             if info.filename.endswith(".rels"):
-                root = etree.fromstring(content)
+                root = etree.fromstring(content, parser)
                 base = posixpath.dirname(posixpath.dirname(info.filename))
                 for rel in root.findall(f"{{{_RELATIONSHIPS_NS}}}Relationship"):
                     target = rel.get("Target", "")
@@ -96,11 +98,55 @@ def drop_dangling_relationships(data: bytes) -> tuple[bytes, list[str]]:
     return out.getvalue(), dropped
 
 
+MAX_XML_BYTES = 64 * 1024 * 1024
+"""Uncompressed bytes of all the XML parts of a Word file (a 4 MiB .docx of text is about
+40 MiB of XML); a zip bomb is refused before anything is inflated."""
+
+MAX_COMPRESSION_RATIO = 200
+"""Largest uncompressed/compressed ratio of one part over 1 MiB (Word's XML compresses
+5-20 times; a run of one repeated paragraph 1000 times)."""
+
+_RATIO_CHECKED_BYTES = 1024 * 1024
+"""Parts smaller than this are not ratio-checked (tiny parts compress very well)."""
+
+
+def check_package(archive: zipfile.ZipFile, source: str) -> None:
+    """Refuse a package whose parts would inflate past MAX_XML_BYTES or MAX_COMPRESSION_RATIO.
+
+    The sizes are the ones the zip declares; zipfile never inflates a part past its declared
+    size, so they bound the memory reading it takes.
+    """
+    xml_bytes = 0
+    for info in archive.infolist():
+        if info.file_size > _RATIO_CHECKED_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+            1, info.compress_size
+        ):
+            ratio = info.file_size // max(1, info.compress_size)
+            raise InputError(
+                f"{source}: part {info.filename[:60]} inflates {ratio} times (limit "
+                f"{MAX_COMPRESSION_RATIO}); it is not a Word file as Word writes them"
+            )
+        if info.filename.endswith((".xml", ".rels")):
+            xml_bytes += info.file_size
+    if xml_bytes > MAX_XML_BYTES:
+        raise InputError(
+            f"{source}: {xml_bytes // 1024**2} MiB of text inside the Word file, over the "
+            f"{MAX_XML_BYTES // 1024**2} MiB limit; split it into several files"
+        )
+    for name in ("word/document.xml", "[Content_Types].xml"):
+        if name in archive.namelist() and b"<!DOCTYPE" in archive.read(name)[:4096].upper():
+            raise InputError(
+                f"{source}: {name} declares a DTD, which Word never writes; save it again in Word"
+            )
+
+
 def _open(data: bytes, source: str, repairs: list[Change]) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     try:
+        check_package(zipfile.ZipFile(io.BytesIO(data)), source)
         return docx.Document(io.BytesIO(data))
     except KeyError:
         data, dropped = drop_dangling_relationships(data)
@@ -113,7 +159,11 @@ def _open(data: bytes, source: str, repairs: list[Change]) -> Any:
             Change(ChangeKind.REPAIRED, f"{source}: links to missing parts dropped: {', '.join(dropped)}")
         )
         return _open(data, source, repairs)
-    except (PackageNotFoundError, zipfile.BadZipFile, ValueError) as error:
+    except etree.XMLSyntaxError as error:  # malformed, nested past libxml2's 256 levels, entity loops
+        raise InputError(
+            f"{source}: damaged XML inside the Word file ({str(error)[:80]}); open it in Word, save it again"
+        ) from error
+    except (PackageNotFoundError, zipfile.BadZipFile, ValueError, EOFError, zlib.error) as error:
         raise InputError(
             f"{source}: is not a readable Word .docx file ({type(error).__name__}); "
             "open it in Word and save it again as .docx"

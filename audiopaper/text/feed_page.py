@@ -30,8 +30,8 @@ def looks_like_feed(text: str) -> bool:
 
 def _body(entry: Any) -> str:
     """The entry's richest body: full content (``content:encoded``) before its summary."""
-    bodies = [part.get("value", "") for part in entry.get("content", [])]
-    bodies.append(entry.get("summary", ""))
+    bodies = [part.get("value") or "" for part in entry.get("content") or []]
+    bodies.append(entry.get("summary") or "")  # damaged feeds give None for missing text
     return max(bodies, key=len, default="")
 
 
@@ -45,7 +45,7 @@ def feed_blocks(text: str, source: str, changes: list[Change]) -> tuple[Block, .
             f"{source}: this feed has no items; give a feed with at least one item, or the article's own page"
         )
     items = [
-        Item(title=entry.get("title", ""), body=_body(entry), date=entry.get("published", ""))
+        Item(title=entry.get("title") or "", body=_body(entry), date=entry.get("published") or "")
         for entry in parsed.entries
     ]
     return item_blocks(items, changes)

@@ -14,7 +14,9 @@ repairs, everything else is the clean stage's job.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -172,20 +174,32 @@ def _repair_decoding(text: str, encoding: str, source: str) -> tuple[str, list[C
 
 
 def read_page_file(path: Path, name: str | None = None) -> PageFile:
-    """A page file's bytes (``name``: how messages call it, default its path); one-line errors."""
+    """A page file's bytes (``name``: how messages call it, default its path); one-line errors.
+
+    Only a regular file is read, and never more than its form's limit plus one byte: a
+    FIFO would block and ``/dev/zero`` never ends, and a file may grow while it is read.
+    """
     source = name or str(path)
     if not path.exists():
         raise InputError(f"{source}: no such file; check the path of the page")
     if path.is_dir():
         raise InputError(f"{source}: is a directory; give the page files inside it")
     try:
-        size = path.stat().st_size
-        with path.open("rb") as file:
+        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat could refuse it
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise InputError(
+                    f"{source}: not a regular file (a device, pipe or socket); save the page to a file"
+                )
             head = file.read(1024)
-        limit = size_limit(head) if is_printed_page(head) else MAX_PAGE_BYTES
-        if size > limit:
-            raise InputError(f"{source}: {size} bytes is too large for a page (limit {limit})")
-        return PageFile(source, path.read_bytes())
+            limit = size_limit(head) if is_printed_page(head) else MAX_PAGE_BYTES
+            data = head + file.read(max(0, limit + 1 - len(head)))
+        if len(data) > limit:
+            raise InputError(
+                f"{source}: too large for a page (over {limit} bytes, the limit); split it into pages"
+            )
+        return PageFile(source, data)
     except OSError as error:
         raise InputError(f"{source}: cannot read the page ({error.strerror})") from error
 

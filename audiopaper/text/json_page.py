@@ -50,7 +50,7 @@ def looks_like_json(text: str) -> bool:
         return False
     try:
         json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested past the decoder's stack: not an export
         return False
     return True
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from audiopaper.text.clean import Article
 from audiopaper.text.lexicon import EMPTY_LEXICON, Lexicon
+from audiopaper.text.limits import check_sentences
 from audiopaper.text.normalize import normalize
 
 MIN_SENTENCE_CHARS = 8
@@ -271,14 +272,23 @@ def script_article(article: Article, options: SpeechOptions) -> ArticleScript:
             )
     return ArticleScript(
         article=article,
-        title_spoken=speak_title(article.title, options),
+        title_spoken=speak_title(article.title, options).strip() or UNSPEAKABLE_TITLE,
         sentences=tuple(sentences),
     )
 
 
+UNSPEAKABLE_TITLE = "本篇报道"
+"""Said for a headline with nothing speakable in it (only marks such as ``<<<``), so the
+engine is never sent an empty line."""
+
+
 def build_script(articles: Sequence[Article], options: SpeechOptions) -> Script:
-    """Shape and normalize every article of an edition."""
-    return Script(articles=tuple(script_article(a, options) for a in articles))
+    """Shape and normalize every article of an edition (at most MAX_SENTENCES sentences)."""
+    scripts = tuple(script_article(a, options) for a in articles)
+    check_sentences(
+        sum(len(s.sentences) for s in scripts), ", ".join(sorted({a.source for a in articles}))[:200]
+    )
+    return Script(articles=scripts)
 
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")

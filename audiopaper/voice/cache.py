@@ -11,14 +11,17 @@ size bound by deleting the least recently used entries first.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
 import struct
 import tempfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -53,6 +56,9 @@ def default_cache_dir() -> Path:
 
     return Path(platformdirs.user_cache_dir("audiopaper"))
 
+
+IN_USE_LOCK = "in-use.lock"
+"""Lock file in the cache directory: every render holds it shared, a trim needs it alone."""
 
 MAX_CACHE_MB = 1024 * 1024
 """Largest AUDIOPAPER_CACHE_MB accepted: 1 TiB (a larger number is a typing mistake)."""
@@ -101,6 +107,7 @@ class ClipCache:
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
+        self._use_handle: BinaryIO | None = None
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}{ENTRY_SUFFIX}"
@@ -167,7 +174,55 @@ class ClipCache:
         return total
 
     def trim(self) -> int:
-        """Delete least recently used entries until the cache fits its bound; returns bytes freed."""
+        """Delete least recently used entries until the cache fits its bound; returns bytes freed.
+
+        Only when no other process is using the cache (:meth:`in_use`): another render may be
+        about to join the entries a trim would delete (two renders sharing a 1 MB cache used
+        to fail so). The trim is then left to whichever render finishes last.
+        """
+        with self._alone() as alone:
+            return self._trim() if alone else 0
+
+    @contextlib.contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Mark the cache as in use by this process for the block (a shared POSIX lock)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle = open(self.directory / IN_USE_LOCK, "a+b")  # noqa: SIM115 - held for the block
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_SH)
+        except OSError as error:
+            _LOGGER.warning("cache %s cannot be locked (%s); it will not be trimmed", self.directory, error)
+            yield
+            return
+        self._use_handle = handle
+        try:
+            yield
+        finally:
+            self._use_handle = None
+            handle.close()
+
+    @contextlib.contextmanager
+    def _alone(self) -> Iterator[bool]:
+        """True when this process may trim: it can hold the in-use lock exclusively."""
+        handle = self._use_handle
+        try:
+            own = handle is None
+            if handle is None:
+                handle = open(self.directory / IN_USE_LOCK, "a+b")  # noqa: SIM115 - closed below
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            _LOGGER.info("another render is using the cache %s; not trimming it now", self.directory)
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            if own:
+                handle.close()
+            else:
+                fcntl.lockf(handle.fileno(), fcntl.LOCK_SH)  # back to shared for the rest of the block
+
+    def _trim(self) -> int:
         entries = []
         for path in self._entries():
             try:

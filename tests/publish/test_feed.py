@@ -202,3 +202,39 @@ def test_feed_escapes_hostile_titles(tmp_path: Path) -> None:
     assert root.findtext("channel/item/title") == f"{title} 2025-03-15"
     assert b"<script>" not in data
     assert feedparser.parse(data).bozo == 0
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"author": 5}, "author in show.json must be text"),
+        ({"author": ["a"]}, "author in show.json must be text"),
+        ({"owner_name": {"x": 1}}, "owner_name in show.json must be text"),
+        ({"author": "记者\x0b"}, "--author holds the control character"),
+        ({"publish_hour": 6.5}, "publish_hour in show.json must be a whole hour"),
+        ({"publish_hour": True}, "publish_hour in show.json must be a whole hour"),
+        ({"publish_hour": 99}, "--publish-hour must be 0-23"),
+        ({"time_zone": 8}, "time_zone in show.json must be text"),
+        ({"podcast_guid": 1}, "lacks a podcast_guid"),
+    ],
+)
+def test_a_hand_edited_show_file_is_refused_in_one_line(
+    tmp_path: Path, settings: dict[str, Any], message: str
+) -> None:
+    from audiopaper.publish.show import load_show
+
+    add_edition(tmp_path, "2025-03-14")
+    write_feed(tmp_path, "https://example.org/")
+    show = json.loads((tmp_path / "show.json").read_text(encoding="utf-8"))
+    (tmp_path / "show.json").write_text(json.dumps(show | settings), encoding="utf-8")
+    with pytest.raises(OptionError, match=message) as raised:
+        load_show(tmp_path, "https://example.org/")
+    assert "\n" not in str(raised.value)
+
+
+def test_a_deeply_nested_show_file_is_one_line(tmp_path: Path) -> None:
+    from audiopaper.publish.show import load_show
+
+    (tmp_path / "show.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(OptionError, match="fix or delete it"):
+        load_show(tmp_path, "https://example.org/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,63 @@ def test_read_published_skips_damaged_and_audio_less_editions(tmp_path: Path) ->
     (tmp_path / "editions" / "2025-03-13" / "edition.json").write_text("[]", encoding="utf-8")
     published = read_published(tmp_path)
     assert [(p.manifest.date.isoformat(), p.audio_bytes) for p in published] == [("2025-03-14", 7)]
+
+
+_CHANGES: dict[str, tuple[bool, str, Any]] = {
+    "nan-duration": (False, "duration", float("nan")),
+    "infinite-start": (True, "start", float("inf")),
+    "huge-number": (False, "duration", 1e308 * 10),
+    "negative-time": (True, "end", -5),
+    "string-time": (True, "start", "12"),
+    "list-title": (False, "title", ["a"]),
+    "number-title": (False, "title", 5),
+    "control-title": (False, "title", "青梅\x0b日报"),
+    "newline-paper": (False, "paper", "青梅\n#EXTINF:0,evil"),
+    "year-1": (False, "date", "0001-01-01"),
+    "year-9999": (False, "date", "9999-12-31"),
+    "week-date": (False, "date", "2025-W11-5"),
+    "audio-outside": (False, "audio", "../../../../etc/passwd"),
+    "audio-absolute": (False, "audio", "/etc/passwd"),
+    "file-outside": (True, "file", "../../x.mp3"),
+}
+"""Hand edits and disk damage of issue 28: (in the first article?, field, value)."""
+
+
+def _damage(manifest: dict[str, Any], how: str) -> str:
+    """edition.json's text, damaged one way."""
+    in_article, key, value = _CHANGES[how]
+    (manifest["articles"][0] if in_article else manifest)[key] = value
+    return json.dumps(manifest, ensure_ascii=False, allow_nan=True)
+
+
+DAMAGES = list(_CHANGES)
+
+
+@pytest.mark.parametrize("how", [*DAMAGES, "deep-nesting", "not-json", "huge-file"])
+def test_a_damaged_manifest_is_left_out_of_the_feed_in_one_line(
+    tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from audiopaper.publish.feed import write_feed
+    from audiopaper.publish.manifest import read_published
+    from tests.publish.test_feed import add_edition
+
+    add_edition(tmp_path, "2025-03-13")
+    bad = add_edition(tmp_path, "2025-03-14") / "edition.json"
+    if how == "deep-nesting":
+        bad.write_text('{"date": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    elif how == "not-json":
+        bad.write_bytes(b"\x00\x00garbage")
+    elif how == "huge-file":
+        bad.write_bytes(b" " * (64 * 1024 * 1024 + 1))
+    else:
+        bad.write_text(_damage(json.loads(bad.read_text(encoding="utf-8")), how), encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    assert [e.manifest.date.isoformat() for e in read_published(tmp_path)] == ["2025-03-13"]
+    warnings = [r.getMessage() for r in caplog.records if "2025-03-14" in r.getMessage()]
+    assert len(warnings) == 1 and "\n" not in warnings[0] and len(warnings[0]) < 400, warnings
+    feed = ET.fromstring(write_feed(tmp_path, "https://example.org/").read_bytes())
+    assert [e.get("url") for e in feed.iter("enclosure")] == [
+        "https://example.org/editions/2025-03-13/edition.mp3"
+    ]

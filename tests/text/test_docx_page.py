@@ -147,3 +147,75 @@ def test_a_bold_title_above_styled_headings_heads_the_file(tmp_path: Path) -> No
     result = clean_pages([read_page(path)])
     assert [a.title for a in result.articles] == ["老街书店迎来开业首日 读者排队进店"]
     assert "店里的读书角" in result.articles[0].paragraphs
+
+
+def _rewritten(path: Path, document_xml: bytes, *, dest: Path) -> Path:
+    """A copy of the Word file at ``path`` whose word/document.xml is ``document_xml``."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = document_xml if info.filename == "word/document.xml" else source.read(info)
+            target.writestr(info.filename, content)
+    return dest
+
+
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (n, (b"&lol%d;" % (n - 1) if n > 1 else b"&lol;") * 10)
+        for n in range(1, 10)
+    )
+    + b"]><w:document "
+    + _W
+    + b"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+)
+_NESTED = b"<w:document " + _W + b"><w:body>" + b"<w:p>" * 300 + b"</w:p>" * 300 + b"</w:body></w:document>"
+_PARAGRAPHS = (
+    b"<w:document " + _W + b"><w:body>"
+    + b"<w:p><w:r><w:t>\xe6\xae\xb5\xe8\x90\xbd</w:t></w:r></w:p>" * 200_000
+    + b"</w:body></w:document>"
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("document_xml", "message"),
+    [
+        (_LAUGHS, "declares a DTD"),
+        (_NESTED, "damaged XML inside the Word file"),
+        (b"<w:document " + _W + b"><w:body><w:p>", "damaged XML inside the Word file"),
+        (b"\x00\xff garbage", "damaged XML inside the Word file"),
+        (_PARAGRAPHS, "inflates"),  # 7 MB of one repeated paragraph: a zip bomb in small
+    ],
+    ids=["billion-laughs", "nesting-300", "truncated", "garbage", "repeated-run"],
+)
+def test_damaged_and_hostile_word_files_are_one_line(
+    tmp_path: Path, document_xml: bytes, message: str
+) -> None:
+    hostile = _rewritten(styled_file(tmp_path / "good.docx"), document_xml, dest=tmp_path / "bad.docx")
+    with pytest.raises(InputError, match=message) as raised:
+        read_page(hostile)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_word_file_with_too_much_text_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    import audiopaper.text.docx_page as docx_page
+
+    monkeypatch.setattr(docx_page, "MAX_XML_BYTES", 1024 * 1024)
+    rng = random.Random(7)
+    words = "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(400_000)).encode()  # compresses ~1.5x
+    body = (
+        b"<w:document "
+        + _W
+        + b"><w:body><w:p><w:r><w:t>"
+        + words
+        + b"</w:t></w:r></w:p></w:body></w:document>"
+    )
+    hostile = _rewritten(styled_file(tmp_path / "good.docx"), body, dest=tmp_path / "big.docx")
+    with pytest.raises(InputError, match=r"MiB of text inside the Word file, over the 1 MiB limit"):
+        read_page(hostile)

@@ -126,3 +126,35 @@ def test_a_zip_that_is_not_a_word_file_is_refused(tmp_path: Path) -> None:
         archive.writestr("notes.txt", "hello")
     with pytest.raises(InputError, match=r"not a Word \.docx"):
         read_page(path)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_is_refused_without_reading_it(device: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"{device} is not on this system")
+    with pytest.raises(InputError, match="not a regular file"):
+        read_page(Path(device))
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+    import time
+
+    fifo = tmp_path / "page.md"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"not a regular file \(a device, pipe or socket\)"):
+        read_page(fifo)  # nobody writes to it: opening it blocking would hang
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_page_past_the_limit_is_refused_having_read_only_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import audiopaper.text.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_PAGE_BYTES", 1000)
+    page = tmp_path / "page.md"
+    page.write_text("## 标题\n\n" + "正文。" * 400, encoding="utf-8")
+    with pytest.raises(InputError, match=r"too large for a page \(over 1000 bytes, the limit\)"):
+        read_page(page)
