@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from audiopaper.text.line_roles import ends_sentence
 from audiopaper.text.page import Block, BlockKind
 
 TITLE_LEVEL = 2
@@ -28,6 +29,7 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_STRUCK = re.compile(r"~~[\s\S]*?~~")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_LIST_ITEM = re.compile(r"^\s*[*+-]\s+(?=\S)")
 _THEMATIC_BREAK = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 _FIGCAPTION = re.compile(r"^\s*<figcaption[^>]*>([\s\S]*?)</figcaption>\s*$", re.IGNORECASE)
 
@@ -78,10 +80,11 @@ def _load_toml(source: str) -> dict[str, Any] | None:
 
 
 def strip_markdown_inline(line: str) -> str:
-    """A markdown line's words: images and rules go, links keep their text, struck text goes,
-    emphasis marks go."""
+    """A markdown line's words: images, rules and list bullets go, links keep their text,
+    struck text goes, emphasis marks go."""
     if _THEMATIC_BREAK.match(line):
         return ""
+    line = _LIST_ITEM.sub("", line)
     line = _MD_IMAGE.sub("", line)
     line = _MD_STRUCK.sub("", line)
     line = _MD_LINK.sub(lambda m: m.group(1), line)
@@ -89,7 +92,16 @@ def strip_markdown_inline(line: str) -> str:
 
 
 def post_blocks(post: FrontMatter, body_blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    """One article: the front matter's title, then the body with its headings as sub-heads."""
+    """One article: the front matter's title, then the body with its headings as sub-heads.
+
+    A paragraph (ended by a blank line) or list item with no end punctuation is kept apart
+    too, read as its own sentence, where plain text would join it to the next line as a
+    line cut by a column break.
+    """
+    lines = [*post.body.splitlines(), ""]
+    apart = {  # list items, and lines a blank line ends: markdown's paragraphs
+        n for n, line in enumerate(lines[:-1], start=1) if _LIST_ITEM.match(line) or not lines[n].strip()
+    }
     blocks: list[Block] = []
     title = strip_markdown_inline(post.title).strip()
     squeezed = re.sub(r"\s+", "", title)
@@ -98,6 +110,8 @@ def post_blocks(post: FrontMatter, body_blocks: tuple[Block, ...]) -> tuple[Bloc
             continue  # the title printed again as the body's heading
         kind = BlockKind.SUBHEAD if block.kind is BlockKind.HEADLINE else block.kind
         text = block.text
+        if block.line in apart and kind is BlockKind.TEXT and not ends_sentence(text):
+            kind = BlockKind.SUBHEAD
         caption = _FIGCAPTION.match(text)
         if caption:
             kind, text = BlockKind.CAPTION, caption.group(1)

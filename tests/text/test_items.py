@@ -84,7 +84,7 @@ CASES = [
         set(),
         ["layout", "image_feature", "img.example.org", "---", "**", "figcaption", "本文转自", "水印"],
     ),
-    ("post-toml.md", "post", ["河道清淤工程进入收尾阶段"], set(), ["水利", "+++"]),
+    ("post-toml.md", "post", ["河道清淤工程进入收尾阶段"], set(), ["水利", "+++", "*"]),
     ("plain-no-headline.txt", "plain", ["城东敬老院迎来了一群特别的客人"], {K.UNTITLED}, []),
     ("plain-c1-quotes.txt", "plain", ["社区图书角开放"], {K.REPAIRED}, ["\x93", "\x94"]),
     (
@@ -204,3 +204,8 @@ def test_an_empty_feed_or_export_is_refused_in_its_own_words(data: bytes, messag
 
     with pytest.raises(InputError, match=message):
         parse_page(data, "page", ".xml")
+
+
+def test_paragraphs_and_list_items_of_a_post_stay_apart() -> None:
+    paragraphs = clean_pages([read_page(FORMS / "post-toml.md")]).articles[0].paragraphs
+    assert paragraphs[-3:] == ("工程完工后的三项变化", "河道拓宽到二十米", "两岸新建步道")
