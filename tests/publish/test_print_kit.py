@@ -163,9 +163,10 @@ def test_cli_refuses_a_missing_date_and_a_loopback_feed(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["print-kit", "2025-03-15", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: no edition of 2025-03-15 in {tmp_path}; render it first"
-    options = RenderOptions(out_dir=tmp_path, day=date(2025, 3, 14), profile=load_profile("standard"))
+    out = tmp_path / "out"
+    options = RenderOptions(out_dir=out, day=date(2025, 3, 14), profile=load_profile("standard"))
     render([EXAMPLE_PAGE], options, fake_synthesizer(cache_dir=tmp_path / "cache"))
-    result = CliRunner().invoke(app, ["print-kit", "2025-03-14", "--out", str(tmp_path)])
+    result = CliRunner().invoke(app, ["print-kit", "2025-03-14", "--out", str(out)])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: printed codes need the edition's public address")
     assert len(result.stderr.strip().splitlines()) == 1
