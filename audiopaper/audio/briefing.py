@@ -53,6 +53,10 @@ SPEAKER_TRUE_PEAK_DBTP = -2.0
 PODCAST_TRUE_PEAK_DBTP = -1.0
 """The podcast rendition's true-peak limit (Apple's and the edition's)."""
 
+TYPICAL_ENCODING_LOSS_LU = 0.5
+"""What 96 kbps MP3 encoding takes off speech's measured loudness (0.4–0.6 LU on the demo
+edition's briefing): levelling aims that much higher, so one round usually suffices."""
+
 RENDITION_ATTEMPTS = 3
 """Level-and-encode rounds at most for one rendition (speech needs one or two)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from audiopaper.audio.briefing import (
     SPEAKER_CEILING_DBFS,
     SPEAKER_LUFS,
     SPEAKER_TRUE_PEAK_DBTP,
+    TYPICAL_ENCODING_LOSS_LU,
     BriefingChapter,
     Span,
     decode_mp3_file,
@@ -185,20 +187,22 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
         (SPEAKER_LUFS, SPEAKER_CEILING_DBFS, SPEAKER_TRUE_PEAK_DBTP),
     )
 
-    # One after the other: the podcast rendition measures what encoding takes off, so the
-    # speaker one is levelled right the first time (both at once only share the two cores).
-    loss = 0.0
-    for name, (lufs, ceiling, true_peak) in zip(names, levels, strict=True):
+    def encode(name: str, lufs: float, ceiling: float, true_peak: float) -> None:
         partial = folder / f".{name}.tmp"
         try:
-            loss = encode_rendition(
+            encode_rendition(
                 samples, BRIEFING_RATE_HZ, partial, lufs=lufs, ceiling_dbfs=ceiling,
-                max_true_peak_dbtp=true_peak, expected_loss_lu=loss,
-            ).encoding_loss_lu  # fmt: skip
+                max_true_peak_dbtp=true_peak, expected_loss_lu=TYPICAL_ENCODING_LOSS_LU,
+            )  # fmt: skip
             write_tags(partial, meta, placed, title=title)
             partial.replace(folder / name)
         finally:
             partial.unlink(missing_ok=True)
+
+    # Both renditions side by side: ffmpeg does the work, one process a core.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(encode, name, *level) for name, level in zip(names, levels, strict=True)]:
+            done.result()
     document = json.dumps(chapters_document(placed), ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(folder / "chapters.json", document)
     duration = round(mp3_duration_s(folder / names[0]), 3)
