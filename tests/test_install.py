@@ -139,6 +139,28 @@ def test_every_package_directory_goes_into_the_wheel() -> None:
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
 
 
+def test_every_data_file_goes_into_the_wheel() -> None:
+    """Rules kept as data (TOML), the player's CSS and JS: each must match package-data, or an
+    installed audiopaper fails where a clone works."""
+    import fnmatch
+
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        patterns = tomllib.load(file)["tool"]["setuptools"]["package-data"]
+    missing = []
+    for path in (ROOT / "audiopaper").rglob("*"):
+        if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        relative = path.relative_to(ROOT)
+        package = ".".join(relative.parent.parts)
+        owners = [(name, glob) for name, globs in patterns.items() for glob in globs]
+        if not any(
+            package.startswith(name) and fnmatch.fnmatch(str(relative.relative_to(*name.split("."))), glob)
+            for name, glob in owners
+        ):
+            missing.append(str(relative))
+    assert missing == [], "add these to [tool.setuptools.package-data] in pyproject.toml"
+
+
 @pytest.mark.slow
 def test_wheel_installs_and_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     venv = borrowing_venv(tmp_path)
