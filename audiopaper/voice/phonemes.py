@@ -74,7 +74,7 @@ class Phonemizer:
         self._pinyin = Pinyin(_ThirdToneConverter() if tone_sandhi else _Converter())
         self._citation = Pinyin(_Converter())
         self._style = Style.TONE3
-        self._lexicon_words = frozenset(lexicon_words)
+        self._lexicon_by_length = sorted(set(lexicon_words), key=len, reverse=True)
         self.words: Callable[[str], list[str]] = _segmenter(lexicon_words)
         """Splits a run of Chinese characters into words."""
 
@@ -96,7 +96,8 @@ class Phonemizer:
         pypinyin reads word by word, as measured: pinyin for the whole run judged no better
         (0.1307 and 0.1472 against 0.1302 and 0.1444; sample page, seeds 7 and 1). Then 为
         is read from its context and, with sandhi on, 一 and 不 get their tones from the next
-        syllable across word boundaries (voice.sandhi). Lexicon words are left as written.
+        syllable across word boundaries (voice.sandhi). Lexicon words, wherever they stand, get
+        their entries' syllables and are left as written.
         """
         syllables = [
             syllable
@@ -105,19 +106,33 @@ class Phonemizer:
         ]
         if len(syllables) != len(run):  # never seen: pypinyin gives one per Chinese character
             raise ValueError(f"pypinyin gave {len(syllables)} syllables for {len(run)} characters")
-        keep = self._lexicon_positions(words)
+        keep = self._apply_lexicon(run, syllables)
         syllables = read_wei(words, syllables, keep)
         if self._tone_sandhi:
             syllables = apply_sandhi(words, syllables, self._citation_syllable, keep)
         return syllables
 
-    def _lexicon_positions(self, words: list[str]) -> frozenset[int]:
-        """Character positions of the run that belong to lexicon words."""
+    def _apply_lexicon(self, run: str, syllables: list[str]) -> frozenset[int]:
+        """Give every lexicon word in the run its entry's syllables, longest match first, and
+        return the positions so set.
+
+        Wherever the word stands: jieba or pypinyin may hold a longer phrase containing it
+        (朝阳区 is one pypinyin phrase, read chao2 yang2 qu1 whatever the entry for 朝阳 says),
+        and an editor's entry must win over that. The word alone is read through pypinyin,
+        which has the entry in its phrase dictionary, so the third-tone rule still applies
+        inside it as before.
+        """
         positions: set[int] = set()
         start = 0
-        for word in words:
-            if word in self._lexicon_words:
-                positions.update(range(start, start + len(word)))
+        while start < len(run):
+            word = next((w for w in self._lexicon_by_length if run.startswith(w, start)), None)
+            if word is None:
+                start += 1
+                continue
+            reading = self._pinyin.lazy_pinyin(word, style=self._style, errors="ignore")
+            if len(reading) == len(word):
+                syllables[start : start + len(word)] = reading
+            positions.update(range(start, start + len(word)))
             start += len(word)
         return frozenset(positions)
 

@@ -71,3 +71,28 @@ def test_simplified_text_passes_through_unchanged() -> None:
     assert (
         simplified("乍浦镇召开城乡居民医疗保险参保动员部署会") == "乍浦镇召开城乡居民医疗保险参保动员部署会"
     )
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("zhao1 yang2", ["zhao1", "yang2", "qu1"]),
+        ("chao2 yang2", ["chao2", "yang2", "qu1"]),
+    ],
+)
+def test_a_lexicon_entry_wins_inside_a_longer_pypinyin_phrase(entry: str, expected: list[str]) -> None:
+    # pypinyin's own phrase dictionary holds 朝阳区; the editor's entry for 朝阳 must still decide.
+    from pypinyin import load_phrases_dict
+
+    from audiopaper.text.lexicon import parse_lexicon
+    from audiopaper.voice.registry import engine_lexicon
+
+    lexicon = parse_lexicon(f'"朝阳" = {{ pinyin = "{entry}" }}\n', "lexicon.toml")
+    load_phrases_dict(lexicon.phrases())  # as the offline voice's front end does
+    try:
+        for sandhi in (False, True):
+            phonemizer = Phonemizer(model_dir() / SYMBOL_MAP, ("朝阳",), tone_sandhi=sandhi)
+            assert phonemizer.syllables("朝阳区") == expected
+            assert phonemizer.syllables("家住朝阳区北路") == ["jia1", "zhu4", *expected, "bei3", "lu4"]
+    finally:
+        load_phrases_dict(engine_lexicon().phrases())  # other tests get the shipped entries back
