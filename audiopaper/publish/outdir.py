@@ -57,14 +57,16 @@ def claim_output(out_dir: Path) -> None:
     """
     try:
         with os.scandir(out_dir) as entries:
-            empty = next(entries, None) is None
+            names = [entry.name for entry in entries]
     except FileNotFoundError:
         return
     except NotADirectoryError as error:
         raise OutputError(f"--out {out_dir} is a file, not a directory; choose a directory") from error
     except OSError as error:
         raise OutputError(describe_os_error(error, out_dir)) from error
-    if not empty and not any((out_dir / mark).exists() for mark in OWN_MARKS):
+    # A temporary file of ours counts too: another run may be writing its first show.json.
+    ours = any(name in OWN_MARKS or TEMP_MARK in name for name in names)
+    if names and not ours:
         raise OutputError(
             f"--out {out_dir} is not empty and is not an audiopaper output (no show.json or editions/); "
             "choose a new or empty directory"

@@ -11,7 +11,15 @@ from audiopaper.publish.outdir import atomic_write_text, claim_output, locked_ou
 
 
 @pytest.mark.parametrize(
-    "marks", [[], ["show.json"], ["editions/"], [".audiopaper.lock"], ["editions/", "x.txt"]]
+    "marks",
+    [
+        [],
+        ["show.json"],
+        ["editions/"],
+        [".audiopaper.lock"],
+        ["editions/", "x.txt"],
+        [".show.json.ap-k3j2x9q1.tmp"],  # another run is writing its first show.json this moment
+    ],
 )
 def test_absent_empty_or_our_own_directories_are_taken(tmp_path: Path, marks: list[str]) -> None:
     out = tmp_path / "out"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from audiopaper.voice.offline import SYMBOL_MAP, model_dir
@@ -82,17 +86,22 @@ def test_simplified_text_passes_through_unchanged() -> None:
 )
 def test_a_lexicon_entry_wins_inside_a_longer_pypinyin_phrase(entry: str, expected: list[str]) -> None:
     # pypinyin's own phrase dictionary holds 朝阳区; the editor's entry for 朝阳 must still decide.
-    from pypinyin import load_phrases_dict
-
-    from audiopaper.text.lexicon import parse_lexicon
-    from audiopaper.voice.registry import engine_lexicon
-
-    lexicon = parse_lexicon(f'"朝阳" = {{ pinyin = "{entry}" }}\n', "lexicon.toml")
-    load_phrases_dict(lexicon.phrases())  # as the offline voice's front end does
-    try:
-        for sandhi in (False, True):
-            phonemizer = Phonemizer(model_dir() / SYMBOL_MAP, ("朝阳",), tone_sandhi=sandhi)
-            assert phonemizer.syllables("朝阳区") == expected
-            assert phonemizer.syllables("家住朝阳区北路") == ["jia1", "zhu4", *expected, "bei3", "lu4"]
-    finally:
-        load_phrases_dict(engine_lexicon().phrases())  # other tests get the shipped entries back
+    # In a fresh process: pypinyin's phrase dictionary is global, and earlier tests load others.
+    script = """
+import json, sys
+from pypinyin import load_phrases_dict
+from audiopaper.text.lexicon import parse_lexicon
+from audiopaper.voice.phonemes import Phonemizer
+from audiopaper.voice.offline import SYMBOL_MAP, model_dir
+lexicon = parse_lexicon('[words]\\n"朝阳" = { pinyin = "%s" }' % sys.argv[1], "lexicon.toml")
+assert lexicon.phrases(), "the entry was not read"
+load_phrases_dict(lexicon.phrases())  # as the offline voice's front end does
+print(json.dumps([
+    Phonemizer(model_dir() / SYMBOL_MAP, ("朝阳",), tone_sandhi=sandhi).syllables(text)
+    for sandhi in (False, True) for text in ("朝阳区", "家住朝阳区北路")
+]))
+"""
+    run = subprocess.run([sys.executable, "-c", script, entry], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    with_sandhi_or_not = [expected, ["jia1", "zhu4", *expected, "bei3", "lu4"]] * 2
+    assert json.loads(run.stdout) == with_sandhi_or_not
