@@ -64,7 +64,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-ocr", action="store_true", help="measure the text layer only")
     args = parser.parse_args()
-    pages: list[tuple[str, str, Path]] = [("text", p.stem, p) for p in sorted(FIXTURES.glob("*.pdf"))]
+    # The typeset pages (each with its truth file), not the damaged ones the refusal tests use.
+    typeset = [p for p in sorted(FIXTURES.glob("*.pdf")) if p.with_suffix(".truth.json").is_file()]
+    pages: list[tuple[str, str, Path]] = [("text", p.stem, p) for p in typeset]
     if SANMEN.exists():
         pages.insert(0, ("text", "sanmen (real page)", SANMEN))
     with tempfile.TemporaryDirectory() as folder:
