@@ -560,9 +560,13 @@ def print_kit_command(
 ) -> None:
     """QR codes (SVG, 300 dpi PNG) and a sheet (PNG, PDF) for the layout desk, in the edition's print/."""
     from audiopaper.publish.feed import published_base_url
-    from audiopaper.publish.print_kit import read_edition, write_print_kit
+    from audiopaper.publish.print_kit import write_print_kit
+    from audiopaper.publish.release import released_manifest
 
-    manifest = read_edition(out, _parse_date(day))
+    edition_day = _parse_date(day)
+    manifest = released_manifest(out, edition_day)
+    if manifest is None:
+        raise OptionError(f"no edition of {edition_day.isoformat()} in {out}; render it first")
     base = base_url or published_base_url(out, "")
     if not base:
         raise OptionError(f"{out} has no feed.xml naming its public address; give --base-url")

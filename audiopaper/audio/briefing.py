@@ -10,7 +10,6 @@ one at −14 LUFS with true peaks at most −2 dBTP (Amazon's flash-briefing fig
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from audiopaper.audio.encode import (
-    MP3_SAMPLE_RATE_HZ,
     Mp3Writer,
     chime,
-    ffmpeg_executable,
     measure_loudness,
     normalize_loudness,
     silence,
 )
 from audiopaper.audio.timeline import Chapter
-from audiopaper.errors import EncodeError
 from audiopaper.voice.engine import Samples
 
 BRIEFING_RATE_HZ = 24_000
@@ -99,18 +95,6 @@ class BriefingChapter:
 
     spans: tuple[Span, ...]
     """The pieces of the edition it is made of, in order."""
-
-
-def decode_mp3_file(path: Path, sample_rate_hz: int = MP3_SAMPLE_RATE_HZ) -> Samples:
-    """A whole MP3 as mono float samples at ``sample_rate_hz`` (ffmpeg from the wheel)."""
-    result = subprocess.run(
-        [ffmpeg_executable(), "-v", "error", "-nostdin", "-i", str(path),
-         "-f", "f32le", "-ac", "1", "-ar", str(sample_rate_hz), "pipe:1"],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if result.returncode != 0 or not result.stdout:
-        raise EncodeError(f"cannot decode {path.name}: {result.stderr.decode(errors='replace')[-200:]}")
-    return np.frombuffer(result.stdout, dtype="<f4").astype(np.float32)
 
 
 def _cut(audio: Samples, span: Span, sample_rate_hz: int) -> Samples:

@@ -90,6 +90,21 @@ def ffmpeg_executable() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
+def decode_file(path: Path, sample_rate_hz: int, *, max_s: float | None = None) -> Samples:
+    """A whole audio file (MP3, WAV…) as mono float samples at ``sample_rate_hz``, at most
+    ``max_s`` seconds of it; EncodeError naming the file and ffmpeg's reason if unreadable."""
+    limit = ["-t", str(max_s)] if max_s is not None else []
+    result = subprocess.run(
+        [ffmpeg_executable(), "-hide_banner", "-nostats", "-nostdin", "-v", "error", "-i", str(path),
+         *limit, "-f", "f32le", "-ac", "1", "-ar", str(sample_rate_hz), "pipe:1"],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0 or not result.stdout:
+        why = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["unknown format"]
+        raise EncodeError(f"{path.name}: cannot decode ({why[0]})")
+    return np.frombuffer(result.stdout, dtype="<f4").astype(np.float32)
+
+
 def _summary_figure(stderr: str, label: str, unit: str) -> float | None:
     """One figure (``I`` or ``Peak``) from the Summary block ffmpeg's ebur128 prints last."""
     summary = stderr[stderr.rfind("Summary:") :]

@@ -9,13 +9,10 @@ approximate wherever they are shown.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
-from audiopaper.audio.encode import ffmpeg_executable
+from audiopaper.audio.encode import decode_file
 from audiopaper.errors import EncodeError
 from audiopaper.voice.engine import Samples
 
@@ -31,15 +28,10 @@ MIN_RECORDING_S = 0.5
 
 def decode_recording(path: Path, sample_rate_hz: int) -> Samples:
     """The recording as mono float samples at ``sample_rate_hz``; EncodeError (one line) if unreadable."""
-    result = subprocess.run(
-        [ffmpeg_executable(), "-hide_banner", "-nostats", "-nostdin", "-v", "error", "-i", str(path),
-         "-t", str(MAX_RECORDING_S), "-f", "f32le", "-ac", "1", "-ar", str(sample_rate_hz), "pipe:1"],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        why = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["unknown format"]
-        raise EncodeError(f"{path.name}: cannot decode the recording ({why[0]}); give an MP3 or WAV file")
-    samples = np.frombuffer(result.stdout, dtype="<f4").astype(np.float32)
+    try:
+        samples = decode_file(path, sample_rate_hz, max_s=MAX_RECORDING_S)
+    except EncodeError as error:
+        raise EncodeError(f"{error}; give an MP3 or WAV file") from error
     if len(samples) < MIN_RECORDING_S * sample_rate_hz:
         raise EncodeError(f"{path.name}: the recording is shorter than {MIN_RECORDING_S} s; check the file")
     return samples

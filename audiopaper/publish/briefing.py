@@ -27,10 +27,10 @@ from audiopaper.audio.briefing import (
     TYPICAL_ENCODING_LOSS_LU,
     BriefingChapter,
     Span,
-    decode_mp3_file,
     encode_rendition,
     join_briefing,
 )
+from audiopaper.audio.encode import decode_file
 from audiopaper.errors import ManifestError
 from audiopaper.publish.edition_files import chapters_document, mp3_duration_s
 from audiopaper.publish.manifest import EditionManifest, ManifestArticle
@@ -174,7 +174,7 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
     """
     started = time.monotonic()
     chapters = briefing_chapters(manifest)
-    audio = decode_mp3_file(edition_dir / manifest.audio, BRIEFING_RATE_HZ)
+    audio = decode_file(edition_dir / manifest.audio, BRIEFING_RATE_HZ)
     samples, placed = join_briefing(audio, chapters, BRIEFING_RATE_HZ)
     folder = edition_dir / BRIEFING_DIR
     folder.mkdir(exist_ok=True)

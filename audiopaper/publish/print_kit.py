@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -321,14 +320,6 @@ def sheet_image(images: list[Image]) -> Image:
         row, column = divmod(number, SHEET_COLUMNS)
         sheet.paste(image, (gap + column * (cell_w + gap), gap + row * (cell_h + gap)))
     return sheet
-
-
-def read_edition(out_dir: Path, day: date) -> EditionManifest:
-    """The published edition of ``day`` in ``out_dir``, or a one-line error saying what to do."""
-    path = out_dir / EDITIONS_DIR / day.isoformat() / "edition.json"
-    if not path.is_file():
-        raise OptionError(f"no edition of {day.isoformat()} in {out_dir}; render it first")
-    return EditionManifest.read(path)
 
 
 def write_print_kit(edition_dir: Path, manifest: EditionManifest, base_url: str) -> PrintKit:

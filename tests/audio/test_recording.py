@@ -99,7 +99,7 @@ def test_an_undecodable_recording_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "03.mp3"
     bad.write_bytes(b"not audio at all" * 100)
     with pytest.raises(
-        EncodeError, match=r"^03\.mp3: cannot decode the recording \(.*\); give an MP3 or WAV file$"
+        EncodeError, match=r"^03\.mp3: cannot decode \(.*\); give an MP3 or WAV file$"
     ):
         decode_recording(bad, 24_000)
 
