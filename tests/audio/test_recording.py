@@ -98,9 +98,7 @@ def test_an_mp3_recording_decodes_to_the_engine_rate(tmp_path: Path) -> None:
 def test_an_undecodable_recording_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "03.mp3"
     bad.write_bytes(b"not audio at all" * 100)
-    with pytest.raises(
-        EncodeError, match=r"^03\.mp3: cannot decode \(.*\); give an MP3 or WAV file$"
-    ):
+    with pytest.raises(EncodeError, match=r"^03\.mp3: cannot decode \(.*\); give an MP3 or WAV file$"):
         decode_recording(bad, 24_000)
 
 
