@@ -30,13 +30,15 @@ SHORT_CHARS = 40
 """Characters (at least) an article of the short edition: 8 s of audio at the bench's 0.2 s
 a character; with the frame the edition lasts about 0.2 h."""
 
-LONG_CHARS = 200
-"""Characters (at least) an article of the long edition: 40 s; about 0.45 h with the frame."""
+LONG_CHARS = 300
+"""Characters (at least) an article of the long edition: 60 s; about 0.6 h with the frame."""
 
-GROWTH_LIMIT_MB = 100
-"""How much more the long edition's peak may be: its article segments are 32 s longer, 3 MB
-of samples each, levelled in a few copies. Decoding it whole for the briefing added about
-350 MB (a 0.5 h edition of ten-minute articles: 544 MB, 458 MB once cut as decoded)."""
+GROWTH_LIMIT_MB = 120
+"""How much more the long edition's peak may be: its article segments are 52 s longer (5 MB
+of samples, levelled in a few copies), and the peak (levelling the briefing's two
+renditions side by side) varies by some 50 MB from run to run with how they overlap.
+Measured 2026-12-02: 275 MB and 267 MB (0.18 h and 0.64 h, twice each); when the briefing
+still decoded the whole edition, 316 MB and 603 MB."""
 
 
 def peak_rss_mb(article_chars: int) -> tuple[float, float]:
@@ -56,5 +58,5 @@ def peak_rss_mb(article_chars: int) -> tuple[float, float]:
 def test_an_edition_twice_as_long_peaks_at_about_the_same_memory() -> None:
     short_mb, short_hours = peak_rss_mb(SHORT_CHARS)
     long_mb, long_hours = peak_rss_mb(LONG_CHARS)
-    assert long_hours >= 2 * short_hours >= 0.3  # the editions are what the test says they are
+    assert long_hours >= 2.5 * short_hours >= 0.4  # the editions are what the test says they are
     assert long_mb - short_mb < GROWTH_LIMIT_MB, f"short edition {short_mb} MB, long {long_mb} MB"
