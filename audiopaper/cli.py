@@ -425,7 +425,7 @@ def approve_command(day: DayArgument, out: Out = Path("out")) -> None:
     from audiopaper.publish.status import DateStatus, update_date
 
     when, base_url, now = _released_now(out, day, "approve")
-    with publishing(out, base_url, progress=_say) as publisher:
+    with publishing(out, base_url, progress=_say, brief=True) as publisher:
         release = release_pending(publisher, when, now=now)
     ping = announce(out, base_url) if release.kind != "unchanged" else None
     if ping is not None and not ping.ok:
@@ -452,7 +452,7 @@ def withdraw_command(day: DayArgument, out: Out = Path("out")) -> None:
     from audiopaper.publish.status import DateStatus, read_status, update_date
 
     when, base_url, now = _released_now(out, day, "withdraw")
-    with publishing(out, base_url, progress=_say) as publisher:
+    with publishing(out, base_url, progress=_say, brief=True) as publisher:
         changed = withdraw(publisher, when, now=now)
     if not changed:
         _say(f"{when} was already withdrawn")
@@ -542,7 +542,7 @@ def feed_command(
         out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
         publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
     )  # fmt: skip
-    with publishing(out, base_url, paper=paper, cover=cover, progress=_say) as publisher:
+    with publishing(out, base_url, paper=paper, cover=cover, progress=_say, brief=True) as publisher:
         indexes = publisher.rebuild_indexes()
     typer.echo(str(indexes.feed))
     for page in indexes.pages:
