@@ -154,7 +154,7 @@ def _summary_figure(stderr: str, label: str, unit: str) -> float | None:
 def _pcm(samples: Samples) -> memoryview:
     """The samples as little-endian float32 bytes for ffmpeg, without a copy when they are
     already so (bytes() of a ten-minute segment would be 58 MB more)."""
-    return memoryview(np.ascontiguousarray(samples, dtype="<f4")).cast("B")
+    return np.ascontiguousarray(samples, dtype="<f4").data.cast("B")
 
 
 def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:

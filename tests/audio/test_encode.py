@@ -93,5 +93,5 @@ def test_windows_are_cut_from_the_decoded_stream_as_the_whole_decode_gives_them(
 def test_an_undecodable_file_is_named_with_ffmpegs_reason(tmp_path: Path) -> None:
     path = tmp_path / "not-audio.mp3"
     path.write_bytes(b"plain text, not audio")
-    with pytest.raises(EncodeError, match="not-audio.mp3: cannot decode"):
+    with pytest.raises(EncodeError, match=r"not-audio\.mp3: cannot decode"):
         encode.decode_windows(path, 24_000, [(0, 100)])
