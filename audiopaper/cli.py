@@ -328,7 +328,7 @@ def _release_step(out: Path, day: str, step: Callable[..., T]) -> _ReleaseStep[T
         raise OptionError(f"{out} does not exist; give the --out the edition was rendered into")
     when, base_url = _parse_date(day), published_base_url(out, DEFAULT_BASE_URL)
     now = datetime.now(show_zone(out))
-    with publishing(out, base_url, progress=_say) as publisher:
+    with publishing(out, base_url, progress=_say, brief=True) as publisher:
         outcome = step(publisher, when, now=now)
     return _ReleaseStep(when, base_url, now, outcome)
 
@@ -458,7 +458,7 @@ def feed_command(
         raise OptionError(f"{out} has no editions/; render an edition first")
     check_base_url(base_url)
     show.save(out, base_url)
-    with publishing(out, base_url, paper=paper, cover=cover, progress=_say) as publisher:
+    with publishing(out, base_url, paper=paper, cover=cover, progress=_say, brief=True) as publisher:
         indexes = publisher.rebuild_indexes()
     typer.echo(str(indexes.feed))
     for page in indexes.pages:
