@@ -149,11 +149,18 @@ class Timeline:
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         """Every chapter in time order: the opening, each article, the closing."""
-        inner = [Chapter(a.title, start_s=a.start_s, end_s=a.end_s) for a in self.articles]
-        sections = [
-            Chapter(s.title, start_s=s.start_s, end_s=s.end_s) for s in (self.opening, self.closing) if s
-        ]
-        return tuple(sorted([*inner, *sections], key=lambda chapter: chapter.start_s))
+        return chapters_in_order(self.articles, self.opening, self.closing)
+
+
+def chapters_in_order(
+    articles: Sequence[TimedArticle], opening: TimedSection | None, closing: TimedSection | None
+) -> tuple[Chapter, ...]:
+    """The chapters of an edition's articles and sections (those it has), in time order: what
+    the timeline and edition.json's manifest both list."""
+    chapters = [
+        Chapter(c.title, start_s=c.start_s, end_s=c.end_s) for c in (*articles, opening, closing) if c
+    ]
+    return tuple(sorted(chapters, key=lambda chapter: chapter.start_s))
 
 
 def _chapters(

@@ -19,7 +19,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from audiopaper.audio.timeline import Chapter, Cue, Span, TimedArticle, TimedSection, TimedSentence
+from audiopaper.audio.timeline import (
+    Chapter,
+    Cue,
+    Span,
+    TimedArticle,
+    TimedSection,
+    TimedSentence,
+    chapters_in_order,
+)
 from audiopaper.errors import ManifestError, OptionError
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.release_record import ReleaseRecord
@@ -117,11 +125,7 @@ class EditionManifest:
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         """Every chapter in time order: the opening, each article, the closing."""
-        articles = [Chapter(a.title, start_s=a.start_s, end_s=a.end_s) for a in self.articles]
-        sections = [
-            Chapter(s.title, start_s=s.start_s, end_s=s.end_s) for s in (self.opening, self.closing) if s
-        ]
-        return tuple(sorted([*articles, *sections], key=lambda chapter: chapter.start_s))
+        return chapters_in_order(self.articles, self.opening, self.closing)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document, in DESIGN.md's layout (times rounded to milliseconds)."""
