@@ -10,7 +10,7 @@ one at −14 LUFS with true peaks at most −2 dBTP (Amazon's flash-briefing fig
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import numpy as np
 from audiopaper.audio.encode import (
     Mp3Writer,
     chime,
+    decode_windows,
     measure_loudness,
     normalize_loudness,
     silence,
@@ -97,10 +98,16 @@ class BriefingChapter:
     """The pieces of the edition it is made of, in order."""
 
 
-def _cut(audio: Samples, span: Span, sample_rate_hz: int) -> Samples:
-    start = max(0, round((span.start_s - LEAD_IN_S) * sample_rate_hz))
-    end = min(len(audio), round((span.end_s + TAIL_S) * sample_rate_hz))
-    piece = audio[start:end].copy()
+def span_window(span: Span, sample_rate_hz: int) -> tuple[int, int]:
+    """The samples of the edition a span's piece is cut from: the span with its lead-in and
+    tail (the end may lie past the edition's; the piece then stops where the edition does)."""
+    return max(0, round((span.start_s - LEAD_IN_S) * sample_rate_hz)), round(
+        (span.end_s + TAIL_S) * sample_rate_hz
+    )
+
+
+def _faded(piece: Samples, sample_rate_hz: int) -> Samples:
+    """``piece`` (an array of its own) faded in and out in place, so no cut clicks."""
     fade = min(round(FADE_S * sample_rate_hz), len(piece) // 2)
     if fade:
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
@@ -109,10 +116,35 @@ def _cut(audio: Samples, span: Span, sample_rate_hz: int) -> Samples:
     return piece
 
 
-def join_briefing(
+def _spans(chapters: Sequence[BriefingChapter]) -> list[Span]:
+    return list(dict.fromkeys(span for chapter in chapters for span in chapter.spans))
+
+
+def cut_samples(
     audio: Samples, chapters: Sequence[BriefingChapter], sample_rate_hz: int
+) -> dict[Span, Samples]:
+    """Every span's piece, faded, cut from the edition's samples in memory."""
+    pieces = {}
+    for span in _spans(chapters):
+        first, end = span_window(span, sample_rate_hz)
+        pieces[span] = _faded(audio[first:end].copy(), sample_rate_hz)
+    return pieces
+
+
+def cut_edition(mp3: Path, chapters: Sequence[BriefingChapter], sample_rate_hz: int) -> dict[Span, Samples]:
+    """Every span's piece, faded, cut from the edition MP3 as it is decoded: only the pieces
+    are held, never the whole edition (2 GB of samples for six hours)."""
+    spans = _spans(chapters)
+    windows: list[tuple[int, int | None]] = [span_window(span, sample_rate_hz) for span in spans]
+    pieces = decode_windows(mp3, sample_rate_hz, windows)
+    return {span: _faded(piece, sample_rate_hz) for span, piece in zip(spans, pieces, strict=True)}
+
+
+def join_briefing(
+    cuts: Mapping[Span, Samples], chapters: Sequence[BriefingChapter], sample_rate_hz: int
 ) -> tuple[Samples, tuple[Chapter, ...]]:
-    """The briefing's samples (chime, chapters, chime) and its chapters' times within them."""
+    """The briefing's samples (chime, chapters, chime) and its chapters' times within them;
+    ``cuts`` holds each span's piece (:func:`cut_edition`, :func:`cut_samples`)."""
     parts: list[Samples] = [chime(sample_rate_hz)]
     placed: list[Chapter] = []
     position = len(parts[0])
@@ -122,7 +154,7 @@ def join_briefing(
         for index, span in enumerate(chapter.spans):
             if index:
                 pieces.append(silence(PIECE_GAP_S, sample_rate_hz))
-            pieces.append(_cut(audio, span, sample_rate_hz))
+            pieces.append(cuts[span])
         parts += pieces
         position += sum(len(piece) for piece in pieces)
         placed.append(Chapter(chapter.title, start / sample_rate_hz, position / sample_rate_hz))
@@ -177,6 +209,7 @@ def encode_rendition(
         except BaseException:
             writer.abort()
             raise
+        del levelled  # not held through the measuring and the next round's levelling
         writer.close()
         measured, peak = measure_loudness(path)
         loss = target - measured
