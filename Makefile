@@ -62,11 +62,12 @@ docs: $(DEV)
 clean:
 	rm -rf $(VENV) out/editions out/feed.xml
 
-## make bench [PAGE=…] [LONG=1]: cold, warm and one-article-changed renders; prints JSON
+## make bench [PAGE=…] [LONG=1]: cold, warm and one-article-changed renders, and the peak
+## memory of a six-hour synthetic edition (fake voice, about 2.5 min); prints JSON
 bench: $(DEV)
 	$(BIN)/python scripts/bench.py $(PAGE) $(if $(LONG),--long)
 	$(BIN)/python scripts/bench_script.py
-	$(BIN)/python scripts/bench_long.py --hours $(if $(LONG),6,1)
+	$(BIN)/python scripts/bench_long.py --hours 6
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_briefing.py $(PAGE)
 

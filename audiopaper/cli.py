@@ -17,17 +17,17 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, ParamSpec
+from typing import Annotated, Any, Generic, ParamSpec, TypeVar
 
 import typer
 
 from audiopaper import __version__
 from audiopaper.archive.source import DatedEntry, recording_files
 from audiopaper.audio.recording import recording_number
+from audiopaper.command_options import EditionChoices, ShowChanges, option_group
 from audiopaper.errors import AudiopaperError, EngineError, OptionError, ProfileError
 from audiopaper.pipeline import (
     DEFAULT_BASE_URL,
-    DEFAULT_PAPER,
     RenderOptions,
     RenderResult,
     check_base_url,
@@ -39,21 +39,16 @@ from audiopaper.profiles import DEFAULT_PROFILE, available_profiles
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.publisher import publishing
-from audiopaper.publish.show import ShowSettings
 from audiopaper.text.lexicon import default_lexicon
 from audiopaper.text.proof import proof_lines, script_document
 from audiopaper.values import iso_day
 from audiopaper.voice.cache import ClipCache
 from audiopaper.voice.registry import (
     ENGINES,
-    OFFERED_ENGINE_NAMES,
     EngineSpec,
-    check_engine_name,
     default_traits,
-    engine_specs,
     load_profile,
     online_voices,
-    resolve_engine,
 )
 from audiopaper.voice.scheduler import Synthesizer
 from audiopaper.watch.inbox import DEFAULT_SETTLE_MIN
@@ -85,40 +80,7 @@ def main_options(
     """Turn a Chinese newspaper's pages into an audio edition and podcast feed."""
 
 
-Author = Annotated[
-    str | None, typer.Option(help="itunes:author (default: the paper's name); kept in show.json.")
-]
-OwnerName = Annotated[str | None, typer.Option(help="itunes:owner name (default: the paper's name); kept.")]
-OwnerEmail = Annotated[
-    str | None, typer.Option(help="itunes:owner email (Apple verifies shows by it); kept.")
-]
-PublishHour = Annotated[
-    int | None,
-    typer.Option(help="Local hour episodes are dated at on their date (default 6); kept.", min=0, max=23),
-]
-TimeZone = Annotated[str | None, typer.Option(help="The paper's time zone (default Asia/Shanghai); kept.")]
-WebsubHub = Annotated[
-    str | None,
-    typer.Option("--websub-hub", help="WebSub hub URL the feed names and every release pings; kept."),
-]
 Out = Annotated[Path, typer.Option("--out", help="Output directory.")]
-EngineName = Annotated[str, typer.Option(help=f"Speech engine: {'|'.join(OFFERED_ENGINE_NAMES)}.")]
-ProfileName = Annotated[str, typer.Option(help="Listening profile from voices/ (see 'audiopaper voices').")]
-BaseUrl = Annotated[str, typer.Option(help="Absolute URL where --out is published.")]
-Paper = Annotated[str, typer.Option(help="The newspaper's name, spoken in the intro.")]
-Order = Annotated[str, typer.Option(help="Article order: lead (lead story first) or source (page order).")]
-Cover = Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")]
-
-
-def _update_show(out: Path, base_url: str, **settings: str | int | None) -> ShowSettings:
-    """Save the show settings given on the command line (the others stay as they are)."""
-    from audiopaper.publish.show import update_show
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        return update_show(out, base_url, **settings)
-    except OSError as error:
-        raise OptionError(f"cannot write {out}: {error.strerror}; choose a writable --out") from error
 
 
 Pages = Annotated[
@@ -179,20 +141,6 @@ class ProgressBar:
         sys.stderr.flush()
 
 
-def choose_engine(requested: str) -> str:
-    """Resolve ``auto`` (the registry probes the online service), saying which engine it chose."""
-    return resolve_engine(requested, _say)
-
-
-def _check_choices(engine: str, order: str) -> None:
-    try:
-        check_engine_name(engine)
-    except EngineError as error:
-        raise OptionError(str(error)) from error
-    if order not in ("lead", "source"):
-        raise OptionError("--order must be 'lead' or 'source'")
-
-
 def _render_with(
     pages: Sequence[Path],
     options: RenderOptions,
@@ -213,52 +161,34 @@ def _render_with(
 
 @app.command("render")
 @_user_errors
-# long: most of its length is the signature, one typer option per line
+@option_group("show", ShowChanges)
+@option_group("choices", EditionChoices)
 def render_command(
     pages: Pages,
     day: Annotated[
         str | None, typer.Option("--date", help="Edition date, YYYY-MM-DD (default: today).")
     ] = None,
     out: Out = Path("out"),
-    engine: EngineName = "auto",
-    profile: ProfileName = DEFAULT_PROFILE,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    jobs: Annotated[
-        int | None,
-        typer.Option(help="Worker processes for synthesis (default: one per core).", min=1, max=64),
-    ] = None,
-    paper: Paper = DEFAULT_PAPER,
-    order: Order = "lead",
-    cover: Cover = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(help="Sentence audio cache (default: $AUDIOPAPER_CACHE_DIR or the user cache)."),
-    ] = None,
-    author: Author = None,
-    owner_name: OwnerName = None,
-    owner_email: OwnerEmail = None,
-    publish_hour: PublishHour = None,
-    time_zone: TimeZone = None,
-    websub_hub: WebsubHub = None,
+    *,
+    choices: EditionChoices,
+    show: ShowChanges,
 ) -> None:
     """Render PAGE... into out/editions/DATE/ (MP3s, chapters, transcript) and rebuild out/feed.xml."""
-    _check_choices(engine, order)
     started = time.monotonic()
-    chosen_profile = load_profile(profile)
+    chosen_profile = choices.chosen_profile()
     try:
         options = RenderOptions(
-            out_dir=out, day=_parse_date(day), profile=chosen_profile, base_url=base_url,
-            paper=paper, lead_first=order == "lead", cover=cover, recordings=recording_files(pages[0].parent),
+            out_dir=out, day=_parse_date(day), profile=chosen_profile, base_url=choices.base_url,
+            paper=choices.paper, lead_first=choices.lead_first, cover=choices.cover,
+            recordings=recording_files(pages[0].parent),
         )  # fmt: skip
     except ValueError as error:
         raise OptionError(str(error)) from error
-    show = _update_show(
-        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
-    )  # fmt: skip
-    specs = engine_specs(choose_engine(engine), chosen_profile)
-    result = _render_with(pages, dataclasses.replace(options, hold=show.hold), specs, cache_dir, jobs)
-    if show.hold:
+    settings = show.save(out, choices.base_url)
+    specs = choices.specs(chosen_profile, _say)
+    options = dataclasses.replace(options, hold=settings.hold)
+    result = _render_with(pages, options, specs, choices.cache_dir, choices.jobs)
+    if settings.hold:
         _say(f"held (hold is on in show.json): release it with 'audiopaper approve {options.day}'")
     manifest = result.manifest
     stats = result.stats
@@ -279,7 +209,8 @@ def render_command(
 
 @app.command("archive")
 @_user_errors
-# long: most of its length is the signature, one typer option per line
+@option_group("show", ShowChanges)
+@option_group("choices", EditionChoices)
 def archive_command(
     source: Annotated[
         Path, typer.Argument(help="A folder of YYYY-MM-DD/ page folders or YYYY-MM-DD.<ext> pages.")
@@ -288,44 +219,25 @@ def archive_command(
     cluster: Annotated[
         str | None, typer.Option(help="Dask scheduler, tcp://HOST:PORT (default: a local cluster).")
     ] = None,
-    jobs: Annotated[
-        int | None, typer.Option(help="Local worker processes (default: one per core).", min=1, max=64)
-    ] = None,
     since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD (inclusive).")] = None,
     until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD (inclusive).")] = None,
-    engine: EngineName = "auto",
-    profile: ProfileName = DEFAULT_PROFILE,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    paper: Paper = DEFAULT_PAPER,
-    order: Order = "lead",
-    cover: Cover = None,
-    cache_dir: Annotated[
-        Path | None, typer.Option(help="Sentence cache of local workers (remote ones use their own).")
-    ] = None,
-    author: Author = None,
-    owner_name: OwnerName = None,
-    owner_email: OwnerEmail = None,
-    publish_hour: PublishHour = None,
-    time_zone: TimeZone = None,
-    websub_hub: WebsubHub = None,
+    *,
+    choices: EditionChoices,
+    show: ShowChanges,
 ) -> None:
     """Render every dated edition in SOURCE into --out, here or on a Dask cluster; reruns skip the done."""
     from audiopaper.archive import ArchiveOptions, archive, parse_day
     from audiopaper.voice.scheduler import default_jobs
 
-    _check_choices(engine, order)
-    chosen_profile = load_profile(profile)
+    chosen_profile = choices.chosen_profile()
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
-    spec, presenter = engine_specs(choose_engine(engine), chosen_profile)
+    spec, presenter = choices.specs(chosen_profile, _say)
     options = ArchiveOptions(
-        source=source, out_dir=out, base_url=base_url, paper=paper, profile=chosen_profile,
-        lead_first=order == "lead", engine=spec, presenter=presenter, cover=cover, since=first,
-        until=last, cluster=cluster, jobs=jobs or default_jobs(), cache_dir=cache_dir,
+        source=source, out_dir=out, base_url=choices.base_url, paper=choices.paper, profile=chosen_profile,
+        lead_first=choices.lead_first, engine=spec, presenter=presenter, cover=choices.cover, since=first,
+        until=last, cluster=cluster, jobs=choices.jobs or default_jobs(), cache_dir=choices.cache_dir,
     )  # fmt: skip
-    _update_show(
-        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
-    )  # fmt: skip
+    show.save(out, choices.base_url)
     report = archive(options, progress=_say, on_published=lambda path: typer.echo(str(path)))
     for line in report.partial:
         _say(line)
@@ -336,7 +248,8 @@ def archive_command(
 
 @app.command("watch")
 @_user_errors
-# long: most of its length is the signature, one typer option per line
+@option_group("show", ShowChanges)
+@option_group("choices", EditionChoices)
 def watch_command(
     inbox: Annotated[Path, typer.Argument(help="The drop folder: a YYYY-MM-DD/ folder of pages per date.")],
     out: Out = Path("out"),
@@ -352,20 +265,9 @@ def watch_command(
     notify: Annotated[
         str | None, typer.Option("--notify", help="Shell command run after each date, JSON summary on stdin.")
     ] = None,
-    engine: EngineName = "auto",
-    profile: ProfileName = DEFAULT_PROFILE,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    jobs: Annotated[int | None, typer.Option(help="Worker processes for synthesis.", min=1, max=64)] = None,
-    paper: Paper = DEFAULT_PAPER,
-    order: Order = "lead",
-    cover: Cover = None,
-    cache_dir: Annotated[Path | None, typer.Option(help="Sentence audio cache.")] = None,
-    author: Author = None,
-    owner_name: OwnerName = None,
-    owner_email: OwnerEmail = None,
-    publish_hour: PublishHour = None,
-    time_zone: TimeZone = None,
-    websub_hub: WebsubHub = None,
+    *,
+    choices: EditionChoices,
+    show: ShowChanges,
 ) -> None:
     """Render each date dropped into INBOX when it is complete, and release it at the publish hour."""
     import signal
@@ -373,30 +275,26 @@ def watch_command(
     from audiopaper.publish.cover import install_cover
     from audiopaper.watch import Watcher, WatchOptions
 
-    _check_choices(engine, order)
-    chosen_profile = load_profile(profile)
-    _update_show(
-        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
-    )  # fmt: skip
-    specs = engine_specs(choose_engine(engine), chosen_profile)
+    chosen_profile = choices.chosen_profile()
+    show.save(out, choices.base_url)
+    specs = choices.specs(chosen_profile, _say)
     identity = {
         "engine": [dataclasses.asdict(s.identity()) if s else None for s in specs],
-        "profile": profile, "paper": paper, "order": order, "version": __version__,
+        "profile": choices.profile, "paper": choices.paper, "order": choices.order, "version": __version__,
     }  # fmt: skip
     options = WatchOptions(
-        inbox=inbox, out_dir=out, base_url=base_url, settle_min=settle, hold=hold, notify=notify,
+        inbox=inbox, out_dir=out, base_url=choices.base_url, settle_min=settle, hold=hold, notify=notify,
         identity=json.dumps(identity, sort_keys=True, default=str),
     )  # fmt: skip
-    show_cover = install_cover(out, cover)
+    show_cover = install_cover(out, choices.cover)
 
     def render_date(entry: DatedEntry, source_hash: str) -> EditionManifest:
         day_options = RenderOptions(
-            out_dir=out, day=entry.day, profile=chosen_profile, base_url=base_url, paper=paper,
-            lead_first=order == "lead", cover=show_cover, recordings=recording_files(entry.pages[0].parent),
-            hold=True, source_hash=source_hash,
+            out_dir=out, day=entry.day, profile=chosen_profile, base_url=choices.base_url,
+            paper=choices.paper, lead_first=choices.lead_first, cover=show_cover,
+            recordings=recording_files(entry.pages[0].parent), hold=True, source_hash=source_hash,
         )  # fmt: skip
-        return _render_with(entry.pages, day_options, specs, cache_dir, jobs).manifest
+        return _render_with(entry.pages, day_options, specs, choices.cache_dir, choices.jobs).manifest
 
     watcher = Watcher(options, render_date, progress=_say)
     signal.signal(signal.SIGTERM, lambda signum, frame: watcher.stop.set())
@@ -404,14 +302,43 @@ def watch_command(
     watcher.run(once=once)
 
 
-def _released_now(out: Path, day: str, verb: str) -> tuple[date, str, datetime]:
-    """The date, the feed's base URL and now in the paper's zone, for approve and withdraw."""
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class _ReleaseStep(Generic[T]):
+    """What approve or withdraw did, and when and where, for the status file and the hub."""
+
+    day: date
+    """The edition's date."""
+    base_url: str
+    """The public address the feed was built with."""
+    now: datetime
+    """When the step ran, in the paper's time zone."""
+    outcome: T
+    """What the release function returned."""
+
+
+def _release_step(out: Path, day: str, step: Callable[..., T]) -> _ReleaseStep[T]:
+    """Run ``step(publisher, day, now=now)`` under the publishing lock, in the paper's time zone."""
     from audiopaper.publish.feed import published_base_url
     from audiopaper.publish.show import show_zone
 
     if not out.is_dir():
         raise OptionError(f"{out} does not exist; give the --out the edition was rendered into")
-    return _parse_date(day), published_base_url(out, DEFAULT_BASE_URL), datetime.now(show_zone(out))
+    when, base_url = _parse_date(day), published_base_url(out, DEFAULT_BASE_URL)
+    now = datetime.now(show_zone(out))
+    with publishing(out, base_url, progress=_say, brief=True) as publisher:
+        outcome = step(publisher, when, now=now)
+    return _ReleaseStep(when, base_url, now, outcome)
+
+
+def _note_status(out: Path, done: _ReleaseStep[Any], state: str, detail: str, **known: str) -> None:
+    """Record in the status file what a release step did to its date."""
+    from audiopaper.publish.status import DateStatus, update_date
+
+    status = DateStatus(state, done.now.isoformat(timespec="seconds"), detail=detail, **known)
+    update_date(out, done.day.isoformat(), status)
 
 
 DayArgument = Annotated[str, typer.Argument(help="The edition's date, YYYY-MM-DD.")]
@@ -422,25 +349,23 @@ DayArgument = Annotated[str, typer.Argument(help="The edition's date, YYYY-MM-DD
 def approve_command(day: DayArgument, out: Out = Path("out")) -> None:
     """Release a held (or scheduled) edition now: into the feed and pages, and ping the hub."""
     from audiopaper.publish.release import announce, release_pending
-    from audiopaper.publish.status import DateStatus, update_date
 
-    when, base_url, now = _released_now(out, day, "approve")
-    with publishing(out, base_url, progress=_say) as publisher:
-        release = release_pending(publisher, when, now=now)
-    ping = announce(out, base_url) if release.kind != "unchanged" else None
+    done = _release_step(out, day, release_pending)
+    release = done.outcome
+    ping = announce(out, done.base_url) if release.kind != "unchanged" else None
     if ping is not None and not ping.ok:
         _say(f"warning: the WebSub ping {ping.detail}; 'audiopaper watch' tries again")
     detail = {
         "released": "approved and released",
         "unchanged": "the text is unchanged; nothing was republished",
     }
-    source = out / EDITIONS_DIR / when.isoformat()
-    hash_now = EditionManifest.read(source / "edition.json").source_hash
-    update_date(out, when.isoformat(), DateStatus(
-        "unchanged" if release.kind == "unchanged" else "released", now.isoformat(timespec="seconds"),
-        detail=detail.get(release.kind, "corrected: " + "、".join(release.changed)),
-        source_hash=hash_now, hub=ping.detail if ping else "",
-    ))  # fmt: skip
+    source = out / EDITIONS_DIR / done.day.isoformat()
+    source_hash = EditionManifest.read(source / "edition.json").source_hash
+    _note_status(
+        out, done, "unchanged" if release.kind == "unchanged" else "released",
+        detail.get(release.kind, "corrected: " + "、".join(release.changed)),
+        source_hash=source_hash, hub=ping.detail if ping else "",
+    )  # fmt: skip
     typer.echo(str(source / release.audio))
 
 
@@ -449,23 +374,20 @@ def approve_command(day: DayArgument, out: Out = Path("out")) -> None:
 def withdraw_command(day: DayArgument, out: Out = Path("out")) -> None:
     """Take a released episode out of the feed and pages; its files stay where they are."""
     from audiopaper.publish.release import announce, withdraw
-    from audiopaper.publish.status import DateStatus, read_status, update_date
+    from audiopaper.publish.status import read_status
 
-    when, base_url, now = _released_now(out, day, "withdraw")
-    with publishing(out, base_url, progress=_say) as publisher:
-        changed = withdraw(publisher, when, now=now)
-    if not changed:
-        _say(f"{when} was already withdrawn")
+    done = _release_step(out, day, withdraw)
+    if not done.outcome:
+        _say(f"{done.day} was already withdrawn")
         return
-    ping = announce(out, base_url)
-    known = read_status(out).dates.get(when.isoformat())
-    update_date(out, when.isoformat(), DateStatus(
-        "withdrawn", now.isoformat(timespec="seconds"), detail="withdrawn; its files are kept",
+    ping = announce(out, done.base_url)
+    known = read_status(out).dates.get(done.day.isoformat())
+    _note_status(
+        out, done, "withdrawn", "withdrawn; its files are kept",
         source_hash=known.source_hash if known else "", hub=ping.detail if ping else "",
-    ))  # fmt: skip
-    _say(
-        f"{when} withdrawn from the feed and pages; its files stay in {out / EDITIONS_DIR / when.isoformat()}"
-    )
+    )  # fmt: skip
+    kept = out / EDITIONS_DIR / done.day.isoformat()
+    _say(f"{done.day} withdrawn from the feed and pages; its files stay in {kept}")
 
 
 @app.command("script")
@@ -520,6 +442,7 @@ def voices_command() -> None:
 
 @app.command("feed")
 @_user_errors
+@option_group("show", ShowChanges)
 def feed_command(
     out: Annotated[Path, typer.Option("--out", help="Output directory holding editions/.")] = Path("out"),
     base_url: Annotated[str, typer.Option(help="Absolute URL where --out is published.")] = DEFAULT_BASE_URL,
@@ -527,22 +450,15 @@ def feed_command(
         str | None, typer.Option(help="The newspaper's name (default: from the editions).")
     ] = None,
     cover: Annotated[Path | None, typer.Option(help="Square JPEG/PNG show cover, 1400-3000 px.")] = None,
-    author: Author = None,
-    owner_name: OwnerName = None,
-    owner_email: OwnerEmail = None,
-    publish_hour: PublishHour = None,
-    time_zone: TimeZone = None,
-    websub_hub: WebsubHub = None,
+    *,
+    show: ShowChanges,
 ) -> None:
     """Rebuild feed.xml, the listening pages, out/latest/ and the playlists from the editions in --out."""
     if not (out / "editions").is_dir():
         raise OptionError(f"{out} has no editions/; render an edition first")
     check_base_url(base_url)
-    _update_show(
-        out, base_url, author=author, owner_name=owner_name, owner_email=owner_email,
-        publish_hour=publish_hour, time_zone=time_zone, hub=websub_hub,
-    )  # fmt: skip
-    with publishing(out, base_url, paper=paper, cover=cover, progress=_say) as publisher:
+    show.save(out, base_url)
+    with publishing(out, base_url, paper=paper, cover=cover, progress=_say, brief=True) as publisher:
         indexes = publisher.rebuild_indexes()
     typer.echo(str(indexes.feed))
     for page in indexes.pages:

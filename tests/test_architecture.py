@@ -27,6 +27,7 @@ STAGE_RANK = {
     "archive": 6,
     "watch": 6,
     "cli": 7,
+    "command_options": 7,
 }
 """Where each top-level part sits: a module may import only parts of its own rank or lower
 (errors, profiles, memo and values are leaves everyone may use)."""

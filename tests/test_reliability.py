@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,10 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.mp3 import MP3
+from typer.testing import CliRunner
 
+from audiopaper.cli import app
 from audiopaper.errors import AudiopaperError
 from audiopaper.pipeline import speech_options_for
 from audiopaper.publish.serve import make_server
+from audiopaper.publish.served_feed import ServedFeed
 from audiopaper.text.clean import clean_pages
 from audiopaper.text.ingest import Page, decode_page_bytes, split_blocks
 from audiopaper.text.script import build_script
@@ -40,12 +44,15 @@ def render_command(out: Path, cache: Path, day: str, page: Path = EXAMPLE_PAGE) 
 
 def check_published(out: Path) -> list[str]:
     """Problems with what is published under ``out`` (empty when everything is whole)."""
-    problems: list[str] = []
     feed = out / "feed.xml"
-    if not feed.exists():
-        return problems
+    return check_feed(out, feed.read_bytes()) if feed.exists() else []
+
+
+def check_feed(out: Path, body: bytes) -> list[str]:
+    """Problems with a feed of ``out`` (feed.xml, or serve's): every item must match the disk."""
+    problems: list[str] = []
     try:
-        root = ET.fromstring(feed.read_bytes())
+        root = ET.fromstring(body)
     except ET.ParseError as error:
         return [f"feed.xml does not parse: {error}"]
     for item in root.iter("item"):
@@ -186,6 +193,47 @@ def test_two_renders_sharing_a_1_mb_cache_both_finish_ten_times_in_ten(tmp_path:
             assert run.returncode == 0, f"attempt {attempt}: {stderr}"
         for out in outs:
             assert check_published(out) == []
+
+
+@pytest.mark.slow
+def test_feed_in_a_loop_during_a_render_of_the_same_date_ends_matching_the_disk(tmp_path: Path) -> None:
+    """`feed` run over and over while a render replaces the same date (issue 28: 4 stale feeds in 15).
+
+    The renders alternate a one-article page and the whole example, so a feed describing the
+    edition that was replaced names an MP3 of another size. `feed` runs in this process
+    (the render's lock is another process's), and so does serve's feed, which must match
+    the disk as well. The cache is warm: the render is joining and installing, not speaking.
+    """
+    short = tmp_path / "short.md"
+    short.write_text(EXAMPLE_PAGE.read_text(encoding="utf-8").split("\n# ")[0], encoding="utf-8")
+    day, cache = "2025-03-14", tmp_path / "cache"
+    for page in (short, EXAMPLE_PAGE):  # one published out/ of each, copied before each try
+        subprocess.run(
+            render_command(tmp_path / page.stem, cache, day, page), check=True, capture_output=True
+        )
+    for attempt in range(5):
+        first, second = (short, EXAMPLE_PAGE) if attempt % 2 == 0 else (EXAMPLE_PAGE, short)
+        out = tmp_path / f"out-{attempt}"
+        shutil.copytree(tmp_path / first.stem, out)
+        old_size = next((out / "editions" / day).glob("*.mp3")).stat().st_size
+        served = ServedFeed(out)
+        render = subprocess.Popen(render_command(out, cache, day, second),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        feeds = 0
+        while render.poll() is None or feeds == 0:
+            result = CliRunner().invoke(app, ["feed", "--out", str(out)])
+            assert result.exit_code == 0, f"attempt {attempt}: {result.output}"
+            assert served.for_host("example.org") is not None
+            feeds += 1
+        _, stderr = render.communicate(timeout=120)
+        assert render.returncode == 0, f"attempt {attempt}: {stderr}"
+        mp3 = next((out / "editions" / day).glob("*.mp3"))
+        assert mp3.stat().st_size != old_size  # the render really replaced the edition
+        assert check_published(out) == [], f"attempt {attempt}, after {feeds} feed runs"
+        body = served.for_host("example.org")
+        assert body is not None and check_feed(out, body) == [], f"attempt {attempt}: serve's feed"
+        lengths = [e.get("length") for e in ET.fromstring((out / "feed.xml").read_bytes()).iter("enclosure")]
+        assert lengths == [str(mp3.stat().st_size)]
 
 
 def mount_tmpfs(path: Path, size: str) -> bool:

@@ -11,7 +11,7 @@ one at −14 LUFS with true peaks at most −2 dBTP (Amazon's flash-briefing fig
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from audiopaper.audio.encode import (
     Mp3Writer,
     chime,
     decode_file,
+    decode_windows,
     silence,
     soft_limit,
 )
@@ -117,10 +118,16 @@ class BriefingChapter:
     """The pieces of the edition it is made of, in order."""
 
 
-def _cut(audio: Samples, span: Span, sample_rate_hz: int) -> Samples:
-    start = max(0, round((span.start_s - LEAD_IN_S) * sample_rate_hz))
-    end = min(len(audio), round((span.end_s + TAIL_S) * sample_rate_hz))
-    piece = audio[start:end].copy()
+def span_window(span: Span, sample_rate_hz: int) -> tuple[int, int]:
+    """The samples of the edition a span's piece is cut from: the span with its lead-in and
+    tail (the end may lie past the edition's; the piece then stops where the edition does)."""
+    return max(0, round((span.start_s - LEAD_IN_S) * sample_rate_hz)), round(
+        (span.end_s + TAIL_S) * sample_rate_hz
+    )
+
+
+def _faded(piece: Samples, sample_rate_hz: int) -> Samples:
+    """``piece`` (an array of its own) faded in and out in place, so no cut clicks."""
     fade = min(round(FADE_S * sample_rate_hz), len(piece) // 2)
     if fade:
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
@@ -129,10 +136,35 @@ def _cut(audio: Samples, span: Span, sample_rate_hz: int) -> Samples:
     return piece
 
 
-def join_briefing(
+def _spans(chapters: Sequence[BriefingChapter]) -> list[Span]:
+    return list(dict.fromkeys(span for chapter in chapters for span in chapter.spans))
+
+
+def cut_samples(
     audio: Samples, chapters: Sequence[BriefingChapter], sample_rate_hz: int
+) -> dict[Span, Samples]:
+    """Every span's piece, faded, cut from the edition's samples in memory."""
+    pieces = {}
+    for span in _spans(chapters):
+        first, end = span_window(span, sample_rate_hz)
+        pieces[span] = _faded(audio[first:end].copy(), sample_rate_hz)
+    return pieces
+
+
+def cut_edition(mp3: Path, chapters: Sequence[BriefingChapter], sample_rate_hz: int) -> dict[Span, Samples]:
+    """Every span's piece, faded, cut from the edition MP3 as it is decoded: only the pieces
+    are held, never the whole edition (2 GB of samples for six hours)."""
+    spans = _spans(chapters)
+    windows: list[tuple[int, int | None]] = [span_window(span, sample_rate_hz) for span in spans]
+    pieces = decode_windows(mp3, sample_rate_hz, windows)
+    return {span: _faded(piece, sample_rate_hz) for span, piece in zip(spans, pieces, strict=True)}
+
+
+def join_briefing(
+    cuts: Mapping[Span, Samples], chapters: Sequence[BriefingChapter], sample_rate_hz: int
 ) -> tuple[Samples, tuple[Chapter, ...]]:
-    """The briefing's samples (chime, chapters, chime) and its chapters' times within them."""
+    """The briefing's samples (chime, chapters, chime) and its chapters' times within them;
+    ``cuts`` holds each span's piece (:func:`cut_edition`, :func:`cut_samples`)."""
     parts: list[Samples] = [chime(sample_rate_hz)]
     placed: list[Chapter] = []
     position = len(parts[0])
@@ -142,7 +174,7 @@ def join_briefing(
         for index, span in enumerate(chapter.spans):
             if index:
                 pieces.append(silence(PIECE_GAP_S, sample_rate_hz))
-            pieces.append(_cut(audio, span, sample_rate_hz))
+            pieces.append(cuts[span])
         parts += pieces
         position += sum(len(piece) for piece in pieces)
         placed.append(Chapter(chapter.title, start / sample_rate_hz, position / sample_rate_hz))
@@ -185,7 +217,8 @@ def level(
     previous: tuple[float, float] | None = None
     levelled = samples
     for _ in range(LEVEL_ROUNDS):
-        levelled = soft_limit((samples * np.float32(10 ** (gain_db / 20))).astype(np.float32), ceiling)
+        amplified = (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32)
+        levelled = soft_limit(amplified, ceiling, in_place=True)  # the amplified copy is ours
         loudness = integrated_lufs(levelled, sample_rate_hz)
         if abs(loudness - target_lufs) <= LEVEL_TOLERANCE_LU or gain_db >= MAX_GAIN_DB:
             break
@@ -225,16 +258,17 @@ def encode_rendition(
             samples, sample_rate_hz, target_lufs=lufs + ENCODING_LOSS_LU, ceiling_dbfs=ceiling,
             source_lufs=source_lufs,
         )  # fmt: skip
+        # Coding lifts the samples' own true peak (less the encoder's 0.45 dB) by 0.2 dB at
+        # most on speech: a rendition that far under its limit needs no decoding to know it.
+        peak = true_peak_dbtp(levelled) - ENCODING_LOSS_LU + CODING_LIFT_DB
         writer = Mp3Writer(path, sample_rate_hz)
         try:
             writer.write(levelled)
         except BaseException:
             writer.abort()
             raise
+        del levelled  # not held through the measuring and the next round's levelling
         writer.close()
-        # Coding lifts the samples' own true peak (less the encoder's 0.45 dB) by 0.2 dB at
-        # most on speech: a rendition that far under its limit needs no decoding to know it.
-        peak = true_peak_dbtp(levelled) - ENCODING_LOSS_LU + CODING_LIFT_DB
         if peak > limit:
             peak = true_peak_dbtp(decode_file(path, MP3_SAMPLE_RATE_HZ))
         if peak <= limit:

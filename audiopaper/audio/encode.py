@@ -13,6 +13,8 @@ import contextlib
 import math
 import re
 import subprocess
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -64,21 +66,22 @@ def silence(seconds: float, sample_rate_hz: int) -> Samples:
     return np.zeros(round(seconds * sample_rate_hz), dtype=np.float32)
 
 
-def soft_limit(samples: Samples, ceiling: float) -> Samples:
+def soft_limit(samples: Samples, ceiling: float, *, in_place: bool = False) -> Samples:
     """Bend peaks above half the ceiling smoothly (tanh) so none exceeds ``ceiling``.
 
     Speech has rare, short peaks well above its loudness; bending just those keeps the
     loudness target reachable without clipping; every segment goes through it last, so the
-    encoder needs no limiter of its own.
+    encoder needs no limiter of its own. ``in_place`` bends them in ``samples`` itself (an
+    array the caller owns), sparing a copy of a segment that can be 430 MB.
     """
     knee = ceiling / 2
-    magnitude = np.abs(samples)
-    over = magnitude > knee
+    over = (samples > knee) | (samples < -knee)  # |x| > knee, without an array of magnitudes
     if not np.any(over):
         return samples
-    shaped = samples.copy()
-    shaped[over] = np.sign(samples[over]) * (
-        knee + (ceiling - knee) * np.tanh((magnitude[over] - knee) / (ceiling - knee))
+    shaped = samples if in_place else samples.copy()
+    peaks = samples[over]  # a copy: read before they are written
+    shaped[over] = np.sign(peaks) * (
+        knee + (ceiling - knee) * np.tanh((np.abs(peaks) - knee) / (ceiling - knee))
     )
     return shaped
 
@@ -93,16 +96,52 @@ def ffmpeg_executable() -> str:
 def decode_file(path: Path, sample_rate_hz: int, *, max_s: float | None = None) -> Samples:
     """A whole audio file (MP3, WAV…) as mono float samples at ``sample_rate_hz``, at most
     ``max_s`` seconds of it; EncodeError naming the file and ffmpeg's reason if unreadable."""
+    return decode_windows(path, sample_rate_hz, [(0, None)], max_s=max_s)[0]
+
+
+DECODE_CHUNK_BYTES = 1024 * 1024
+"""Bytes of ffmpeg's decoded output read at a time (a quarter of a million samples)."""
+
+
+def decode_windows(
+    path: Path,
+    sample_rate_hz: int,
+    windows: Sequence[tuple[int, int | None]],
+    *,
+    max_s: float | None = None,
+) -> list[Samples]:
+    """Stretches of an audio file, each (first sample, end sample or None for the rest), as
+    :func:`decode_file` would give them, without holding the rest of the file.
+
+    ffmpeg's output is read as it comes and only the samples inside a window are kept: the
+    briefing cuts a few minutes out of an edition, and a six-hour edition decoded whole is
+    2 GB of samples (4.4 GB at the peak, which made the render's memory grow with the
+    edition). A window past the file's end is cut short, as slicing would cut it.
+    """
     limit = ["-t", str(max_s)] if max_s is not None else []
-    result = subprocess.run(
-        [ffmpeg_executable(), "-hide_banner", "-nostats", "-nostdin", "-v", "error", "-i", str(path),
-         *limit, "-f", "f32le", "-ac", "1", "-ar", str(sample_rate_hz), "pipe:1"],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if result.returncode != 0 or not result.stdout:
-        why = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["unknown format"]
-        raise EncodeError(f"{path.name}: cannot decode ({why[0]})")
-    return np.frombuffer(result.stdout, dtype="<f4").astype(np.float32)
+    command = [ffmpeg_executable(), "-hide_banner", "-nostats", "-nostdin", "-v", "error", "-i", str(path),
+               *limit, "-f", "f32le", "-ac", "1", "-ar", str(sample_rate_hz), "pipe:1"]  # fmt: skip
+    bounds = [(4 * first, None if end is None else 4 * end) for first, end in windows]  # in bytes
+    kept: list[list[bytes]] = [[] for _ in windows]
+    position = 0
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: ffmpeg never waits on it
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL)
+        assert process.stdout is not None
+        with process.stdout:
+            while chunk := process.stdout.read(DECODE_CHUNK_BYTES):
+                after = position + len(chunk)
+                for (first, end), parts in zip(bounds, kept, strict=True):
+                    if first < after and (end is None or end > position):
+                        parts.append(
+                            chunk[max(0, first - position) : None if end is None else end - position]
+                        )
+                position = after
+        code = process.wait()
+        if code != 0 or position == 0:
+            errors.seek(0)
+            why = errors.read().decode(errors="replace").strip().splitlines()[-1:] or ["unknown format"]
+            raise EncodeError(f"{path.name}: cannot decode ({why[0]})")
+    return [np.frombuffer(b"".join(parts), dtype="<f4").astype(np.float32) for parts in kept]
 
 
 def _summary_figure(stderr: str, label: str, unit: str) -> float | None:
@@ -110,6 +149,12 @@ def _summary_figure(stderr: str, label: str, unit: str) -> float | None:
     summary = stderr[stderr.rfind("Summary:") :]
     found = re.search(rf"{label}:\s+(-?[\d.]+|-inf) {unit}", summary)
     return float(found.group(1)) if found else None
+
+
+def _pcm(samples: Samples) -> memoryview:
+    """The samples as little-endian float32 bytes for ffmpeg, without a copy when they are
+    already so (bytes() of a ten-minute segment would be 58 MB more)."""
+    return np.ascontiguousarray(samples, dtype="<f4").data.cast("B")
 
 
 def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
@@ -122,7 +167,7 @@ def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
         [ffmpeg_executable(), "-hide_banner", "-nostats", "-nostdin",
          "-f", "f32le", "-ar", str(sample_rate_hz), "-ac", "1", "-i", "pipe:0",
          "-af", "ebur128=peak=none", "-f", "null", "-"],
-        input=np.ascontiguousarray(samples, dtype="<f4").tobytes(),
+        input=_pcm(samples),
         capture_output=True, check=False,
     )  # fmt: skip
     stderr = result.stderr.decode(errors="replace")
@@ -152,21 +197,28 @@ def normalize_loudness(
         if not math.isfinite(loudness) or abs(loudness - target_lufs) < _LOUDNESS_TOLERANCE_LU:
             break
         gain = min(10 ** ((target_lufs - loudness) / 20), 10 ** (30 / 20))
-        amplified = (result * gain).astype(np.float32)
-        result = soft_limit(amplified, ceiling)
+        # The amplified copy is this function's own, so it is limited in place: one copy of
+        # the segment beside the caller's, not three.
+        amplified = (result * gain).astype(np.float32, copy=False)  # float32 already: no copy
+        energy_before = _energy(amplified)
+        result = soft_limit(amplified, ceiling, in_place=True)
         # Gain shifts loudness exactly; the limiter lowers it by about its share of the
         # energy. Measuring again (ffmpeg, the dearer half of the work) is needed only when
         # that estimate is not already on target, which on speech it nearly always is.
-        loudness += 20 * math.log10(gain) + _energy_change_db(amplified, result)
+        loudness += 20 * math.log10(gain) + _energy_change_db(energy_before, _energy(result))
         if abs(loudness - target_lufs) >= _LOUDNESS_TOLERANCE_LU / 2:
             loudness = integrated_loudness(result, sample_rate_hz)
-    return soft_limit(result, ceiling)  # already on target: its peaks still must not pass
+    # Already on target: its peaks still must not pass (in place unless it is the caller's).
+    return soft_limit(result, ceiling, in_place=result is not samples)
 
 
-def _energy_change_db(before: Samples, after: Samples) -> float:
-    """How much ``after`` is louder than ``before`` in plain energy, in dB."""
-    energy_before = float(np.dot(before, before))
-    energy_after = float(np.dot(after, after))
+def _energy(samples: Samples) -> float:
+    """Plain energy: the sum of the squared samples."""
+    return float(np.dot(samples, samples))
+
+
+def _energy_change_db(energy_before: float, energy_after: float) -> float:
+    """How much louder, in dB, a signal of ``energy_after`` is than one of ``energy_before``."""
     if energy_before <= 0 or energy_after <= 0:
         return 0.0
     return 10 * math.log10(energy_after / energy_before)
@@ -208,7 +260,7 @@ class Mp3Writer:
         stdin = self._process.stdin
         assert stdin is not None
         try:
-            stdin.write(np.ascontiguousarray(samples, dtype="<f4").tobytes())
+            stdin.write(_pcm(samples))
         except BrokenPipeError as error:
             raise EncodeError(f"ffmpeg stopped while encoding {self.path.name}: {self._stderr()}") from error
         self.samples_written += len(samples)

@@ -111,7 +111,9 @@ class SegmentBuilder:
         if cached is not None:
             return cached
         samples, lines = self._samples(parts)
-        return self._encode(key, normalize_loudness(samples, self.rate), lines)
+        levelled = normalize_loudness(samples, self.rate)
+        del samples  # not held while the levelled copy is encoded: a segment is up to 430 MB
+        return self._encode(key, levelled, lines)
 
     def build_recording(self, recording: Path, texts: Sequence[str]) -> Segment:
         """A recorded piece as a segment: decoded, levelled and limited, ``texts`` spread over it."""

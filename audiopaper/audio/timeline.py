@@ -53,40 +53,33 @@ class Placement:
 
 
 @dataclass(frozen=True)
-class TimedSentence:
-    """A sentence with its place in the edition MP3."""
+class TimedLine:
+    """A line of the edition as printed and as spoken, with its place in the edition MP3."""
 
     text: str
-    """The sentence as printed."""
+    """The line as printed (numbers as digits): what captions show."""
 
     spoken: str
-    """The sentence as sent to the engine."""
+    """What is heard: the line as sent to the engine."""
 
     start_s: float
     """Start in seconds within the edition MP3."""
 
     end_s: float
     """End in seconds within the edition MP3."""
+
+
+@dataclass(frozen=True)
+class TimedSentence(TimedLine):
+    """A sentence of an article's body with its place in the edition MP3."""
 
     paragraph: int = 0
     """0-based paragraph of the article the sentence belongs to (for the listening page)."""
 
 
 @dataclass(frozen=True)
-class Cue:
+class Cue(TimedLine):
     """One spoken line of the edition for the transcript (sentences, titles, intro…)."""
-
-    text: str
-    """The line as printed (numbers as digits): what captions show."""
-
-    spoken: str
-    """What is heard."""
-
-    start_s: float
-    """Start in seconds within the edition MP3."""
-
-    end_s: float
-    """End in seconds within the edition MP3."""
 
     approximate: bool = False
     """True when its times are estimates (a recorded piece's text spread by length)."""
@@ -97,7 +90,7 @@ class Chapter:
     """A chapter of the edition MP3: the opening, an article or the closing."""
 
     title: str
-    """Its title as printed."""
+    """Its title as printed (OPENING_TITLE and CLOSING_TITLE for the presenter's chapters)."""
 
     start_s: float
     """Start in seconds within the edition MP3."""
@@ -107,17 +100,8 @@ class Chapter:
 
 
 @dataclass(frozen=True)
-class TimedSection:
+class TimedSection(Chapter):
     """The opening or the closing: a chapter made of presenter lines."""
-
-    title: str
-    """Chapter title (OPENING_TITLE or CLOSING_TITLE)."""
-
-    start_s: float
-    """Chapter start."""
-
-    end_s: float
-    """Chapter end."""
 
     lines: tuple[Cue, ...]
     """Its spoken lines with their times (intro and contents, or the outro)."""

@@ -26,10 +26,10 @@ from audiopaper.audio.briefing import (
     SPEAKER_TRUE_PEAK_DBTP,
     BriefingChapter,
     Span,
+    cut_edition,
     encode_rendition,
     join_briefing,
 )
-from audiopaper.audio.encode import decode_file
 from audiopaper.audio.loudness import integrated_lufs
 from audiopaper.errors import ManifestError
 from audiopaper.publish.edition_files import chapters_document, mp3_duration_s
@@ -174,8 +174,9 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
     """
     started = time.monotonic()
     chapters = briefing_chapters(manifest)
-    audio = decode_file(edition_dir / manifest.audio, BRIEFING_RATE_HZ)
-    samples, placed = join_briefing(audio, chapters, BRIEFING_RATE_HZ)
+    cuts = cut_edition(edition_dir / manifest.audio, chapters, BRIEFING_RATE_HZ)
+    samples, placed = join_briefing(cuts, chapters, BRIEFING_RATE_HZ)
+    del cuts  # joined: not held beside the samples while both renditions are levelled
     source_lufs = integrated_lufs(samples, BRIEFING_RATE_HZ)
     folder = edition_dir / BRIEFING_DIR
     folder.mkdir(exist_ok=True)

@@ -74,17 +74,7 @@ def edition_manifest(
         opening=edition.timeline.opening,
         closing=edition.timeline.closing,
         articles=tuple(
-            ManifestArticle(
-                index=a.index,
-                title=a.title,
-                byline=a.byline,
-                file=article_file(a.index, a.title),
-                start_s=a.start_s,
-                end_s=a.end_s,
-                sentences=a.sentences,
-                heading=a.heading,
-            )
-            for a in edition.timeline.articles
+            ManifestArticle.of(a, article_file(a.index, a.title)) for a in edition.timeline.articles
         ),
     )
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from audiopaper.audio.timeline import Chapter, Cue, TimedSection, TimedSentence
+from audiopaper.audio.timeline import Chapter, Cue, TimedArticle, TimedSection, TimedSentence
 from audiopaper.errors import ManifestError, OptionError
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.release_record import ReleaseRecord
@@ -45,32 +45,16 @@ LEGACY_AUDIO_NAME = "edition.mp3"
 
 
 @dataclass(frozen=True)
-class ManifestArticle:
-    """One article: its own MP3 and its chapter of the edition."""
+class ManifestArticle(TimedArticle):
+    """One article: its chapter of the edition, and its own MP3."""
 
-    index: int
-    """1-based position in the edition."""
-
-    title: str
-    """Headline as printed."""
-
-    byline: str | None
-    """Credits, or None."""
-
-    file: str
+    file: str = field(kw_only=True)
     """The article MP3, relative to the edition directory."""
 
-    start_s: float
-    """Chapter start in seconds within the edition MP3."""
-
-    end_s: float
-    """Chapter end in seconds within the edition MP3."""
-
-    sentences: tuple[TimedSentence, ...]
-    """Body sentences in order."""
-
-    heading: tuple[Cue, ...] = ()
-    """The announcement (第N篇) and the headline with their times."""
+    @classmethod
+    def of(cls, article: TimedArticle, file: str) -> ManifestArticle:
+        """The manifest's record of a timed article whose own MP3 is ``file``."""
+        return cls(**{f.name: getattr(article, f.name) for f in fields(article)}, file=file)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from audiopaper.errors import OutputError
 
@@ -30,6 +32,17 @@ interrupted run's leftovers can be removed without touching anyone else's ``.*.t
 LOCK_FILE = ".audiopaper.lock"
 """Lock file in the output directory: one render or feed rebuild writes there at a time."""
 
+BRIEF_LOCK_FILE = ".audiopaper.brief.lock"
+"""Held beside LOCK_FILE by a run that only rebuilds the indexes (feed, approve, withdraw),
+so a render finding out/ taken knows to wait for it rather than refuse."""
+
+LOCK_WAIT_S = 600.0
+"""How long a run waits for out/ when it waits at all (a feed for a render, a render for a
+feed): a render takes minutes, and a feed of a 3,650-edition archive about a minute."""
+
+LOCK_POLL_S = 0.2
+"""How often a run waiting for the output lock tries it again."""
+
 WATCH_LOCK_FILE = ".watch.lock"
 """The watcher's lock, held for its whole life: one ``audiopaper watch`` per output directory
 (it renders without the output lock, which it takes only to install)."""
@@ -42,6 +55,7 @@ OWN_MARKS = (
     ".pending",
     ".work",
     LOCK_FILE,
+    BRIEF_LOCK_FILE,
     WATCH_LOCK_FILE,
 )
 """Names only an audiopaper output directory holds; one of them makes a directory ours
@@ -107,11 +121,23 @@ def staging_dir(out_dir: Path, day: date) -> Path:
 
 
 @contextlib.contextmanager
-def locked_output(out_dir: Path, name: str = LOCK_FILE, busy: str = "") -> Iterator[None]:
-    """Hold the output directory's lock, or refuse at once if another run holds it.
+def locked_output(
+    out_dir: Path,
+    name: str = LOCK_FILE,
+    busy: str = "",
+    *,
+    brief: bool = False,
+    wait_s: float = 0.0,
+    waiting: Callable[[str], None] = lambda message: None,
+) -> Iterator[None]:
+    """Hold the output directory's lock, or refuse if another run holds it.
 
     ``name`` picks another lock in the same directory (the watcher's own, WATCH_LOCK_FILE);
-    ``busy`` is then the one line said when it is taken.
+    ``busy`` is then the one line said when it is taken. A ``brief`` run (one that only
+    rebuilds the indexes: feed, approve, withdraw) marks itself so with BRIEF_LOCK_FILE and
+    waits up to ``wait_s`` for whichever run holds the lock; any other run waits so only
+    for a brief one, and refuses at once when a render or archive run holds it. ``waiting``
+    is told once that it waits.
     """
     claim_output(out_dir)
     try:
@@ -120,16 +146,57 @@ def locked_output(out_dir: Path, name: str = LOCK_FILE, busy: str = "") -> Itera
     except OSError as error:
         raise OutputError(describe_os_error(error, out_dir)) from error
     try:
-        try:
-            # A POSIX record lock, not flock: it belongs to this process alone, so worker
-            # processes forked from it do not keep holding it after it is killed.
-            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            taken = f"another audiopaper run is writing to {out_dir}"
-            raise OutputError(busy or f"{taken}; wait for it to finish or use another --out") from error
-        yield
+        taken = f"another audiopaper run is writing to {out_dir}"
+        deadline = time.monotonic() + wait_s
+        announced = False
+        # A POSIX record lock, not flock: it belongs to this process alone, so worker
+        # processes forked from it do not keep holding it after it is killed.
+        while not _try_lock(handle):
+            if time.monotonic() >= deadline or not (brief or _held_by_brief_run(out_dir)):
+                waited = f" (waited {wait_s:g} s)" if announced else ""
+                raise OutputError(busy or f"{taken}{waited}; wait for it to finish or use another --out")
+            if not announced:
+                waiting(f"{taken}; waiting up to {wait_s:g} s for it to finish")
+                announced = True
+            time.sleep(LOCK_POLL_S)
+        with _marked_brief(out_dir) if brief else contextlib.nullcontext():
+            yield
     finally:
         handle.close()  # closing releases the lock, also when the process is killed
+
+
+def _try_lock(handle: BinaryIO) -> bool:
+    """Take the exclusive lock on ``handle`` if no other process holds it."""
+    try:
+        fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _held_by_brief_run(out_dir: Path) -> bool:
+    """True when the run holding ``out_dir`` marked itself brief (see :func:`locked_output`).
+
+    Only a process that does not hold BRIEF_LOCK_FILE itself may ask: closing the probe
+    releases every lock this process has on the file.
+    """
+    try:
+        with open(out_dir / BRIEF_LOCK_FILE, "rb") as probe:
+            fcntl.lockf(probe.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # taken: a brief run holds it
+    return False
+
+
+@contextlib.contextmanager
+def _marked_brief(out_dir: Path) -> Iterator[None]:
+    """Hold BRIEF_LOCK_FILE for the block (with the output lock held, so no one else does)."""
+    with open(out_dir / BRIEF_LOCK_FILE, "a+b") as marker:
+        with contextlib.suppress(OSError):  # without the mark a render refuses, as before
+            fcntl.lockf(marker.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
 
 
 def recover_output(out_dir: Path) -> list[str]:

@@ -39,6 +39,7 @@ from audiopaper.publish.listening_page import write_pages
 from audiopaper.publish.manifest import MANIFEST_NAME, EditionManifest
 from audiopaper.publish.outdir import (
     EDITIONS_DIR,
+    LOCK_WAIT_S,
     atomic_write_bytes,
     atomic_write_text,
     describe_os_error,
@@ -264,13 +265,16 @@ def publishing(
     progress: Callable[[str], None] = lambda message: None,
     clock: Clock = utc_now,
     policy: RebuildPolicy = RebuildPolicy(),
+    brief: bool = False,
 ) -> Iterator[Publisher]:
     """Hold ``out_dir`` for one run: lock, repair, cover; on a clean exit, rebuild what changed.
 
     ``cover`` is a configured cover to install (checked already; else the current one is kept
-    or one is generated). An OSError anywhere inside becomes one OutputError line.
+    or one is generated). A ``brief`` run only rebuilds the indexes: it waits for a render
+    holding ``out_dir``, and a render waits for it (see outdir.locked_output). An OSError
+    anywhere inside becomes one OutputError line.
     """
-    with locked_output(out_dir):
+    with locked_output(out_dir, brief=brief, wait_s=LOCK_WAIT_S, waiting=progress):
         for repair in recover_output(out_dir):
             progress(f"repaired: {repair}")
         try:

@@ -8,6 +8,7 @@ options not given keep what it says.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import asdict, dataclass, replace
@@ -133,10 +134,18 @@ def show_zone(out_dir: Path) -> ZoneInfo:
 
 
 def update_show(out_dir: Path, base_url: str, **changes: Any) -> ShowSettings:
-    """Load the settings, apply the options given (None means not given), and save them."""
+    """Load the settings, apply the options given (None means not given), and save them if changed.
+
+    Unchanged settings are not rewritten: this runs before the output lock is taken, and a
+    render starting meanwhile removes our temporary files (a ``feed`` during a render failed so).
+    """
     show = load_show(out_dir, base_url)
     given = {key: value for key, value in changes.items() if value is not None}
     show = replace(show, **given)
     claim_output(out_dir)  # show.json would otherwise make any directory look like ours
-    atomic_write_text(out_dir / SHOW_FILE, json.dumps(asdict(show), ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(asdict(show), ensure_ascii=False, indent=2) + "\n"
+    with contextlib.suppress(OSError):
+        if (out_dir / SHOW_FILE).read_text(encoding="utf-8") == text:
+            return show
+    atomic_write_text(out_dir / SHOW_FILE, text)
     return show

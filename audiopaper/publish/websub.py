@@ -33,13 +33,6 @@ PING_TIMEOUT_S = 5.0
 """How long one try may take (seconds), connecting and answering."""
 
 
-def check_hub_url(url: str) -> None:
-    """Refuse a hub address that is not an absolute http(s) URL."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise OptionError(f"--websub-hub must be an absolute http(s) URL, got {url!r}")
-
-
 @dataclass(frozen=True)
 class PingResult:
     """How a ping went."""
@@ -52,6 +45,13 @@ class PingResult:
 
     attempts: int
     """Tries made."""
+
+
+def check_hub_url(url: str) -> None:
+    """Refuse a hub address that is not an absolute http(s) URL."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise OptionError(f"--websub-hub must be an absolute http(s) URL, got {url!r}")
 
 
 def _post(hub_url: str, feed_url: str, timeout_s: float) -> int:

@@ -17,19 +17,26 @@ import re
 from audiopaper.text.changes import Change, ChangeKind
 from audiopaper.text.page import Block, BlockKind
 
-TITLE_LEVEL = 2
-"""Level of a dump's headlines: a list of stories has no lead story."""
-
 MIN_LISTS = 3
 """A text needs this many list literals with spelled-out escapes to be a crawler's dump."""
+
+_LIST = re.compile(r"\[(?:\s*'(?:[^'\\\n]|\\.)*'\s*,?)*\s*\]|\[(?:\s*\"(?:[^\"\\\n]|\\.)*\"\s*,?)*\s*\]")
+"""A printed Python list of string literals (single- or double-quoted), possibly empty."""
+
+_ESCAPE = re.compile(r"\\[rnt]|\\u[0-9a-fA-F]{4}")
+"""An escape spelled out inside a literal (``\\r``, ``\\n``, ``\\u3000``): what marks a dump."""
+
+TITLE_LEVEL = 2
+"""Level of a dump's headlines: a list of stories has no lead story."""
 
 TITLE_MAX_CHARS = 60
 """A list holding one line up to this long (and no date) is a headline."""
 
-_LIST = re.compile(r"\[(?:\s*'(?:[^'\\\n]|\\.)*'\s*,?)*\s*\]|\[(?:\s*\"(?:[^\"\\\n]|\\.)*\"\s*,?)*\s*\]")
-_ESCAPE = re.compile(r"\\[rnt]|\\u[0-9a-fA-F]{4}")
 _METADATA = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|来源[:：]|來源[:：]|\d{1,2}:\d{2}")
+"""A date, time or 来源 (source) in a list: the listing's metadata, not a headline."""
+
 _PARAGRAPH_START = re.compile(r"[\u3000]{2,}|\r?\n+")
+"""What opens a paragraph of a body: two or more ideographic spaces, or a line break."""
 
 
 def looks_like_list_dump(text: str) -> bool:

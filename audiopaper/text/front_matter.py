@@ -16,6 +16,7 @@ from typing import Any
 
 from audiopaper.text.line_roles import ends_sentence
 from audiopaper.text.page import Block, BlockKind
+from audiopaper.text.rewrites import rewrite, rewrites
 
 TITLE_LEVEL = 2
 """Level of a post's headline: a post is no printed page's lead story."""
@@ -25,13 +26,16 @@ TITLE_KEYS = ("title", "headline", "name")
 
 _YAML = re.compile(r"\A\ufeff?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)")
 _TOML = re.compile(r"\A\ufeff?\+\+\+[ \t]*\r?\n([\s\S]*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_STRUCK = re.compile(r"~~[\s\S]*?~~")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _LIST_ITEM = re.compile(r"^\s*[*+-]\s+(?=\S)")
 _THEMATIC_BREAK = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 _FIGCAPTION = re.compile(r"^\s*<figcaption[^>]*>([\s\S]*?)</figcaption>\s*$", re.IGNORECASE)
+_INLINE_MARKS = rewrites(
+    (_LIST_ITEM, ""),
+    (r"!\[[^\]]*\]\([^)]*\)", ""),  # images
+    (r"~~[\s\S]*?~~", ""),  # struck text
+    (r"\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1)),  # links: their text
+    (r"(\*\*|__)(.+?)\1", lambda m: m.group(2)),  # emphasis: its text
+)
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,7 @@ def strip_markdown_inline(line: str) -> str:
     struck text goes, emphasis marks go."""
     if _THEMATIC_BREAK.match(line):
         return ""
-    line = _LIST_ITEM.sub("", line)
-    line = _MD_IMAGE.sub("", line)
-    line = _MD_STRUCK.sub("", line)
-    line = _MD_LINK.sub(lambda m: m.group(1), line)
-    return _MD_EMPHASIS.sub(lambda m: m.group(2), line)
+    return rewrite(line, _INLINE_MARKS)
 
 
 def post_blocks(post: FrontMatter, body_blocks: tuple[Block, ...]) -> tuple[Block, ...]:

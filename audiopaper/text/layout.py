@@ -56,10 +56,13 @@ ADVERT_MIN_HITS = 3
 """A region with at least this many ad words (and no dateline or byline) is an advertisement."""
 
 _CREDIT_ROW = re.compile(r"^[（(][\u4e00-\u9fff]{2,12}[）)]$")
-_BRIEF_CREDIT = re.compile(r"(?<=[。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,3})[）)]\s*$")
 """A row holding only reporters' names in brackets: the end of the paragraph above it."""
 
+_BRIEF_CREDIT = re.compile(r"(?<=[。！？”])\s*[（(]((?:[\u4e00-\u9fff]{2,4}\s*){1,3})[）)]\s*$")
+"""Up to three reporters' names in brackets after a brief's last sentence: its byline."""
+
 _DATELINE_OR_BYLINE = re.compile(r"本报讯|[社报网台]讯|\d{1,2}月\d{1,2}日电|记者|通讯员")
+"""A dateline (本报讯, 新华社讯, …日电) or reporter credit: what a story has and an ad has not."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ engine that it would drop or misread.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
@@ -31,42 +30,25 @@ from audiopaper.text.numbers import (
     join_spaced,
 )
 from audiopaper.text.readings import context_rules, reading_lists
+from audiopaper.text.rewrites import Rewrite, rewrite, rewrites
 
 __all__ = ["normalize", "pre_normalize", "read_digits", "spell_latin", "spelled_words"]
 
 UNITS: tuple[tuple[str, str], ...] = reading_lists().units
 """Latin unit symbols after a number, longest first, and how they are read (readings.toml)."""
 
-_UNIT = re.compile(r"(?<=[\d²³万亿])\s*(" + "|".join(re.escape(u) for u, _ in UNITS) + r")(?![A-Za-z])")
+_UNIT = r"(?<=[\d²³万亿])\s*(" + "|".join(re.escape(u) for u, _ in UNITS) + r")(?![A-Za-z])"
 _UNIT_NAMES = dict(UNITS)
 _SUPERSCRIPT_UNITS = {"²": "平方", "³": "立方"}
 
 _HOTLINE_CONTEXT = "热线|电话|拨打|致电|报警|急救|求助|咨询|投诉|举报|服务台|号码"
-_SERVICE_LINE = re.compile(r"(?<!\d)([48]00)[-—－ ]?(\d{3})[-—－ ]?(\d{4})(?!\d)")
-_FRACTION = re.compile(r"(?<![\d/.])(\d+)/(\d+)(?![\d/.])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[-—－ ]?(\d{7,8})(?!\d)")
-_HOTLINE_AFTER_WORD = re.compile(r"(" + _HOTLINE_CONTEXT + r")([^\d，。；！？]{0,6}?)(\d{3,6})(?![\d.])")
-_HOTLINE_BEFORE_WORD = re.compile(r"(?<![\d.])(\d{3,6})(" + _HOTLINE_CONTEXT + r")")
-_SERVICE_NUMBER = re.compile(
+_SERVICE_NUMBER = (
     r"(?<![\d.])(1[0-2]\d{3}|9[56]\d{3}|400\d{7}|800\d{7})(?![\d.])(?!\s*[" + MEASURE_CHARS + r"%‰])"
 )
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[—–~～\-－至到]+\s*(\d{4})(?=\s*(?:年|赛季|学年|财年))")
-_NEGATIVE_TEMPERATURE = re.compile(r"(?<![\d.])[-−–](\d+(?:\.\d+)?)\s*(℃|°C|摄氏度|度)")
-_NEGATIVE_TEMPERATURE_RANGE = re.compile(
-    r"(?<![\d.])[-−](\d+(?:\.\d+)?)(?=\s*[~～至到—–]\s*-?\d+(?:\.\d+)?\s*(?:℃|°C|摄氏度))"
+_PER_UNIT = (
+    r"/(?=(?:平方|立方)?(?:米|公里|千米|厘米|克|千克|公斤|吨|人|户|亩|天|日|小时|年|月"
+    r"|次|件|台|升|毫升|微克|秒|分钟|度|个|张|套|平方米))"
 )
-_RANGE = re.compile(r"(\d+(?:\.\d+)?(?:%|‰|℃)?)\s*(?:[—–~～－]+|-(?=\d))\s*(?=-?\d)")
-_YUAN_SIGN = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)(万|亿)?(元)?")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_BLOOD_PRESSURE = re.compile(r"(\d{2,3})/(\d{2,3})\s*(?=毫米汞柱)")
-_PER_UNIT = re.compile(
-    r"/(?=(?:平方|立方)?(?:米|公里|千米|厘米|克|千克|公斤|吨|人|户|亩|天|日|小时|年|月|次|件|台|升|毫升|微克|秒|分钟|度|个|张|套|平方米))"
-)
-_PER_MILLE = re.compile(r"(\d+(?:\.\d+)?)‰")
-_CODE = re.compile(r"(?<![\dA-Za-z.])(\d{3,})(?=[A-Za-z])|(?<=[A-Za-z])(\d{3,})(?![\d.])")
-_ORDINAL = re.compile(r"第(\d+)(?![\d.])")
 _DIGIT_RUN = re.compile(r"\d+")
 _DASH_IN_LATIN_WORD = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
@@ -119,34 +101,55 @@ def _cardinal(number: str) -> str:
     return _wetext_reading(number)
 
 
-PRE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_THOUSANDS, ""),
+PRE_RULES: tuple[Rewrite, ...] = rewrites(
+    (r"(?<=\d),(?=\d{3}(?!\d))", ""),  # thousands separators
     *context_rules(),
     *CODE_RULES,
-    (_SERVICE_LINE, _mobile),
-    (_MOBILE, _mobile),
-    (_LANDLINE, _landline),
-    (_HOTLINE_AFTER_WORD, lambda m: m.group(1) + m.group(2) + read_digits(m.group(3))),
-    (_HOTLINE_BEFORE_WORD, lambda m: read_digits(m.group(1)) + m.group(2)),
-    (_SERVICE_NUMBER, lambda m: read_digits(m.group(1))),
-    (_ISO_DATE, lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日"),
+    (r"(?<!\d)([48]00)[-—－ ]?(\d{3})[-—－ ]?(\d{4})(?!\d)", _mobile),  # 400/800 service lines
+    (r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)", _mobile),  # mobile numbers
+    (r"(?<!\d)(0\d{2,3})[-—－ ]?(\d{7,8})(?!\d)", _landline),  # landlines
+    (  # hotline after its word: 拨打热线12345
+        r"(" + _HOTLINE_CONTEXT + r")([^\d，。；！？]{0,6}?)(\d{3,6})(?![\d.])",
+        lambda m: m.group(1) + m.group(2) + read_digits(m.group(3)),
+    ),
+    (  # hotline before its word: 12345热线
+        r"(?<![\d.])(\d{3,6})(" + _HOTLINE_CONTEXT + r")",
+        lambda m: read_digits(m.group(1)) + m.group(2),
+    ),
+    (_SERVICE_NUMBER, lambda m: read_digits(m.group(1))),  # 12345, 95598
+    (  # ISO dates
+        r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)",
+        lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日",
+    ),
     *DATE_RULES,
-    (
-        _YEAR_RANGE,
+    (  # a range of years: 2023-2024赛季
+        r"(?<!\d)(\d{4})\s*[—–~～\-－至到]+\s*(\d{4})(?=\s*(?:年|赛季|学年|财年))",
         lambda m: f"{read_digits(m.group(1), phone=False)}到{read_digits(m.group(2), phone=False)}",
     ),
-    (_NEGATIVE_TEMPERATURE_RANGE, r"零下\1"),
-    (_NEGATIVE_TEMPERATURE, r"零下\1\2"),
+    (  # a range of temperatures from below zero
+        r"(?<![\d.])[-−](\d+(?:\.\d+)?)(?=\s*[~～至到—–]\s*-?\d+(?:\.\d+)?\s*(?:℃|°C|摄氏度))",
+        r"零下\1",
+    ),
+    (r"(?<![\d.])[-−–](\d+(?:\.\d+)?)\s*(℃|°C|摄氏度|度)", r"零下\1\2"),  # a temperature below zero
     *PLACE_AND_UNIT_RULES,
-    (_UNIT, lambda m: _UNIT_NAMES[m.group(1)]),
-    (_BLOOD_PRESSURE, lambda m: f"{_cardinal(m.group(1))}，{_cardinal(m.group(2))}"),
-    (_YUAN_SIGN, lambda m: f"{m.group(1)}{m.group(2) or ''}元"),
-    (_PER_MILLE, lambda m: f"千分之{_cardinal(m.group(1))}"),
-    (_CODE, lambda m: read_digits(m.group(1) or m.group(2), phone=False)),
-    (_ORDINAL, lambda m: "第" + _cardinal(m.group(1))),
-    (_RANGE, r"\1到"),
-    (_PER_UNIT, "每"),
-    (_FRACTION, lambda m: f"{_cardinal(m.group(2))}分之{_cardinal(m.group(1))}"),
+    (_UNIT, lambda m: _UNIT_NAMES[m.group(1)]),  # Latin units: 5kg
+    (  # blood pressure
+        r"(\d{2,3})/(\d{2,3})\s*(?=毫米汞柱)",
+        lambda m: f"{_cardinal(m.group(1))}，{_cardinal(m.group(2))}",
+    ),
+    (r"[¥￥]\s*(\d+(?:\.\d+)?)(万|亿)?(元)?", lambda m: f"{m.group(1)}{m.group(2) or ''}元"),  # ¥20
+    (r"(\d+(?:\.\d+)?)‰", lambda m: f"千分之{_cardinal(m.group(1))}"),
+    (  # codes: 551X, A320
+        r"(?<![\dA-Za-z.])(\d{3,})(?=[A-Za-z])|(?<=[A-Za-z])(\d{3,})(?![\d.])",
+        lambda m: read_digits(m.group(1) or m.group(2), phone=False),
+    ),
+    (r"第(\d+)(?![\d.])", lambda m: "第" + _cardinal(m.group(1))),  # ordinals
+    (r"(\d+(?:\.\d+)?(?:%|‰|℃)?)\s*(?:[—–~～－]+|-(?=\d))\s*(?=-?\d)", r"\1到"),  # dash ranges
+    (_PER_UNIT, "每"),  # 元/平方米
+    (  # fractions
+        r"(?<![\d/.])(\d+)/(\d+)(?![\d/.])",
+        lambda m: f"{_cardinal(m.group(2))}分之{_cardinal(m.group(1))}",
+    ),
     *TWO_RULES,
 )
 """Rewrites applied before wetext, in order: (pattern, replacement)."""
@@ -161,8 +164,7 @@ def pre_normalize(text: str, latin: Lexicon | None = None) -> str:
     text = join_spaced(fold_fullwidth(text))
     if latin is not None:
         text = join_spaced(latin.read_latin(text))  # iPhone 15 → 艾疯15: one phrase, no pause
-    for pattern, replacement in PRE_RULES:
-        text = pattern.sub(replacement, text)
+    text = rewrite(text, PRE_RULES)
     for mark, word in _SUPERSCRIPT_UNITS.items():  # 2万平方米 from m² handled above; 米² is rare
         text = re.sub(rf"(米|公里|厘米){mark}", rf"{word}\1", text)
     return text.replace("²", "").replace("³", "")

@@ -11,9 +11,9 @@ words and 二 in dates, spaces around numbers and Latin words, and full-width di
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from audiopaper.text.line_roles import FULL_WIDTH_FOLD
+from audiopaper.text.rewrites import Rewrite, rewrites
 
 HAN = "\u4e00-\u9fff"
 """Character class of the common CJK ideographs."""
@@ -49,24 +49,7 @@ _SPACE_AROUND_NUMBER_OR_LATIN = re.compile(
     rf"(?<=[{HAN}])[^\S\n]+(?=[0-9A-Za-z¥￥])|(?<=[0-9A-Za-z%℃])[^\S\n]+(?=[{HAN}])"
 )
 
-_ROUTE_CODE = re.compile(rf"(?<![\d.])([A-Za-z]?\d{{1,4}})\s*{_DASH}\s*(\d{{1,3}})(?=\s*路)")
-_MODEL_CODE = re.compile(r"(?<![A-Za-z\d])([A-Z]+\d*[A-Z]*)\s*[-—–－]\s*([A-Z\d]+)(?![A-Za-z\d.])")
-_AIRCRAFT = re.compile(r"(?<=[歼运轰直])[-—–－](?=\d)")
-_DATE_RANGE = re.compile(rf"(?<=[年月日号])\s*{_DASH}{{1,2}}\s*(?=\d)")
-_YEARS_RANGE = re.compile(
-    rf"(?<![\d.])({_YEAR})\s*(?:{_DASH}{{1,2}}|至|到)\s*({_YEAR}){_NOT_A_RANGE_OF_COUNTS}"
-)
-_YEAR_IN_BRACKETS = re.compile(rf"(?<=[（(〔［\[])\s*({_YEAR})\s*(?=[）)〕］\]])")
-_LEADING_YEAR = re.compile(rf"(?:^|(?<=[《“「『\s]))({_YEAR})(?=[{HAN}A-Za-z])(?!年){_NOT_A_COUNT}")
-_YEAR_EDITION = re.compile(rf"(?<![\d.])({_YEAR})(?=版|届|款|级)")
-
 _PLACE_END = "路街道巷弄桥站港头场园村镇乡区县市省口门湾岛山湖江河"
-_PLACE_DASH = re.compile(
-    rf"(?<=[{_PLACE_END}])\s*[—–\-－~～](?![—–\-－])\s*(?=[{HAN}]{{1,8}}?(?:大道|[{_PLACE_END}]))"
-)
-_ROUTE_DASH = re.compile(
-    rf"(?<=[{HAN}])\s*[—–\-－](?![—–\-－])\s*(?=[{HAN}]{{1,4}}?(?:高铁|铁路|高速|航线|城际|动车|班车|航班|专线))"
-)
 
 _PER_UNIT_NAMES = {
     "kg": "千克", "g": "克", "mg": "毫克", "μg": "微克", "ug": "微克", "L": "升", "mL": "毫升",
@@ -74,7 +57,7 @@ _PER_UNIT_NAMES = {
     "t": "吨", "m²": "平方米", "m³": "立方米", "㎡": "平方米", "mmol": "毫摩尔", "kWh": "千瓦时",
 }  # fmt: skip
 _LEFT_UNIT_NAMES = _PER_UNIT_NAMES | {"元": "元", "克": "克", "千克": "千克", "公斤": "公斤", "毫克": "毫克"}
-_PER_SYMBOL = re.compile(
+_PER_SYMBOL = (
     r"(?<=[\d万亿])\s*("
     + "|".join(re.escape(u) for u in sorted(_LEFT_UNIT_NAMES, key=len, reverse=True))
     + r")((?:/(?:"
@@ -84,13 +67,7 @@ _PER_SYMBOL = re.compile(
 _AMOUNT = rf"\d+(?:\.\d+)?(?:\s*(?:{_DASH}|到|至)\s*\d+(?:\.\d+)?)?\s*[万千百]?元"
 _QUALIFIER = "约|超|近|达|仅|共|最高|最低|平均|超过|高达|至少|不超过|不足|大约"
 _COUNT_NOUN = "人次|人|天|日|月|年|次|户|件|台|晚|间|小时|周|张|份|位|课时|节|亩|辆|床"
-_MONEY_PER = re.compile(rf"(?<![\d.])((?:{_QUALIFIER})?)({_AMOUNT})((?:/(?:{_COUNT_NOUN}))+)")
 
-_TWO_AS_LIANG = re.compile(
-    rf"(?<![\d.])2(?![\d.])(?=\s*(?:{LIANG_MEASURES}|(?:到|至)\d+\s*(?:{LIANG_MEASURES})))"
-)
-_TWO_AS_NAME = re.compile(r"(?<![\d.])2(?![\d.])(?=[段级])")
-_TWO_AS_DAY = re.compile(r"(?<![\d.])2(?=[日号])")
 _DURATION_BEFORE = ("为期", "历时", "连续", "用时", "耗时", "仅用", "近", "共", "这", "头", "过去")
 
 
@@ -145,33 +122,42 @@ def join_spaced(text: str) -> str:
     return _SPACE_AROUND_NUMBER_OR_LATIN.sub("", text)
 
 
-CODE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_ROUTE_CODE, _code),
-    (_MODEL_CODE, _code),
-    (_AIRCRAFT, ""),
+CODE_RULES: tuple[Rewrite, ...] = rewrites(
+    (rf"(?<![\d.])([A-Za-z]?\d{{1,4}})\s*{_DASH}\s*(\d{{1,3}})(?=\s*路)", _code),  # routes: 620-2路
+    (r"(?<![A-Za-z\d])([A-Z]+\d*[A-Z]*)\s*[-—–－]\s*([A-Z\d]+)(?![A-Za-z\d.])", _code),  # models: CR400-AF
+    (r"(?<=[歼运轰直])[-—–－](?=\d)", ""),  # aircraft: 歼-20
 )
 """Codes with a dash, before the phone rules can read their digits as a phone number."""
 
-DATE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_DATE_RANGE, "到"),
-    (_YEARS_RANGE, _years_range),
-    (_YEAR_IN_BRACKETS, lambda m: read_plain(m.group(1))),
-    (_LEADING_YEAR, lambda m: read_plain(m.group(1))),
-    (_YEAR_EDITION, lambda m: read_plain(m.group(1))),
+DATE_RULES: tuple[Rewrite, ...] = rewrites(
+    (rf"(?<=[年月日号])\s*{_DASH}{{1,2}}\s*(?=\d)", "到"),  # after a date
+    (rf"(?<![\d.])({_YEAR})\s*(?:{_DASH}{{1,2}}|至|到)\s*({_YEAR}){_NOT_A_RANGE_OF_COUNTS}", _years_range),
+    (rf"(?<=[（(〔［\[])\s*({_YEAR})\s*(?=[）)〕］\]])", lambda m: read_plain(m.group(1))),  # in brackets
+    (  # leading a title or phrase
+        rf"(?:^|(?<=[《“「『\s]))({_YEAR})(?=[{HAN}A-Za-z])(?!年){_NOT_A_COUNT}",
+        lambda m: read_plain(m.group(1)),
+    ),
+    (rf"(?<![\d.])({_YEAR})(?=版|届|款|级)", lambda m: read_plain(m.group(1))),  # an edition: 2024版
 )
 """Years and date ranges: 1994年—2001年 → 到; （2012—2020）, 2010地球一小时 digit by digit."""
 
-PLACE_AND_UNIT_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_PLACE_DASH, "至"),
-    (_ROUTE_DASH, "至"),
+PLACE_AND_UNIT_RULES: tuple[Rewrite, ...] = rewrites(
+    (  # between places
+        rf"(?<=[{_PLACE_END}])\s*[—–\-－~～](?![—–\-－])\s*(?=[{HAN}]{{1,8}}?(?:大道|[{_PLACE_END}]))",
+        "至",
+    ),
+    (  # before a route's kind
+        rf"(?<=[{HAN}])\s*[—–\-－](?![—–\-－])\s*(?=[{HAN}]{{1,4}}?(?:高铁|铁路|高速|航线|城际|动车|班车|航班|专线))",
+        "至",
+    ),
     (_PER_SYMBOL, _per_symbol),
-    (_MONEY_PER, _money_per),
+    (rf"(?<![\d.])((?:{_QUALIFIER})?)({_AMOUNT})((?:/(?:{_COUNT_NOUN}))+)", _money_per),
 )
 """兰亭路—世纪大道 → 至; 10mg/kg → 毫克每千克; 20元/人/天 → 每人每天20元."""
 
-TWO_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (_TWO_AS_DAY, _two_as_day),
-    (_TWO_AS_NAME, "二"),
-    (_TWO_AS_LIANG, "两"),
+TWO_RULES: tuple[Rewrite, ...] = rewrites(
+    (r"(?<![\d.])2(?=[日号])", _two_as_day),
+    (r"(?<![\d.])2(?![\d.])(?=[段级])", "二"),  # a name: 2段, 2级
+    (rf"(?<![\d.])2(?![\d.])(?=\s*(?:{LIANG_MEASURES}|(?:到|至)\d+\s*(?:{LIANG_MEASURES})))", "两"),
 )
 """两 or 二 by context, after dates, ordinals and codes have taken their digits."""

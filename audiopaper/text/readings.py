@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from audiopaper.errors import ProfileError
 from audiopaper.profiles import string_list
 from audiopaper.text.numbers import HAN, MEASURE_CHARS, PHONE_DIGITS, PLAIN_DIGITS
+from audiopaper.text.rewrites import Rewrite, rewrite
 
 READINGS_FILE = Path(__file__).with_name("readings.toml")
 """The context word lists, shipped inside the package."""
@@ -28,8 +28,6 @@ READINGS_FILE = Path(__file__).with_name("readings.toml")
 _TENS = "零一二三四五六七八九"
 _AFTER_COUNT = f"(?:[{MEASURE_CHARS}年月日周%‰℃°毫厘公立微纳兆吉瓦伏赫焦帕]|平方)"
 """What after a number makes it a count or an amount (so a range, never a score or a name)."""
-
-Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 
 @dataclass(frozen=True)
@@ -210,7 +208,7 @@ def _any(words: tuple[str, ...]) -> str:
     return rf"(?=\s*(?:{_alternatives(words)}))"
 
 
-def _name_rules(lists: ReadingLists) -> list[Rule]:
+def _name_rules(lists: ReadingLists) -> list[Rewrite]:
     """Named dates (5·12, 3.15晚会) and named numbers (618大促), digit by digit."""
     month = r"(?<![\d.])(1[0-2]|0?[1-9])"
     day = r"(3[01]|[12]\d|0?[1-9])(?![\d.])"
@@ -223,7 +221,7 @@ def _name_rules(lists: ReadingLists) -> list[Rule]:
     ]
 
 
-def _model_rules(lists: ReadingLists) -> list[Rule]:
+def _model_rules(lists: ReadingLists) -> list[Rewrite]:
     """Model names: 东风-41, 鹞-3战机, F-35 (not A-1地块), A6L, 波音737, 055型."""
     places = rf"(?!\s*(?:{_alternatives(lists.place_words)}))"
     return [
@@ -256,7 +254,7 @@ def _model_rules(lists: ReadingLists) -> list[Rule]:
 
 
 @lru_cache(maxsize=1)
-def context_rules() -> tuple[Rule, ...]:
+def context_rules() -> tuple[Rewrite, ...]:
     """The rules, compiled once from the lists, in the order they must run.
 
     Names first (5·12 is no decimal), then model names (before their dash can be a range
@@ -276,9 +274,7 @@ def context_rules() -> tuple[Rule, ...]:
 
 def apply_context_rules(text: str) -> str:
     """Rewrite the scores, model names, named dates and service numbers of ``text``."""
-    for pattern, replacement in context_rules():
-        text = pattern.sub(replacement, text)
-    return text
+    return rewrite(text, context_rules())
 
 
 _DASH_PAIR = re.compile(r"(?<![\dA-Za-z.:：\-－–—])(\d{1,3})\s*[-－–]\s*(\d{1,3})(?![\d.:：\-－–—])")

@@ -28,24 +28,6 @@ AUTO = "auto"
 """Not an engine: the online voice when its service answers a probe, else the offline one."""
 
 
-def _offline_voice(voice: str) -> None:
-    from audiopaper.voice.offline import VOICE
-
-    if voice != VOICE:
-        raise ValueError(f"the offline engine has one voice, {VOICE}; got {voice!r}")
-
-
-def _edge_voice(voice: str) -> None:
-    from audiopaper.voice.edge import check_voice
-
-    check_voice(voice)
-
-
-def _fake_voice(voice: str) -> None:
-    if voice != "tone":
-        raise ValueError(f"the fake engine has one voice, tone; got {voice!r}")
-
-
 @dataclass(frozen=True)
 class EngineKind:
     """One engine as the rest of audiopaper may know it."""
@@ -65,6 +47,24 @@ class EngineKind:
 
     check_voice: Callable[[str], None]
     """Raises ValueError (one line) for a voice name the engine would refuse."""
+
+
+def _offline_voice(voice: str) -> None:
+    from audiopaper.voice.offline import VOICE
+
+    if voice != VOICE:
+        raise ValueError(f"the offline engine has one voice, {VOICE}; got {voice!r}")
+
+
+def _edge_voice(voice: str) -> None:
+    from audiopaper.voice.edge import check_voice
+
+    check_voice(voice)
+
+
+def _fake_voice(voice: str) -> None:
+    if voice != "tone":
+        raise ValueError(f"the fake engine has one voice, tone; got {voice!r}")
 
 
 ENGINES: dict[str, EngineKind] = {

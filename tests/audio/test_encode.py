@@ -67,3 +67,31 @@ def test_too_short_or_silent_segments_keep_their_level_with_peaks_held() -> None
     assert np.array_equal(encode.normalize_loudness(quiet, 24_000), quiet)
     assert float(encode.normalize_loudness(loud, 24_000).max()) <= 10 ** (encode.LIMIT_DBFS / 20)
     assert np.array_equal(encode.normalize_loudness(silent, 24_000), silent)
+
+
+def test_windows_are_cut_from_the_decoded_stream_as_the_whole_decode_gives_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """decode_windows keeps only its windows (the briefing's memory must not grow with the
+    edition), and each is exactly the whole decode's slice: across read boundaries (made
+    small here), overlapping another window, reaching past the end, or the whole file."""
+    path = tmp_path / "a.mp3"
+    t = np.arange(3 * 24_000) / 24_000
+    writer = Mp3Writer(path, 24_000)
+    writer.write((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    writer.close()
+    whole = encode.decode_file(path, 24_000)
+    monkeypatch.setattr(encode, "DECODE_CHUNK_BYTES", 4 * 1000 + 2)  # not a whole number of samples
+    windows: list[tuple[int, int | None]] = [(0, 10), (999, 1003), (5000, 30_000), (20_000, 40_000)]
+    windows += [(len(whole) - 7, len(whole) + 5000), (len(whole) + 10, len(whole) + 20), (0, None)]
+    pieces = encode.decode_windows(path, 24_000, windows)
+    for (first, end), piece in zip(windows, pieces, strict=True):
+        assert piece.dtype == np.float32
+        assert np.array_equal(piece, whole[first:end])
+
+
+def test_an_undecodable_file_is_named_with_ffmpegs_reason(tmp_path: Path) -> None:
+    path = tmp_path / "not-audio.mp3"
+    path.write_bytes(b"plain text, not audio")
+    with pytest.raises(EncodeError, match=r"not-audio\.mp3: cannot decode"):
+        encode.decode_windows(path, 24_000, [(0, 100)])

@@ -32,7 +32,7 @@ def manifest_for(day: date) -> EditionManifest:
         voice="tone",
         duration=12.5,
         published="",
-        articles=(ManifestArticle(1, "花海", None, "articles/01-hua-hai.mp3", 2.0, 11.0, ()),),
+        articles=(ManifestArticle(1, "花海", None, 2.0, 11.0, (), file="articles/01-hua-hai.mp3"),),
     )
 
 

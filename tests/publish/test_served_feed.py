@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from audiopaper.publish.feed import write_feed
+from audiopaper.publish.outdir import install_edition
 from audiopaper.publish.served_feed import ServedFeed, usable_host
 from tests.publish.test_feed import add_edition
 from tests.publish.test_serve import request, start_serve_process
@@ -47,6 +49,28 @@ def test_built_once_per_change_on_disk(tmp_path: Path) -> None:
     assert third is not None and len(enclosure_urls(third)) == 2 and feed.builds == 2
     (tmp_path / "feed.xml").write_bytes(b"<rss/>\n")  # feed.xml rewritten by a feed run
     assert feed.for_host("example.org") == third and feed.builds == 3
+
+
+def test_an_edition_replaced_or_removed_under_it_is_served_as_on_disk(tmp_path: Path) -> None:
+    """A render installs by renames into editions/ before it rewrites feed.xml: serve must not
+    hand out the replaced edition's length (or a removed one) meanwhile."""
+    add_edition(tmp_path, "2025-03-13")
+    add_edition(tmp_path, "2025-03-14")
+    write_feed(tmp_path, "http://127.0.0.1:8000/")
+    feed = ServedFeed(tmp_path)
+    assert feed.for_host("example.org") is not None
+    staging = add_edition(tmp_path / "staging", "2025-03-14")
+    (staging / "edition.mp3").write_bytes(b"\xff\xfb\x90\x00" * 500)
+    install_edition(staging, tmp_path, date(2025, 3, 14))
+    body = feed.for_host("example.org")
+    assert body is not None
+    lengths = {
+        e.get("url", "").split("/")[-2]: e.get("length") for e in ET.fromstring(body).iter("enclosure")
+    }
+    assert lengths == {"2025-03-13": "1000", "2025-03-14": "2000"}
+    shutil.rmtree(tmp_path / "editions" / "2025-03-13")
+    body = feed.for_host("example.org")
+    assert body is not None and enclosure_urls(body) == ["http://example.org/editions/2025-03-14/edition.mp3"]
 
 
 def test_requests_arriving_together_share_one_build(tmp_path: Path) -> None:
