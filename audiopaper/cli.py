@@ -152,10 +152,11 @@ def _render_with(
     spec, presenter_spec = specs
     bar = ProgressBar() if sys.stderr.isatty() else None
     with contextlib.ExitStack() as stack:
-        synthesizer = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=spec, jobs=jobs))
+        cache = ClipCache(cache_dir)  # one for both voices: a render holds and trims it once
+        synthesizer = stack.enter_context(Synthesizer(cache, spec=spec, jobs=jobs))
         presenter = None
         if presenter_spec is not None:  # only when the profile asks for a second voice
-            presenter = stack.enter_context(Synthesizer(ClipCache(cache_dir), spec=presenter_spec, jobs=jobs))
+            presenter = stack.enter_context(Synthesizer(cache, spec=presenter_spec, jobs=jobs))
         return render(pages, options, synthesizer, progress=_say, synthesis_progress=bar, presenter=presenter)
 
 

@@ -197,8 +197,10 @@ def render(
     ``presenter`` (a second voice for the intro, contents and announcements) is used only
     when the profile asks for one; articles are always in ``synthesizer``'s voice.
     """
-    # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither.
-    with remembering(synthesizer.cache.directory), synthesizer.cache.in_use():
+    # wetext's and pypinyin's answers are remembered in the cache: a re-render loads neither
+    # (unless the cache cannot be written: then they are computed again, and not kept).
+    cache = synthesizer.cache
+    with cache.in_use(), remembering(cache.directory if cache.overlay is None else None):
         files = tuple(read_page_file(path) for path in paths)
         pages = [parse_page_file(page) for page in files]
         cleaning = clean_pages(pages, lead_first=options.lead_first)
@@ -210,7 +212,7 @@ def render(
             progress=progress,
             clock=clock,
         ) as publisher:
-            cover_jpeg = publisher.tag_cover(synthesizer.cache)
+            cover_jpeg = publisher.tag_cover(cache)
             with publisher.staging(options.day) as staging:
                 written = write_edition(
                     staging,
@@ -229,7 +231,7 @@ def render(
                 )
                 manifest = dataclasses.replace(written.manifest, source_hash=digest)
                 installed = _place(publisher, staging, manifest, options.hold, clock)
-        synthesizer.cache.trim()
+        cache.trim()
     return RenderResult(
         edition_dir=installed.directory,
         feed_path=options.out_dir / FEED_NAME,

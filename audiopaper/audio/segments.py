@@ -132,7 +132,7 @@ class SegmentBuilder:
         self, key: str, samples: Samples, lines: tuple[tuple[int, int], ...], *, approximate: bool = False
     ) -> Segment:
         """Encode levelled samples once into the cache and describe the segment."""
-        mp3 = self.cache.file_path(key, ".mp3")
+        mp3 = self.cache.file_path(key, ".mp3", new=True)
         mp3.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=mp3.parent)
         os.close(handle)
@@ -186,7 +186,7 @@ class SegmentBuilder:
                 raise ValueError("a number out of range")
             if len(frames) != numbers[1] or zlib.crc32(frames) != numbers[5]:
                 raise ValueError("its bytes do not match their checksum")
-            os.utime(mp3)
+            self.cache.touch(mp3)
             gapless = Gapless(*numbers[:5])
             return Segment(mp3, gapless, lines, bool(meta.get("approximate", False)))
         except FileNotFoundError:
@@ -194,7 +194,7 @@ class SegmentBuilder:
         except (OSError, ValueError, KeyError, TypeError) as error:
             _LOGGER.warning("cached segment %s is damaged (%s); encoding it again", key[:12], str(error)[:80])
             for suffix in (".mp3", ".json"):
-                self.cache.file_path(key, suffix).unlink(missing_ok=True)
+                self.cache.discard(self.cache.file_path(key, suffix))
             return None
 
     def _samples(self, parts: Sequence[Part]) -> tuple[Samples, tuple[tuple[int, int], ...]]:

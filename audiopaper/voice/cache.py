@@ -5,7 +5,9 @@ the spoken text); the value is the audio with a checksum. Entries are written to
 temporary file and renamed, so two renders sharing the cache never see half an entry;
 a corrupt entry fails its checksum, is deleted and synthesized again, never played.
 Reading an entry touches its modification time, and the cache is trimmed back under its
-size bound by deleting the least recently used entries first.
+size bound by deleting the least recently used entries first. A cache directory that cannot
+be written (read-only, or not creatable) is used read-only for a render, with one warning:
+its entries are read, and what the render makes goes to a temporary overlay directory.
 """
 
 from __future__ import annotations
@@ -101,23 +103,42 @@ class CachedClip:
 class ClipCache:
     """Sentence audio on disk, keyed by :func:`clip_key`, bounded in size (LRU)."""
 
-    def __init__(self, directory: Path | None = None, *, max_bytes: int | None = None) -> None:
+    def __init__(
+        self, directory: Path | None = None, *, max_bytes: int | None = None, overlay: Path | None = None
+    ) -> None:
         self.directory = directory or default_cache_dir()
         self.max_bytes = max_bytes or default_max_bytes()
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
         self._use_handle: BinaryIO | None = None
+        self.overlay: Path | None = overlay
+        """Where new entries go while ``directory`` cannot be written (read first); None: there."""
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}{ENTRY_SUFFIX}"
+    def _where(self, key: str, suffix: str, *, new: bool = False) -> Path:
+        """An entry's path: in the overlay when there is one and it holds the entry (or ``new``)."""
+        name = f"{key[:2]}/{key}{suffix}"
+        if self.overlay is not None and (new or (self.overlay / name).is_file()):
+            return self.overlay / name
+        return self.directory / name
 
     def __contains__(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return self._where(key, ENTRY_SUFFIX).is_file()
+
+    def touch(self, path: Path) -> None:
+        """Mark an entry just used, for the least recently used trim (not in a read-only cache)."""
+        if self.overlay is None:
+            with contextlib.suppress(OSError):  # deleted by another render meanwhile: still used
+                os.utime(path)
+
+    def discard(self, path: Path) -> None:
+        """Remove a damaged entry; one in a read-only cache stays, shadowed by its rebuilt copy."""
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
     def get(self, key: str) -> CachedClip | None:
         """The stored clip, or None if absent or corrupt (a corrupt entry is deleted)."""
-        path = self._path(key)
+        path = self._where(key, ENTRY_SUFFIX)
         try:
             data = path.read_bytes()
         except OSError:
@@ -126,28 +147,28 @@ class ClipCache:
         clip = _decode(data)
         if clip is None:
             _LOGGER.warning("cache entry %s is corrupt; it will be synthesized again", path.name)
-            path.unlink(missing_ok=True)
+            self.discard(path)
             self.corrupt += 1
             self.misses += 1
             return None
-        with contextlib.suppress(OSError):  # deleted by another render meanwhile: still a hit
-            os.utime(path)  # least recently used eviction goes by modification time
+        self.touch(path)
         self.hits += 1
         return clip
 
     def put(self, key: str, samples: Samples, sample_rate_hz: int) -> None:
         """Store a clip atomically (temporary file, then rename)."""
-        _write_atomic(self._path(key), _encode(samples, sample_rate_hz))
+        _write_atomic(self._where(key, ENTRY_SUFFIX, new=True), _encode(samples, sample_rate_hz))
 
-    def file_path(self, key: str, suffix: str) -> Path:
-        """Where a file entry (an encoded segment, its metadata) with this key and suffix lives."""
+    def file_path(self, key: str, suffix: str, *, new: bool = False) -> Path:
+        """Where a file entry (an encoded segment, its metadata) with this key and suffix lives,
+        or, ``new``, where one being written goes."""
         if suffix not in FILE_SUFFIXES:
             raise ValueError(f"unknown cache file suffix {suffix!r}")
-        return self.directory / key[:2] / f"{key}{suffix}"
+        return self._where(key, suffix, new=new)
 
     def put_file(self, key: str, suffix: str, data: bytes) -> Path:
         """Store a file entry atomically; it shares the clips' size bound and trim."""
-        path = self.file_path(key, suffix)
+        path = self.file_path(key, suffix, new=True)
         _write_atomic(path, data)
         return path
 
@@ -158,8 +179,7 @@ class ClipCache:
             data = path.read_bytes()
         except OSError:
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)
+        self.touch(path)
         return data
 
     def _entries(self) -> list[Path]:
@@ -178,23 +198,52 @@ class ClipCache:
 
         Only when no other process is using the cache (:meth:`in_use`): another render may be
         about to join the entries a trim would delete (two renders sharing a 1 MB cache used
-        to fail so). The trim is then left to whichever render finishes last.
+        to fail so). The trim is then left to whichever render finishes last. A read-only
+        cache is never trimmed.
         """
+        if self.overlay is not None:
+            return 0
         with self._alone() as alone:
             return self._trim() if alone else 0
 
     @contextlib.contextmanager
     def in_use(self) -> Iterator[None]:
-        """Mark the cache as in use by this process for the block (a shared POSIX lock)."""
+        """Mark the cache as in use by this process for the block (a shared POSIX lock).
+
+        A directory that cannot be written is used read-only for the block: its entries are
+        read (under the shared lock when its lock file exists, so no other render trims
+        them meanwhile) and new ones go to a temporary overlay removed at the end.
+        """
+        problem = _unwritable(self.directory)
+        if problem is None:
+            with self._locked(writable=True):
+                yield
+            return
+        with tempfile.TemporaryDirectory(prefix="audiopaper-cache-") as overlay:
+            _LOGGER.warning(
+                "the cache %s %s; this run reads what it holds and keeps new audio in %s until it ends",
+                self.directory, problem, overlay,
+            )  # fmt: skip
+            self.overlay = Path(overlay)
+            try:
+                with self._locked(writable=False):
+                    yield
+            finally:
+                self.overlay = None
+
+    @contextlib.contextmanager
+    def _locked(self, *, writable: bool) -> Iterator[None]:
+        """Hold the in-use lock shared; in a read-only cache (opened for reading) never upgraded."""
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            handle = open(self.directory / IN_USE_LOCK, "a+b")  # noqa: SIM115 - held for the block
+            path = self.directory / IN_USE_LOCK
+            handle = open(path, "a+b") if writable else open(path, "rb")  # noqa: SIM115 - held for the block
             fcntl.lockf(handle.fileno(), fcntl.LOCK_SH)
         except OSError as error:
-            _LOGGER.warning("cache %s cannot be locked (%s); it will not be trimmed", self.directory, error)
+            if writable:  # a read-only cache was already warned about
+                _LOGGER.warning("cache %s cannot be locked (%s); not trimming it", self.directory, error)
             yield
             return
-        self._use_handle = handle
+        self._use_handle = handle if writable else None
         try:
             yield
         finally:
@@ -238,6 +287,17 @@ class ClipCache:
             path.unlink(missing_ok=True)
             freed += size
         return freed
+
+
+def _unwritable(directory: Path) -> str | None:
+    """Why new entries cannot be written into ``directory`` (None when they can)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"cannot be created ({error.strerror or error})"
+    if not os.access(directory, os.W_OK | os.X_OK):  # a read-only mount or permissions
+        return "cannot be written"
+    return None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -100,11 +100,13 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def _worker_init(spec: EngineSpec, cache_dir: Path, max_bytes: int, parent_pid: int) -> None:
+def _worker_init(
+    spec: EngineSpec, cache_dir: Path, max_bytes: int, overlay: Path | None, parent_pid: int
+) -> None:
     global _worker_engine, _worker_cache
     _die_with_parent(parent_pid)
     _worker_engine = spec.build(threads=1)
-    _worker_cache = ClipCache(cache_dir, max_bytes=max_bytes)
+    _worker_cache = ClipCache(cache_dir, max_bytes=max_bytes, overlay=overlay)
 
 
 def speak_and_store(engine: Engine, cache: ClipCache, text: str, key: str) -> tuple[str, str | None, float]:
@@ -300,6 +302,7 @@ class Synthesizer:
 
     def _new_pool(self, size: int) -> ProcessPoolExecutor:
         assert self._spec is not None
+        cache = self.cache
         # fork is cheap and safe here: this process has not loaded onnxruntime. Forked
         # workers share the front end loaded here (140 MB each otherwise); gc.freeze keeps
         # the collector from touching, and so copying, those shared pages in each worker.
@@ -311,7 +314,7 @@ class Synthesizer:
             max_workers=size,
             mp_context=multiprocessing.get_context(method),
             initializer=_worker_init,
-            initargs=(self._spec, self.cache.directory, self.cache.max_bytes, os.getpid()),
+            initargs=(self._spec, cache.directory, cache.max_bytes, cache.overlay, os.getpid()),
         )
 
     def _kill_pool(self) -> None:

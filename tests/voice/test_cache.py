@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from audiopaper.pipeline import RenderOptions, RenderResult, render
+from audiopaper.profiles import load_profile
 from audiopaper.voice.cache import ClipCache, clip_key, default_cache_dir
+from audiopaper.voice.registry import EngineSpec
+from audiopaper.voice.scheduler import Synthesizer
+from tests.conftest import EXAMPLE_PAGE, WritePage, fake_synthesizer
 
 
 def tone(seconds: float = 0.5) -> np.ndarray:
@@ -103,3 +111,86 @@ def test_segment_files_share_the_size_bound_and_trim(tmp_path: Path) -> None:
     assert cache.size_bytes() == 0
     with pytest.raises(ValueError, match="suffix"):
         cache.file_path("ab" * 32, ".wav")
+
+
+def snapshot(directory: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime in ns) of everything under ``directory``, itself included."""
+    return {str(p.relative_to(directory)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in [directory, *directory.rglob("*")]}  # fmt: skip
+
+
+def make_read_only(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take write permission away; as root, which writes anyway, os.access says no instead."""
+    for path in [directory, *directory.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    monkeypatch.setattr(os, "access", lambda path, mode, access=os.access: (
+        Path(path) != directory if mode & os.W_OK and os.geteuid() == 0 else access(path, mode)))  # fmt: skip
+
+
+def render_into(out: Path, page: Path, synthesizer: Synthesizer) -> RenderResult:
+    options = RenderOptions(out_dir=out, day=date(2025, 3, 14), profile=load_profile("standard"))
+    with synthesizer:
+        return render([page], options, synthesizer)
+
+
+@pytest.mark.slow
+def test_a_cache_that_cannot_be_written_is_read_and_left_untouched(
+    tmp_path: Path, write_page: WritePage, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    text = EXAMPLE_PAGE.read_text(encoding="utf-8")
+    render_into(
+        tmp_path / "first", EXAMPLE_PAGE, Synthesizer(ClipCache(cache), spec=EngineSpec("fake"), jobs=2)
+    )
+    page = write_page(text + "\n\n# 新增一条\n\n本报讯 这是之前没有读过的一句新话。\n")
+    make_read_only(cache, monkeypatch)
+    before = snapshot(cache)
+    try:
+        with caplog.at_level(logging.WARNING, logger="audiopaper"):
+            result = render_into(
+                tmp_path / "out", page, Synthesizer(ClipCache(cache), spec=EngineSpec("fake"), jobs=2)
+            )
+        assert result.stats.from_cache > 0 and result.stats.synthesized > 0  # read the old, made the new
+        assert result.edition_dir.is_dir() and result.stats.failed == 0
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warnings) == 1 and "cannot be written" in warnings[0], warnings
+        assert snapshot(cache) == before  # nothing written, touched or trimmed there
+        assert not list(Path(tempfile.gettempdir()).glob("audiopaper-cache-*"))  # the overlay went
+    finally:
+        for path in [cache, *cache.rglob("*")]:
+            path.chmod(0o755)
+
+
+@pytest.mark.slow
+def test_a_cache_that_cannot_be_created_is_skipped_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    with caplog.at_level(logging.WARNING, logger="audiopaper"):
+        result = render_into(
+            tmp_path / "out", EXAMPLE_PAGE, fake_synthesizer(cache_dir=tmp_path / "a-file" / "cache")
+        )
+    assert result.edition_dir.is_dir() and result.stats.from_cache == 0 and result.stats.failed == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "cannot be created (Not a directory)" in warnings[0], warnings
+
+
+def test_a_read_only_cache_reads_its_entries_and_writes_beside_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = clip_key("fake", "tone", "", "旧"), clip_key("fake", "tone", "", "新")
+    ClipCache(tmp_path).put(old, tone(), 24_000)
+    make_read_only(tmp_path, monkeypatch)
+    before = snapshot(tmp_path)
+    cache = ClipCache(tmp_path, max_bytes=1)
+    try:
+        with cache.in_use():
+            assert cache.overlay is not None and old in cache and cache.get(old) is not None
+            cache.put(new, tone(), 24_000)
+            assert new in cache and (cache.overlay / new[:2] / f"{new}.clip").is_file()
+            assert cache.trim() == 0
+        assert cache.overlay is None and new not in cache
+        assert snapshot(tmp_path) == before
+    finally:
+        for path in [tmp_path, *tmp_path.rglob("*")]:
+            path.chmod(0o755)
