@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from audiopaper.audio.xing import SAMPLES_PER_FRAME
-from audiopaper.text.script import ArticleScript
+
+if TYPE_CHECKING:  # the text stage is not loaded by what only reads timings (the briefing)
+    from audiopaper.text.script import ArticleScript
 
 OPENING_TITLE = "开头和导读"
 """Chapter title of the opening: chime, intro and table of contents."""

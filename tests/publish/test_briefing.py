@@ -137,8 +137,11 @@ def test_briefing_json_cannot_point_outside_its_folder(tmp_path: Path, name: str
 def test_made_again_for_a_rendered_edition(edition: tuple[Path, EditionManifest]) -> None:
     out, manifest = edition
     edition_dir = out / "editions" / DAY.isoformat()
+    folder = edition_dir / BRIEFING_DIR
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
     again = write_briefing(edition_dir, manifest)
-    assert again == Briefing.read(edition_dir / BRIEFING_DIR / "briefing.json")
+    assert again == Briefing.read(folder / "briefing.json")
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before  # byte for byte
 
 
 @oracle("gpo")
