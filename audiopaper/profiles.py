@@ -159,6 +159,39 @@ def string_list(table: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists of a TOML data file that editors extend (sandhi.toml, readings.toml).
+
+    What each list means is written in the file beside its words, where the editors who
+    extend it read it; the code names the lists it looks up. One record for every such file,
+    so each file's lists are not declared a second time as fields.
+    """
+
+    source: str
+    """The file, for messages."""
+
+    tables: dict[str, dict[str, tuple[str, ...]]]
+    """Each table's lists by name, each list's words in the file's order."""
+
+    @classmethod
+    def parse(cls, text: str, source: str, wanted: dict[str, tuple[str, ...]], what: str) -> WordLists:
+        """The lists ``wanted`` names, table by table (an absent one is empty).
+
+        A mistake is one ProfileError naming the file, ``what`` it holds and the list.
+        """
+        try:
+            doc = tomllib.loads(text)
+            tables = {t: {n: string_list(doc.get(t, {}), n) for n in names} for t, names in wanted.items()}
+        except (tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError) as error:
+            raise ProfileError(f"{source}: invalid {what}: {error}") from error
+        return cls(source, tables)
+
+    def words(self, table: str, name: str) -> tuple[str, ...]:
+        """One list's words: ``words("yi", "measure_words")``."""
+        return self.tables[table][name]
+
+
 def packaged_voices() -> Path | None:
     """The profiles and lexicon shipped inside the installed package (``audiopaper.voices``)."""
     # voices/ has no __init__.py (it is data, not code), so it is found beside the package's

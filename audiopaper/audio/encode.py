@@ -177,18 +177,14 @@ def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
     return loudness
 
 
-def normalize_loudness(
-    samples: Samples,
-    sample_rate_hz: int,
-    *,
-    target_lufs: float = TARGET_LUFS,
-    ceiling_dbfs: float = LIMIT_DBFS,
-) -> Samples:
-    """Bring a segment to ``target_lufs`` (BS.1770, measured by ffmpeg) with peaks under the ceiling.
+def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
+    """Bring a segment to TARGET_LUFS (BS.1770, measured by ffmpeg) with peaks under LIMIT_DBFS.
 
-    Limiting lowers loudness a little, so gain and limiting alternate until they agree.
+    Limiting lowers loudness a little, so gain and limiting alternate until they agree. (The
+    briefing's renditions have targets of their own and are levelled in audio/loudness.py.)
     """
-    ceiling = 10 ** (ceiling_dbfs / 20)
+    target_lufs = TARGET_LUFS
+    ceiling = 10 ** (LIMIT_DBFS / 20)
     if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
         return soft_limit(samples, ceiling)  # too short to measure: only its peaks are held
     result = samples

@@ -173,10 +173,8 @@ class PrintKit:
     """Every code, in sheet order: the edition, each article, latest/."""
 
     files: tuple[Path, ...]
-    """Every file written."""
-
-    captions_rendered: bool
-    """False when no Chinese font was found, so the PNG and PDF carry codes without captions."""
+    """Every file written (without a Chinese font the PNG and PDF codes have no captions; a
+    warning says so)."""
 
 
 def public_base(base_url: str) -> str:
@@ -348,4 +346,4 @@ def write_print_kit(edition_dir: Path, manifest: EditionManifest, base_url: str)
     sheet.save(pdf, format="PDF", resolution=PRINT_DPI)
     atomic_write_bytes(directory / "sheet.pdf", pdf.getvalue())
     files += [directory / "sheet.png", directory / "sheet.pdf"]
-    return PrintKit(directory, codes, tuple(files), font_path is not None)
+    return PrintKit(directory, codes, tuple(files))

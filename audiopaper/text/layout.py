@@ -1,3 +1,5 @@
+# long: the typesetting rules of one printed page (furniture, headlines, paragraphs, briefs, ads) share one
+# reader state; split into modules they would pass that state around without making any rule easier to find
 """Layout: a printed page's lines grouped into articles, in reading order, as blocks.
 
 Both readers of printed pages (a PDF's text layer, OCR of a scan) hand over the same

@@ -24,24 +24,6 @@ class BlockKind(Enum):
 
 
 @dataclass(frozen=True)
-class Block:
-    """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
-
-    kind: BlockKind
-    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said:
-    a byline the form names (a WeChat account, a feed's author), a code block (``<pre>``)."""
-
-    text: str
-    """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
-
-    level: int
-    """Headline level (1 for ``#``, the lead story; 2 for ``##`` and other forms' titles); 0 else."""
-
-    line: int
-    """1-based line (or paragraph) number in the source, for reports an editor can follow."""
-
-
-@dataclass(frozen=True)
 class Page:
     """A decoded page split into blocks, in source order."""
 
@@ -62,6 +44,24 @@ class Page:
     """What reading repaired, set aside or could not find (damaged bytes, a feed's repeated
     items, a WeChat page with no body, a printed page's masthead, ads and photo credits…):
     the cleaner lists each in the proof before its own changes, so nothing is lost silently."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line-level unit of a page: a headline, a paragraph or a table row, as printed."""
+
+    kind: BlockKind
+    """Headline (a ``#`` line, an HTML ``<h1>``, a Word heading…), text, or what markup said:
+    a byline the form names (a WeChat account, a feed's author), a code block (``<pre>``)."""
+
+    text: str
+    """The block's text, stripped of the ``#`` marks and surrounding whitespace."""
+
+    level: int
+    """Headline level (1 for ``#``, the lead story; 2 for ``##`` and other forms' titles); 0 else."""
+
+    line: int
+    """1-based line (or paragraph) number in the source, for reports an editor can follow."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from audiopaper.errors import ProfileError
-from audiopaper.profiles import string_list
+from audiopaper.profiles import WordLists, string_list
 from audiopaper.text.numbers import HAN, MEASURE_CHARS, PHONE_DIGITS, PLAIN_DIGITS
 from audiopaper.text.rewrites import Rewrite, rewrite
 
@@ -30,77 +30,46 @@ _AFTER_COUNT = f"(?:[{MEASURE_CHARS}年月日周%‰℃°毫厘公立微纳兆�
 """What after a number makes it a count or an amount (so a range, never a score or a name)."""
 
 
+READING_LISTS = {
+    "scores": ("cues", "after_cues", "time_cues"),
+    "designations": ("chinese_prefixes", "type_words", "brands", "place_words"),
+    "named_numbers": ("date_dots", "date_cues"),
+    "service_numbers": ("numbers", "cues"),
+}
+"""The plain word lists of ``readings.toml`` by table; the file says what each holds."""
+
+
 @dataclass(frozen=True)
 class ReadingLists:
-    """The word lists of ``readings.toml``."""
+    """What ``readings.toml`` holds: its word lists, and the two tables that are not plain lists."""
 
-    score_cues: tuple[str, ...]
-    """Words anywhere in the sentence that make a number pair a score."""
-
-    score_after_cues: tuple[str, ...]
-    """Words right after a pair that make it a score on their own (3-1胜)."""
-
-    time_cues: tuple[str, ...]
-    """Words after a colon pair that make it a time of day (9:30开始)."""
-
-    chinese_prefixes: tuple[str, ...]
-    """Chinese model prefixes written with a dash (东风-41)."""
-
-    type_words: tuple[str, ...]
-    """Words after a number that make it a model designation (737客机, 055型)."""
-
-    brands: tuple[str, ...]
-    """Brands after which a number is a model name (波音737)."""
-
-    place_words: tuple[str, ...]
-    """Words after a letter-dash-number code that make it a place code read with 杠."""
-
-    date_dots: tuple[str, ...]
-    """Marks between month and day in a named date (5·12)."""
-
-    date_cues: tuple[str, ...]
-    """Words after month.day with a plain dot that make it a named date (3.15晚会)."""
+    lists: WordLists
+    """The lists READING_LISTS names (score cues, model prefixes and brands, date marks…)."""
 
     names: tuple[tuple[str, tuple[str, ...]], ...]
     """Numbers that are names, each with the words after it that show it (618大促)."""
 
-    service_numbers: tuple[str, ...]
-    """Service numbers read digit by digit with 幺 when a cue word is near."""
-
-    service_cues: tuple[str, ...]
-    """Words that show a number is a service number (拨打, 报警, 急救)."""
-
     units: tuple[tuple[str, str], ...]
     """Unit symbols after a number and their spoken names, longest symbol first."""
+
+    def words(self, table: str, name: str) -> tuple[str, ...]:
+        """One word list: ``words("scores", "cues")``."""
+        return self.lists.words(table, name)
 
 
 def parse_readings(text: str, source: str) -> ReadingLists:
     """Parse the reading lists; a mistake names the file and the list."""
+    lists = WordLists.parse(text, source, READING_LISTS, "reading lists")
     try:
         doc = tomllib.loads(text)
-        scores, models = doc.get("scores", {}), doc.get("designations", {})
-        named, service = doc.get("named_numbers", {}), doc.get("service_numbers", {})
-        names = tuple((str(n["number"]), string_list(n, "cues")) for n in named.get("names", []))
+        named = doc.get("named_numbers", {}).get("names", [])
+        names = tuple((str(n["number"]), string_list(n, "cues")) for n in named)
         units = tuple(
             sorted(((str(k), str(v)) for k, v in doc.get("units", {}).items()), key=lambda u: -len(u[0]))
         )
-        return ReadingLists(
-            score_cues=string_list(scores, "cues"),
-            score_after_cues=string_list(scores, "after_cues"),
-            time_cues=string_list(scores, "time_cues"),
-            chinese_prefixes=string_list(models, "chinese_prefixes"),
-            type_words=string_list(models, "type_words"),
-            brands=string_list(models, "brands"),
-            place_words=string_list(models, "place_words"),
-            date_dots=string_list(named, "date_dots"),
-            date_cues=string_list(named, "date_cues"),
-            names=names,
-            service_numbers=string_list(service, "numbers"),
-            service_cues=string_list(service, "cues"),
-            units=units,
-        )
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise ProfileError(f"{source}: invalid reading lists: {error}") from error
+    return ReadingLists(lists, names, units)
 
 
 @lru_cache(maxsize=1)
@@ -142,13 +111,14 @@ def _score_or_range(m: re.Match[str]) -> str:
     after = m.string[m.end() : m.end() + 6]
     if re.match(r"\s*" + _AFTER_COUNT, after):  # 3-5人, 18-25℃: a range of counts
         return m.group(0) if mark in ":：" else f"{first}到{second}"
-    strong = after.lstrip().startswith(lists.score_after_cues)
+    strong = after.lstrip().startswith(lists.words("scores", "after_cues"))
     clock = len(second) == 2 and int(first) <= 24 and int(second) <= 59
     if mark in ":：" and clock and not strong:
         before = m.string[max(0, m.start() - 4) : m.start()]
-        if not re.search("以|局|盘|比分|战成|打成", before) or after.lstrip().startswith(lists.time_cues):
+        time_cues = lists.words("scores", "time_cues")
+        if not re.search("以|局|盘|比分|战成|打成", before) or after.lstrip().startswith(time_cues):
             return m.group(0)  # 19:30 is a time even in a sports story
-    if strong or _sentence_has(m.string, lists.score_cues):
+    if strong or _sentence_has(m.string, lists.words("scores", "cues")):
         return f"{_score_number(first)}比{_score_number(second)}"
     return m.group(0)
 
@@ -182,7 +152,7 @@ def _service_number(m: re.Match[str]) -> str:
     if re.match(r"\s*" + _AFTER_COUNT, m.string[m.end() :]):
         return hundreds(number) if len(number) == 3 else number
     clause_start = max(m.string.rfind(p, 0, m.start()) for p in "，。；！？,;") + 1
-    if _sentence_has(m.string[clause_start : m.end() + 8], lists.service_cues):
+    if _sentence_has(m.string[clause_start : m.end() + 8], lists.words("service_numbers", "cues")):
         return number.translate(PHONE_DIGITS)
     return number
 
@@ -212,27 +182,29 @@ def _name_rules(lists: ReadingLists) -> list[Rewrite]:
     """Named dates (5·12, 3.15晚会) and named numbers (618大促), digit by digit."""
     month = r"(?<![\d.])(1[0-2]|0?[1-9])"
     day = r"(3[01]|[12]\d|0?[1-9])(?![\d.])"
-    dots = "".join(re.escape(d) for d in lists.date_dots)
+    dots = "".join(re.escape(d) for d in lists.words("named_numbers", "date_dots"))
+    date_cues = _any(lists.words("named_numbers", "date_cues"))
     names = "|".join(re.escape(number) + _any(cues) for number, cues in lists.names)
     return [
         (re.compile(rf"{month}[{dots}]{day}"), _named_date),
-        (re.compile(rf"{month}\.{day}{_any(lists.date_cues)}"), _named_date),
+        (re.compile(rf"{month}\.{day}{date_cues}"), _named_date),
         (re.compile(rf"(?<![\d.])(?:{names})(?![\d.])"), lambda m: m.group(0).translate(PLAIN_DIGITS)),
     ]
 
 
 def _model_rules(lists: ReadingLists) -> list[Rewrite]:
     """Model names: 东风-41, 鹞-3战机, F-35 (not A-1地块), A6L, 波音737, 055型."""
-    places = rf"(?!\s*(?:{_alternatives(lists.place_words)}))"
+    places = rf"(?!\s*(?:{_alternatives(lists.words('designations', 'place_words'))}))"
+    prefixes = _alternatives(lists.words("designations", "chinese_prefixes"))
+    types = _any(lists.words("designations", "type_words"))
+    brands = _alternatives(lists.words("designations", "brands"))
     return [
         (
-            re.compile(
-                rf"({_alternatives(lists.chinese_prefixes)}){_DASH}(\d{{1,4}})([A-Za-z]{{0,3}}){_NOT_COUNT}"
-            ),
+            re.compile(rf"({prefixes}){_DASH}(\d{{1,4}})([A-Za-z]{{0,3}}){_NOT_COUNT}"),
             _latin_model,
         ),
         (
-            re.compile(rf"(?<=[{HAN}]){_DASH}()(\d{{1,4}})([A-Za-z]{{0,3}}){_any(lists.type_words)}"),
+            re.compile(rf"(?<=[{HAN}]){_DASH}()(\d{{1,4}})([A-Za-z]{{0,3}}){types}"),
             _latin_model,
         ),
         (
@@ -246,10 +218,10 @@ def _model_rules(lists: ReadingLists) -> list[Rewrite]:
             _latin_model,
         ),
         (
-            re.compile(rf"({_alternatives(lists.brands)})\s*(\d{{1,4}}(?:{_DASH}\d{{1,4}})?){_NOT_COUNT}"),
+            re.compile(rf"({brands})\s*(\d{{1,4}}(?:{_DASH}\d{{1,4}})?){_NOT_COUNT}"),
             _brand_model,
         ),
-        (re.compile(rf"(?<![\d.A-Za-z])()(0\d+|\d{{3,4}})(){_any(lists.type_words)}"), _latin_model),
+        (re.compile(rf"(?<![\d.A-Za-z])()(0\d+|\d{{3,4}})(){types}"), _latin_model),
     ]
 
 
@@ -263,7 +235,8 @@ def context_rules() -> tuple[Rewrite, ...]:
     """
     lists = reading_lists()
     units = _alternatives(tuple(symbol for symbol, _ in lists.units))
-    service = rf"(?<![\d.])({_alternatives(lists.service_numbers)})(?![\d.])(\s*(?:{units})(?![A-Za-z]))?"
+    service_numbers = _alternatives(lists.words("service_numbers", "numbers"))
+    service = rf"(?<![\d.])({service_numbers})(?![\d.])(\s*(?:{units})(?![A-Za-z]))?"
     return (
         *_name_rules(lists),
         *_model_rules(lists),
@@ -298,7 +271,10 @@ def undecided_readings(text: str) -> tuple[str, ...]:
             f"{rewritten[max(0, m.start() - 2) : m.end()]}（读作“负”；型号请在 readings.toml 加前缀）"
         )
     lists = reading_lists()
-    numbers = (*(n for n, _ in lists.names), *(n for n in lists.service_numbers if len(n) == 3))
+    numbers = (
+        *(n for n, _ in lists.names),
+        *(n for n in lists.words("service_numbers", "numbers") if len(n) == 3),
+    )
     for m in re.finditer(rf"(?<![\d.])({_alternatives(numbers)}){_NOT_COUNT}", rewritten):
         found.append(f"{m.group(1)}（名称、号码还是数目未定；请在 readings.toml 加提示词）")
     return tuple(dict.fromkeys(found))

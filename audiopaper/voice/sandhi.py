@@ -11,14 +11,12 @@ or a date (一月一日) keeps yī. The third-tone rule stays pypinyin's, inside
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from audiopaper.errors import ProfileError
-from audiopaper.profiles import string_list
+from audiopaper.profiles import WordLists
 
 SANDHI_FILE = Path(__file__).with_name("sandhi.toml")
 """The word lists, shipped inside the package."""
@@ -30,56 +28,21 @@ _UNITS_BEFORE_TEN = "百千万亿零"
 _TIME_AFTER_DECIMAL = ("分", "刻")
 
 
-@dataclass(frozen=True)
-class SandhiLists:
-    """The word lists of ``sandhi.toml``."""
-
-    counting_words: tuple[str, ...]
-    """First parts of a word ending in 一 after which 一 counts (这一, 每一)."""
-
-    ordinal_before: tuple[str, ...]
-    """What right before 一 makes it an ordinal or a day (第, 周, 初)."""
-
-    ordinal_after: tuple[str, ...]
-    """What right after 一 makes it an ordinal name (月, 号, 等奖, 级)."""
-
-    measure_words: tuple[str, ...]
-    """Measure words: 一 before them counts, even after 周 or 初."""
-
-    yi_first_tone_words: tuple[str, ...]
-    """Set phrases in which 一 keeps yī (独一无二)."""
-
-    yi_final_words: tuple[str, ...]
-    """Two-character words ending in 一 that keep yī wherever the segmenter puts them (统一)."""
-
-    bu_neutral_words: tuple[str, ...]
-    """Words in which 不 is neutral (对不起)."""
-
-    bu_full_tone_words: tuple[str, ...]
-    """Three-character words with 不 in the middle where it keeps its tone (三不管)."""
+SANDHI_LISTS = {
+    "yi": ("counting_words", "ordinal_before", "ordinal_after", "measure_words", "first_tone_words",
+           "final_words"),
+    "bu": ("neutral_words", "full_tone_words"),
+}  # fmt: skip
+"""The lists of ``sandhi.toml`` by table; the file says what each holds."""
 
 
-def parse_sandhi(text: str, source: str) -> SandhiLists:
+def parse_sandhi(text: str, source: str) -> WordLists:
     """Parse the sandhi lists; a mistake names the file and the list."""
-    try:
-        doc = tomllib.loads(text)
-        yi, bu = doc.get("yi", {}), doc.get("bu", {})
-        return SandhiLists(
-            counting_words=string_list(yi, "counting_words"),
-            ordinal_before=string_list(yi, "ordinal_before"),
-            ordinal_after=string_list(yi, "ordinal_after"),
-            measure_words=string_list(yi, "measure_words"),
-            yi_first_tone_words=string_list(yi, "first_tone_words"),
-            yi_final_words=string_list(yi, "final_words"),
-            bu_neutral_words=string_list(bu, "neutral_words"),
-            bu_full_tone_words=string_list(bu, "full_tone_words"),
-        )
-    except (tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError) as error:
-        raise ProfileError(f"{source}: invalid sandhi lists: {error}") from error
+    return WordLists.parse(text, source, SANDHI_LISTS, "sandhi lists")
 
 
 @lru_cache(maxsize=1)
-def sandhi_lists() -> SandhiLists:
+def sandhi_lists() -> WordLists:
     """The shipped lists, read once per process."""
     return parse_sandhi(SANDHI_FILE.read_text(encoding="utf-8"), str(SANDHI_FILE))
 
@@ -118,31 +81,33 @@ def _is_number_digit(place: _Place) -> bool:
     return False
 
 
-def _counts(place: _Place, lists: SandhiLists) -> bool:
+def _counts(place: _Place, lists: WordLists) -> bool:
     """True where 一 counts a measure word after it: in its own word (一次), or as the next word."""
     inside = place.index + 1 < place.word_start + len(place.word)
     following = place.word[place.index - place.word_start + 1 :] if inside else place.next_word
-    return following.startswith(lists.measure_words) and (inside or following in lists.measure_words)
+    measure_words = lists.words("yi", "measure_words")
+    return following.startswith(measure_words) and (inside or following in measure_words)
 
 
-def _yi_keeps_first_tone(place: _Place, lists: SandhiLists) -> bool:
+def _yi_keeps_first_tone(place: _Place, lists: WordLists) -> bool:
     """True where 一 is a digit, an ordinal, a day or a date, or ends a word such as 统一."""
-    if place.word in lists.yi_first_tone_words or not place.after or _is_number_digit(place):
+    if place.word in lists.words("yi", "first_tone_words") or not place.after or _is_number_digit(place):
         return True
     counts = _counts(place, lists)
-    if place.before[-1:] and place.before[-1:] + "一" in lists.yi_final_words and not counts:
+    if place.before[-1:] and place.before[-1:] + "一" in lists.words("yi", "final_words") and not counts:
         return True  # 统一 inside a longer word: 统一组织 is tǒng yī
-    if place.before.endswith("第") or (place.before.endswith(lists.ordinal_before) and not counts):
+    ordinal = place.before.endswith(lists.words("yi", "ordinal_before"))
+    if place.before.endswith("第") or (ordinal and not counts):
         return True
-    if place.after.startswith(lists.ordinal_after) or (
+    if place.after.startswith(lists.words("yi", "ordinal_after")) or (
         place.before.endswith("月") and place.after[:1] in "日号"
     ):
         return True
     word_final = place.index == place.word_start + len(place.word) - 1 and len(place.word) > 1
-    return word_final and not counts and place.word[:-1] not in lists.counting_words
+    return word_final and not counts and place.word[:-1] not in lists.words("yi", "counting_words")
 
 
-def _yi_tone(place: _Place, next_tone: str, lists: SandhiLists) -> str:
+def _yi_tone(place: _Place, next_tone: str, lists: WordLists) -> str:
     if _yi_keeps_first_tone(place, lists):
         return "1"
     if place.before[-1:] == place.after[:1]:
@@ -150,13 +115,13 @@ def _yi_tone(place: _Place, next_tone: str, lists: SandhiLists) -> str:
     return "2" if next_tone == "4" else "4"
 
 
-def _bu_tone(place: _Place, next_tone: str, lists: SandhiLists) -> str:
+def _bu_tone(place: _Place, next_tone: str, lists: WordLists) -> str:
     if not place.after:
         return "4"
-    if place.word in lists.bu_neutral_words or place.before[-1:] == place.after[:1]:
+    if place.word in lists.words("bu", "neutral_words") or place.before[-1:] == place.after[:1]:
         return "5"  # 对不起; A不A: 是不是, 好不好
     middle = len(place.word) == 3 and place.index == place.word_start + 1
-    if middle and place.word not in lists.bu_full_tone_words:
+    if middle and place.word not in lists.words("bu", "full_tone_words"):
         return "5"  # a potential complement: 看不清, 来不及
     return "2" if next_tone == "4" else "4"
 

@@ -68,7 +68,9 @@ def test_numbers_inside_model_names(digits: str, spoken: str) -> None:
 
 def test_the_shipped_lists_are_loaded_and_units_are_longest_first() -> None:
     lists = reading_lists()
-    assert "比分" in lists.score_cues and "东风" in lists.chinese_prefixes
+    assert "比分" in lists.words("scores", "cues") and "东风" in lists.words(
+        "designations", "chinese_prefixes"
+    )
     lengths = [len(symbol) for symbol, _ in lists.units]
     assert lengths == sorted(lengths, reverse=True)
 
