@@ -27,7 +27,7 @@ from audiopaper.audio.encode import (
     soft_limit,
 )
 from audiopaper.audio.loudness import integrated_lufs, true_peak_dbtp
-from audiopaper.audio.timeline import Chapter
+from audiopaper.audio.timeline import Chapter, Span
 from audiopaper.voice.engine import Samples
 
 BRIEFING_RATE_HZ = 24_000
@@ -94,17 +94,6 @@ PIECE_GAP_S = 0.35
 
 CHAPTER_GAP_S = 0.9
 """Silence before each article's chapter."""
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of the edition MP3 to reuse."""
-
-    start_s: float
-    """Where it starts in the edition, in seconds."""
-
-    end_s: float
-    """Where it ends in the edition, in seconds."""
 
 
 @dataclass(frozen=True)
@@ -177,13 +166,13 @@ def join_briefing(
             pieces.append(cuts[span])
         parts += pieces
         position += sum(len(piece) for piece in pieces)
-        placed.append(Chapter(chapter.title, start / sample_rate_hz, position / sample_rate_hz))
+        placed.append(Chapter(chapter.title, start_s=start / sample_rate_hz, end_s=position / sample_rate_hz))
     ending = [silence(CHAPTER_GAP_S, sample_rate_hz), chime(sample_rate_hz)]
     parts += ending
     total = position + sum(len(piece) for piece in ending)
     if placed:  # the closing chime belongs to the last chapter
         last = placed[-1]
-        placed[-1] = Chapter(last.title, last.start_s, total / sample_rate_hz)
+        placed[-1] = Chapter(last.title, start_s=last.start_s, end_s=total / sample_rate_hz)
     return np.concatenate(parts), tuple(placed)
 
 

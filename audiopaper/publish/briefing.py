@@ -25,12 +25,12 @@ from audiopaper.audio.briefing import (
     SPEAKER_LUFS,
     SPEAKER_TRUE_PEAK_DBTP,
     BriefingChapter,
-    Span,
     cut_edition,
     encode_rendition,
     join_briefing,
 )
 from audiopaper.audio.loudness import integrated_lufs
+from audiopaper.audio.timeline import Span
 from audiopaper.errors import ManifestError
 from audiopaper.publish.edition_files import chapters_document, mp3_duration_s
 from audiopaper.publish.manifest import EditionManifest, ManifestArticle
@@ -129,10 +129,10 @@ def _lead(article: ManifestArticle, sentences: int) -> list[Span]:
     """The headline (announcement and title, one stretch) and the first paragraph's lead."""
     spans: list[Span] = []
     if article.heading:
-        spans.append(Span(article.heading[0].start_s, article.heading[-1].end_s))
+        spans.append(Span(start_s=article.heading[0].start_s, end_s=article.heading[-1].end_s))
     first = [s for s in article.sentences if s.paragraph == article.sentences[0].paragraph][:sentences]
     if first:
-        spans.append(Span(first[0].start_s, first[-1].end_s))
+        spans.append(Span(start_s=first[0].start_s, end_s=first[-1].end_s))
     return spans
 
 
@@ -149,7 +149,7 @@ def briefing_chapters(manifest: EditionManifest) -> list[BriefingChapter]:
     opening = []
     if manifest.opening and manifest.opening.lines:
         first = manifest.opening.lines[0]
-        opening = [BriefingChapter(OPENING_TITLE, (Span(first.start_s, first.end_s),))]
+        opening = [BriefingChapter(OPENING_TITLE, (Span(start_s=first.start_s, end_s=first.end_s),))]
     for sentences in range(LEAD_SENTENCES, 0, -1):
         articles = [BriefingChapter(a.title, tuple(_lead(a, sentences))) for a in manifest.articles]
         articles = [chapter for chapter in articles if chapter.spans]

@@ -18,7 +18,6 @@ from audiopaper.audio.briefing import (
     SPEAKER_LUFS,
     SPEAKER_TRUE_PEAK_DBTP,
     BriefingChapter,
-    Span,
     cut_samples,
     encode_rendition,
     join_briefing,
@@ -26,6 +25,7 @@ from audiopaper.audio.briefing import (
 )
 from audiopaper.audio.encode import CHIME_S, measure_loudness
 from audiopaper.audio.loudness import integrated_lufs
+from audiopaper.audio.timeline import Span
 from audiopaper.voice.engine import Samples
 
 RATE = 8_000
@@ -49,8 +49,8 @@ def _cut_one(edition: Samples, span: Span) -> tuple[dict[Span, Samples], list[Br
 def test_chapters_tile_the_briefing_and_pieces_are_cut_where_told() -> None:
     edition = np.ones(RATE * 20, dtype=np.float32)
     chapters = [
-        BriefingChapter("导语", (Span(1.0, 2.0),)),
-        BriefingChapter("第一篇", (Span(5.0, 6.0), Span(7.0, 9.0))),
+        BriefingChapter("导语", (Span(start_s=1.0, end_s=2.0),)),
+        BriefingChapter("第一篇", (Span(start_s=5.0, end_s=6.0), Span(start_s=7.0, end_s=9.0))),
     ]
     samples, placed = join_briefing(cut_samples(edition, chapters, RATE), chapters, RATE)
     assert [c.title for c in placed] == ["导语", "第一篇"]
@@ -65,7 +65,7 @@ def test_chapters_tile_the_briefing_and_pieces_are_cut_where_told() -> None:
 
 def test_every_cut_fades_so_nothing_clicks() -> None:
     edition = np.ones(RATE * 10, dtype=np.float32)
-    samples, _ = join_briefing(*_cut_one(edition, Span(2.0, 3.0)), RATE)
+    samples, _ = join_briefing(*_cut_one(edition, Span(start_s=2.0, end_s=3.0)), RATE)
     start = round((CHIME_S + PIECE_GAP_S) * RATE)
     assert samples[start] == 0.0  # the piece begins at silence and rises
     assert samples[start + round(0.5 * RATE)] == 1.0
@@ -74,7 +74,7 @@ def test_every_cut_fades_so_nothing_clicks() -> None:
 
 def test_a_span_past_the_end_is_cut_at_the_end() -> None:
     edition = np.ones(RATE * 3, dtype=np.float32)
-    samples, _ = join_briefing(*_cut_one(edition, Span(2.5, 9.0)), RATE)
+    samples, _ = join_briefing(*_cut_one(edition, Span(start_s=2.5, end_s=9.0)), RATE)
     assert np.count_nonzero(samples == 1.0) < RATE  # only what exists was taken
 
 

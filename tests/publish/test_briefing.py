@@ -63,7 +63,9 @@ def test_it_says_the_greeting_then_each_headline_and_lead(edition: tuple[Path, E
 def test_a_long_edition_is_cut_to_five_minutes(edition: tuple[Path, EditionManifest]) -> None:
     _, manifest = edition
     article = manifest.articles[0]
-    long_lead = tuple(TimedSentence(f"句{n}", f"句{n}", 10.0 * n, 10.0 * n + 9.0, 0) for n in range(3))
+    long_lead = tuple(
+        TimedSentence(f"句{n}", f"句{n}", 0, start_s=10.0 * n, end_s=10.0 * n + 9.0) for n in range(3)
+    )
     many = tuple(replace(article, index=n + 1, sentences=long_lead) for n in range(30))
     chapters = briefing_chapters(replace(manifest, articles=many))
     spoken = sum(span.end_s - span.start_s for chapter in chapters for span in chapter.spans)
