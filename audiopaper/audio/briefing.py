@@ -10,6 +10,7 @@ one at −14 LUFS with true peaks at most −2 dBTP (Amazon's flash-briefing fig
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +18,16 @@ from pathlib import Path
 import numpy as np
 
 from audiopaper.audio.encode import (
+    MP3_SAMPLE_RATE_HZ,
     Mp3Writer,
     chime,
+    decode_file,
     decode_windows,
-    measure_loudness,
-    normalize_loudness,
     silence,
+    soft_limit,
 )
-from audiopaper.audio.timeline import Chapter
+from audiopaper.audio.loudness import integrated_lufs, true_peak_dbtp
+from audiopaper.audio.timeline import Chapter, Span
 from audiopaper.voice.engine import Samples
 
 BRIEFING_RATE_HZ = 24_000
@@ -50,15 +53,32 @@ SPEAKER_TRUE_PEAK_DBTP = -2.0
 PODCAST_TRUE_PEAK_DBTP = -1.0
 """The podcast rendition's true-peak limit (Apple's and the edition's)."""
 
-TYPICAL_ENCODING_LOSS_LU = 0.5
-"""What 96 kbps MP3 encoding takes off speech's measured loudness (0.4–0.6 LU on the demo
-edition's briefing): levelling aims that much higher, so one round usually suffices."""
+ENCODING_LOSS_LU = -20 * math.log10(0.95)
+"""What MP3 encoding takes off loudness: LAME, as ffmpeg drives it, writes every file at 0.95
+of its input's level (0.45 dB, the same at 64–128 kbps, qualities 2 and 7, and read back by
+both of ffmpeg's decoders; measured 2026-12-02). Levelling aims that much higher."""
+
+LEVEL_TOLERANCE_LU = 0.1
+"""How close levelling brings the samples to their target (the renditions allow ±1 LU)."""
+
+LEVEL_ROUNDS = 8
+"""Gain-and-limit rounds at most while levelling (each measures once, 0.05 s on a quiet core)."""
+
+MAX_GAIN_DB = 30.0
+"""The most levelling amplifies: a near-silent briefing is not raised into noise."""
+
+TRUE_PEAK_MARGIN_DB = 0.15
+"""Held under each true-peak limit: audio/loudness.py interpolates the 44.1 kHz MP3, ebur128
+the same resampled to 192 kHz; they differ by up to 0.06 dB, and ebur128 prints tenths."""
+
+CODING_LIFT_DB = 1.0
+"""The most MP3 coding is taken to lift the samples' own true peak (less ENCODING_LOSS_LU):
+0.2 dB at most measured on the demo briefing and on synthetic, noisy and clipped speech at
+both renditions' levels (2026-12-02). Where that bound is under the limit, the MP3 is not
+decoded to measure it (the podcast rendition, whose ceiling leaves 2 dB)."""
 
 RENDITION_ATTEMPTS = 3
-"""Level-and-encode rounds at most for one rendition (speech needs one or two)."""
-
-RENDITION_TOLERANCE_LU = 0.3
-"""How far a rendition's measured loudness may miss its target before it is made again."""
+"""Level-and-encode rounds at most for one rendition (speech needs one)."""
 
 LEAD_IN_S = 0.12
 """Audio kept before a piece's recorded start: a word's onset can come a little earlier."""
@@ -74,17 +94,6 @@ PIECE_GAP_S = 0.35
 
 CHAPTER_GAP_S = 0.9
 """Silence before each article's chapter."""
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of the edition MP3 to reuse."""
-
-    start_s: float
-    """Where it starts in the edition, in seconds."""
-
-    end_s: float
-    """Where it ends in the edition, in seconds."""
 
 
 @dataclass(frozen=True)
@@ -157,13 +166,13 @@ def join_briefing(
             pieces.append(cuts[span])
         parts += pieces
         position += sum(len(piece) for piece in pieces)
-        placed.append(Chapter(chapter.title, start / sample_rate_hz, position / sample_rate_hz))
+        placed.append(Chapter(chapter.title, start_s=start / sample_rate_hz, end_s=position / sample_rate_hz))
     ending = [silence(CHAPTER_GAP_S, sample_rate_hz), chime(sample_rate_hz)]
     parts += ending
     total = position + sum(len(piece) for piece in ending)
     if placed:  # the closing chime belongs to the last chapter
         last = placed[-1]
-        placed[-1] = Chapter(last.title, last.start_s, total / sample_rate_hz)
+        placed[-1] = Chapter(last.title, start_s=last.start_s, end_s=total / sample_rate_hz)
     return np.concatenate(parts), tuple(placed)
 
 
@@ -172,14 +181,42 @@ class Rendition:
     """What encoding one rendition measured."""
 
     lufs: float
-    """Integrated loudness of the MP3 written (ffmpeg's ebur128)."""
+    """Integrated loudness of the MP3 written: its levelled samples' (audio/loudness.py) less
+    ENCODING_LOSS_LU, which is exact to a hundredth of a LU (tests hold it to ffmpeg's ebur128)."""
 
     true_peak_dbtp: float
-    """Its true peak."""
+    """Its true peak, measured on the MP3 decoded again; or, where the samples' own true peak
+    is so far under the limit that coding cannot lift it over, that bound: at most this."""
 
-    encoding_loss_lu: float
-    """How much quieter the MP3 measured than the samples were levelled to: the next
-    rendition of the same briefing starts with it, and usually needs no second round."""
+
+def level(
+    samples: Samples, sample_rate_hz: int, *, target_lufs: float, ceiling_dbfs: float, source_lufs: float
+) -> tuple[Samples, float]:
+    """``samples`` amplified and soft-limited under ``ceiling_dbfs`` to ``target_lufs`` (within
+    LEVEL_TOLERANCE_LU), and the loudness they reach; ``source_lufs`` is the samples' own.
+
+    Limiting takes loudness off as gain adds it, the more the louder, so each round measures
+    and corrects the gain by the slope the last two rounds showed: the speaker rendition,
+    held 11 dB under its peaks, needs three or four rounds, the podcast one one or two.
+    """
+    ceiling = 10 ** (ceiling_dbfs / 20)
+    if not math.isfinite(source_lufs):
+        return soft_limit(samples, ceiling), source_lufs  # silence: nothing to level
+    gain_db, loudness = min(target_lufs - source_lufs, MAX_GAIN_DB), source_lufs
+    previous: tuple[float, float] | None = None
+    levelled = samples
+    for _ in range(LEVEL_ROUNDS):
+        amplified = (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32)
+        levelled = soft_limit(amplified, ceiling, in_place=True)  # the amplified copy is ours
+        loudness = integrated_lufs(levelled, sample_rate_hz)
+        if abs(loudness - target_lufs) <= LEVEL_TOLERANCE_LU or gain_db >= MAX_GAIN_DB:
+            break
+        slope = 1.0
+        if previous is not None and gain_db != previous[0]:
+            slope = min(1.0, max(0.1, (loudness - previous[1]) / (gain_db - previous[0])))
+        previous = (gain_db, loudness)
+        gain_db = min(gain_db + (target_lufs - loudness) / slope, MAX_GAIN_DB)
+    return levelled, loudness
 
 
 def encode_rendition(
@@ -190,19 +227,29 @@ def encode_rendition(
     lufs: float,
     ceiling_dbfs: float,
     max_true_peak_dbtp: float,
-    expected_loss_lu: float = 0.0,
+    source_lufs: float | None = None,
 ) -> Rendition:
     """Level the briefing to ``lufs`` with peaks under ``ceiling_dbfs``, encode it as MP3 at
-    ``path``, and return what the file measures.
+    ``path``, and return what the file measures (``source_lufs``: the samples' loudness, if
+    already measured: both renditions start from it).
 
-    The MP3's low-pass takes about half a LU off what the samples measured, and encoding can
-    lift peaks, so the file is measured; if it missed its loudness by more than
-    RENDITION_TOLERANCE_LU or its true peak passed ``max_true_peak_dbtp``, it is levelled
-    (louder, or with a lower ceiling) and encoded again, at most RENDITION_ATTEMPTS times.
+    The samples are levelled ENCODING_LOSS_LU louder than ``lufs``, which the encoder takes
+    off exactly. Encoding can lift peaks, so unless the samples' true peak is CODING_LIFT_DB
+    under the limit, the MP3 is decoded and its true peak measured; if it passed
+    ``max_true_peak_dbtp`` (less TRUE_PEAK_MARGIN_DB), the ceiling is lowered by more than
+    the excess and the rendition made again, at most RENDITION_ATTEMPTS times.
     """
-    target, ceiling = lufs + expected_loss_lu, ceiling_dbfs
+    if source_lufs is None:
+        source_lufs = integrated_lufs(samples, sample_rate_hz)
+    ceiling, limit = ceiling_dbfs, max_true_peak_dbtp - TRUE_PEAK_MARGIN_DB
     for _ in range(RENDITION_ATTEMPTS):
-        levelled = normalize_loudness(samples, sample_rate_hz, target_lufs=target, ceiling_dbfs=ceiling)
+        levelled, loudness = level(
+            samples, sample_rate_hz, target_lufs=lufs + ENCODING_LOSS_LU, ceiling_dbfs=ceiling,
+            source_lufs=source_lufs,
+        )  # fmt: skip
+        # Coding lifts the samples' own true peak (less the encoder's 0.45 dB) by 0.2 dB at
+        # most on speech: a rendition that far under its limit needs no decoding to know it.
+        peak = true_peak_dbtp(levelled) - ENCODING_LOSS_LU + CODING_LIFT_DB
         writer = Mp3Writer(path, sample_rate_hz)
         try:
             writer.write(levelled)
@@ -211,11 +258,9 @@ def encode_rendition(
             raise
         del levelled  # not held through the measuring and the next round's levelling
         writer.close()
-        measured, peak = measure_loudness(path)
-        loss = target - measured
-        if abs(measured - lufs) <= RENDITION_TOLERANCE_LU and peak <= max_true_peak_dbtp:
+        if peak > limit:
+            peak = true_peak_dbtp(decode_file(path, MP3_SAMPLE_RATE_HZ))
+        if peak <= limit:
             break
-        target += lufs - measured
-        if peak > max_true_peak_dbtp:
-            ceiling -= peak - max_true_peak_dbtp + 0.2
-    return Rendition(measured, peak, loss)
+        ceiling -= 1.5 * (peak - limit) + 0.2  # limiting harder also lifts what is left
+    return Rendition(loudness - ENCODING_LOSS_LU, peak)

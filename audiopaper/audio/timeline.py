@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from audiopaper.audio.xing import SAMPLES_PER_FRAME
-from audiopaper.text.script import ArticleScript
+
+if TYPE_CHECKING:  # the text stage is not loaded by what only reads timings (the briefing)
+    from audiopaper.text.script import ArticleScript
 
 OPENING_TITLE = "开头和导读"
 """Chapter title of the opening: chime, intro and table of contents."""
@@ -49,8 +52,22 @@ class Placement:
     """True when the lines' times are estimates (a recorded piece), not measured."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class Span:
+    """A stretch of the edition MP3: what every timed record below is, and what a briefing cuts.
+
+    Its times are keyword-only in every record built on it, so each record's own fields keep
+    their places and two floats can never be swapped unnoticed."""
+
+    start_s: float
+    """Start in seconds within the edition MP3."""
+
+    end_s: float
+    """End in seconds within the edition MP3."""
+
+
 @dataclass(frozen=True)
-class TimedLine:
+class TimedLine(Span):
     """A line of the edition as printed and as spoken, with its place in the edition MP3."""
 
     text: str
@@ -58,12 +75,6 @@ class TimedLine:
 
     spoken: str
     """What is heard: the line as sent to the engine."""
-
-    start_s: float
-    """Start in seconds within the edition MP3."""
-
-    end_s: float
-    """End in seconds within the edition MP3."""
 
 
 @dataclass(frozen=True)
@@ -83,17 +94,11 @@ class Cue(TimedLine):
 
 
 @dataclass(frozen=True)
-class Chapter:
+class Chapter(Span):
     """A chapter of the edition MP3: the opening, an article or the closing."""
 
     title: str
     """Its title as printed (OPENING_TITLE and CLOSING_TITLE for the presenter's chapters)."""
-
-    start_s: float
-    """Start in seconds within the edition MP3."""
-
-    end_s: float
-    """End in seconds within the edition MP3."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,9 @@ class TimedSection(Chapter):
 
 
 @dataclass(frozen=True)
-class TimedArticle:
-    """An article's chapter of the edition."""
+class TimedArticle(Span):
+    """An article's chapter of the edition: from the announcement of its number (after the
+    gap before it) to the next chapter's start, or the closing's."""
 
     index: int
     """1-based position in the edition."""
@@ -116,12 +122,6 @@ class TimedArticle:
 
     byline: str | None
     """Credits, or None."""
-
-    start_s: float
-    """Chapter start (the announcement of its number, after the gap before it)."""
-
-    end_s: float
-    """Chapter end: the next chapter's start, or the closing's."""
 
     sentences: tuple[TimedSentence, ...]
     """Body sentences with their times."""
@@ -152,9 +152,18 @@ class Timeline:
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         """Every chapter in time order: the opening, each article, the closing."""
-        inner = [Chapter(a.title, a.start_s, a.end_s) for a in self.articles]
-        sections = [Chapter(s.title, s.start_s, s.end_s) for s in (self.opening, self.closing) if s]
-        return tuple(sorted([*inner, *sections], key=lambda chapter: chapter.start_s))
+        return chapters_in_order(self.articles, self.opening, self.closing)
+
+
+def chapters_in_order(
+    articles: Sequence[TimedArticle], opening: TimedSection | None, closing: TimedSection | None
+) -> tuple[Chapter, ...]:
+    """The chapters of an edition's articles and sections (those it has), in time order: what
+    the timeline and edition.json's manifest both list."""
+    chapters = [
+        Chapter(c.title, start_s=c.start_s, end_s=c.end_s) for c in (*articles, opening, closing) if c
+    ]
+    return tuple(sorted(chapters, key=lambda chapter: chapter.start_s))
 
 
 def _chapters(
@@ -171,7 +180,7 @@ def _chapters(
             start_s=start,
             end_s=end,
             sentences=tuple(
-                TimedSentence(s.text, s.spoken, cue.start_s, cue.end_s, s.paragraph)
+                TimedSentence(s.text, s.spoken, s.paragraph, start_s=cue.start_s, end_s=cue.end_s)
                 for s, cue in zip(script.sentences, lines, strict=True)
             ),
             heading=tuple(heading),
@@ -205,7 +214,13 @@ def lay_out(
         start_s = frames_so_far * SAMPLES_PER_FRAME / mp3_rate_hz
         shown = segment.shown or segment.texts
         placed = [
-            Cue(text, spoken, start_s + a / engine_rate_hz, start_s + b / engine_rate_hz, segment.approximate)
+            Cue(
+                text,
+                spoken,
+                segment.approximate,
+                start_s=start_s + a / engine_rate_hz,
+                end_s=start_s + b / engine_rate_hz,
+            )
             for text, spoken, (a, b) in zip(shown, segment.texts, segment.lines, strict=True)
         ]
         cues.extend(placed)
@@ -229,8 +244,8 @@ def lay_out(
         duration_s=duration_s,
         articles=timed,
         cues=tuple(cues),
-        opening=TimedSection(OPENING_TITLE, 0.0, first_start, tuple(opening_lines)),
+        opening=TimedSection(OPENING_TITLE, tuple(opening_lines), start_s=0.0, end_s=first_start),
         closing=TimedSection(
-            CLOSING_TITLE, ends[-1] if ends else first_start, duration_s, tuple(closing_lines)
+            CLOSING_TITLE, tuple(closing_lines), start_s=ends[-1] if ends else first_start, end_s=duration_s
         ),
     )

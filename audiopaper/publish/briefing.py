@@ -24,13 +24,13 @@ from audiopaper.audio.briefing import (
     SPEAKER_CEILING_DBFS,
     SPEAKER_LUFS,
     SPEAKER_TRUE_PEAK_DBTP,
-    TYPICAL_ENCODING_LOSS_LU,
     BriefingChapter,
-    Span,
     cut_edition,
     encode_rendition,
     join_briefing,
 )
+from audiopaper.audio.loudness import integrated_lufs
+from audiopaper.audio.timeline import Span
 from audiopaper.errors import ManifestError
 from audiopaper.publish.edition_files import chapters_document, mp3_duration_s
 from audiopaper.publish.manifest import EditionManifest, ManifestArticle
@@ -129,10 +129,10 @@ def _lead(article: ManifestArticle, sentences: int) -> list[Span]:
     """The headline (announcement and title, one stretch) and the first paragraph's lead."""
     spans: list[Span] = []
     if article.heading:
-        spans.append(Span(article.heading[0].start_s, article.heading[-1].end_s))
+        spans.append(Span(start_s=article.heading[0].start_s, end_s=article.heading[-1].end_s))
     first = [s for s in article.sentences if s.paragraph == article.sentences[0].paragraph][:sentences]
     if first:
-        spans.append(Span(first[0].start_s, first[-1].end_s))
+        spans.append(Span(start_s=first[0].start_s, end_s=first[-1].end_s))
     return spans
 
 
@@ -149,7 +149,7 @@ def briefing_chapters(manifest: EditionManifest) -> list[BriefingChapter]:
     opening = []
     if manifest.opening and manifest.opening.lines:
         first = manifest.opening.lines[0]
-        opening = [BriefingChapter(OPENING_TITLE, (Span(first.start_s, first.end_s),))]
+        opening = [BriefingChapter(OPENING_TITLE, (Span(start_s=first.start_s, end_s=first.end_s),))]
     for sentences in range(LEAD_SENTENCES, 0, -1):
         articles = [BriefingChapter(a.title, tuple(_lead(a, sentences))) for a in manifest.articles]
         articles = [chapter for chapter in articles if chapter.spans]
@@ -177,6 +177,7 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
     cuts = cut_edition(edition_dir / manifest.audio, chapters, BRIEFING_RATE_HZ)
     samples, placed = join_briefing(cuts, chapters, BRIEFING_RATE_HZ)
     del cuts  # joined: not held beside the samples while both renditions are levelled
+    source_lufs = integrated_lufs(samples, BRIEFING_RATE_HZ)
     folder = edition_dir / BRIEFING_DIR
     folder.mkdir(exist_ok=True)
     stem = f"{Path(manifest.audio).stem}-yaowen"  # after a correction (…-r2.mp3) a new name too
@@ -193,14 +194,15 @@ def write_briefing(edition_dir: Path, manifest: EditionManifest) -> Briefing:
         try:
             encode_rendition(
                 samples, BRIEFING_RATE_HZ, partial, lufs=lufs, ceiling_dbfs=ceiling,
-                max_true_peak_dbtp=true_peak, expected_loss_lu=TYPICAL_ENCODING_LOSS_LU,
+                max_true_peak_dbtp=true_peak, source_lufs=source_lufs,
             )  # fmt: skip
             write_tags(partial, meta, placed, title=title)
             partial.replace(folder / name)
         finally:
             partial.unlink(missing_ok=True)
 
-    # Both renditions side by side: ffmpeg does the work, one process a core.
+    # Both renditions side by side, one a core: the encoders are processes of their own, and
+    # numpy's FFTs and array arithmetic run without the GIL.
     with ThreadPoolExecutor(max_workers=2) as pool:
         for done in [pool.submit(encode, name, *level) for name, level in zip(names, levels, strict=True)]:
             done.result()

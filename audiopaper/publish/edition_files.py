@@ -8,11 +8,10 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mutagen.mp3 import MP3
 
-from audiopaper.audio.assemble import AssembledEdition
 from audiopaper.audio.timeline import Chapter, Timeline
 from audiopaper.audio.xing import write_joined
 from audiopaper.publish.captions import transcript_vtt
@@ -24,6 +23,9 @@ from audiopaper.publish.manifest import (
 from audiopaper.publish.names import article_file, edition_audio_file
 from audiopaper.publish.outdir import atomic_write_text
 from audiopaper.publish.tags import EditionMeta, write_tags
+
+if TYPE_CHECKING:  # the voice stage is not loaded by what only reads an edition (the briefing)
+    from audiopaper.audio.assemble import AssembledEdition
 
 _LOGGER = logging.getLogger(__name__)
 

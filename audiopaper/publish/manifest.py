@@ -19,7 +19,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from audiopaper.audio.timeline import Chapter, Cue, TimedArticle, TimedSection, TimedSentence
+from audiopaper.audio.timeline import (
+    Chapter,
+    Cue,
+    Span,
+    TimedArticle,
+    TimedSection,
+    TimedSentence,
+    chapters_in_order,
+)
 from audiopaper.errors import ManifestError, OptionError
 from audiopaper.publish.outdir import EDITIONS_DIR
 from audiopaper.publish.release_record import ReleaseRecord
@@ -117,9 +125,7 @@ class EditionManifest:
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         """Every chapter in time order: the opening, each article, the closing."""
-        articles = [Chapter(a.title, a.start_s, a.end_s) for a in self.articles]
-        sections = [Chapter(s.title, s.start_s, s.end_s) for s in (self.opening, self.closing) if s]
-        return tuple(sorted([*articles, *sections], key=lambda chapter: chapter.start_s))
+        return chapters_in_order(self.articles, self.opening, self.closing)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document, in DESIGN.md's layout (times rounded to milliseconds)."""
@@ -215,29 +221,29 @@ class EditionManifest:
         return cls.from_dict(data, source=str(path))
 
 
-def _times(start_s: float, end_s: float) -> dict[str, float]:
-    return {"start": round(start_s, 3), "end": round(end_s, 3)}
+def _times(span: Span) -> dict[str, float]:
+    return {"start": round(span.start_s, 3), "end": round(span.end_s, 3)}
 
 
 def sentence_dict(sentence: TimedSentence) -> dict[str, Any]:
     """A sentence as edition.json writes it (the one serialization of timed records)."""
     return (
         {"text": sentence.text, "spoken": sentence.spoken}
-        | _times(sentence.start_s, sentence.end_s)
+        | _times(sentence)
         | {"paragraph": sentence.paragraph}
     )
 
 
 def _line_dict(line: Cue) -> dict[str, Any]:
     spoken = {"spoken": line.spoken} if line.spoken != line.text else {}
-    return {"text": line.text, **spoken} | _times(line.start_s, line.end_s)
+    return {"text": line.text, **spoken} | _times(line)
 
 
 def _section_dict(section: TimedSection | None) -> dict[str, Any] | None:
     if section is None:
         return None
     lines = [_line_dict(line) for line in section.lines]
-    return {"title": section.title} | _times(section.start_s, section.end_s) | {"lines": lines}
+    return {"title": section.title} | _times(section) | {"lines": lines}
 
 
 class _Reader:
@@ -299,7 +305,7 @@ class _Reader:
     def line(self, data: dict[str, Any]) -> Cue:
         text = self.text(data, "text")
         spoken = str(data.get("spoken") or text)
-        return Cue(text, spoken, self.number(data, "start"), self.number(data, "end"))
+        return Cue(text, spoken, start_s=self.number(data, "start"), end_s=self.number(data, "end"))
 
     def section(self, data: dict[str, Any], key: str) -> TimedSection | None:
         value = data.get(key)

@@ -63,7 +63,9 @@ def test_it_says_the_greeting_then_each_headline_and_lead(edition: tuple[Path, E
 def test_a_long_edition_is_cut_to_five_minutes(edition: tuple[Path, EditionManifest]) -> None:
     _, manifest = edition
     article = manifest.articles[0]
-    long_lead = tuple(TimedSentence(f"句{n}", f"句{n}", 10.0 * n, 10.0 * n + 9.0, 0) for n in range(3))
+    long_lead = tuple(
+        TimedSentence(f"句{n}", f"句{n}", 0, start_s=10.0 * n, end_s=10.0 * n + 9.0) for n in range(3)
+    )
     many = tuple(replace(article, index=n + 1, sentences=long_lead) for n in range(30))
     chapters = briefing_chapters(replace(manifest, articles=many))
     spoken = sum(span.end_s - span.start_s for chapter in chapters for span in chapter.spans)
@@ -135,8 +137,11 @@ def test_briefing_json_cannot_point_outside_its_folder(tmp_path: Path, name: str
 def test_made_again_for_a_rendered_edition(edition: tuple[Path, EditionManifest]) -> None:
     out, manifest = edition
     edition_dir = out / "editions" / DAY.isoformat()
+    folder = edition_dir / BRIEFING_DIR
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
     again = write_briefing(edition_dir, manifest)
-    assert again == Briefing.read(edition_dir / BRIEFING_DIR / "briefing.json")
+    assert again == Briefing.read(folder / "briefing.json")
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before  # byte for byte
 
 
 @oracle("gpo")

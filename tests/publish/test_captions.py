@@ -26,7 +26,9 @@ def test_lines_are_short_balanced_and_keep_numbers_whole(text: str, lines: list[
 
 def test_long_sentence_becomes_cues_of_two_lines_timed_by_spoken_length() -> None:
     text = "一" * 30 + "，" + "2" * 9 + "，" + "三" * 30 + "。"
-    cues = split_cue(Cue(text, "spoken", 10.0, 20.0), lambda piece: len(piece) * (3 if "2" in piece else 1))
+    cues = split_cue(
+        Cue(text, "spoken", start_s=10.0, end_s=20.0), lambda piece: len(piece) * (3 if "2" in piece else 1)
+    )
     assert all(len(c.text.split("\n")) <= 2 for c in cues)
     assert all(len(line) <= LINE_CHARS for c in cues for line in c.text.split("\n"))
     assert "".join(c.text.replace("\n", "") for c in cues) == text
@@ -43,6 +45,6 @@ def test_long_sentence_becomes_cues_of_two_lines_timed_by_spoken_length() -> Non
 
 
 def test_vtt_shows_printed_digits_not_the_spoken_form() -> None:
-    cue = Cue("热线0573-85120000。", "热线零五七三，八五幺二，零零零零。", 1.0, 4.0)
+    cue = Cue("热线0573-85120000。", "热线零五七三，八五幺二，零零零零。", start_s=1.0, end_s=4.0)
     vtt = transcript_vtt([cue], weigh=len)
     assert vtt == "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n热线0573-85120000。\n"

@@ -60,17 +60,23 @@ def make_edition(directory: Path) -> AssembledEdition:
     articles, cues, audio = [], [], []
     for index, title in enumerate(TITLES, start=1):
         start = 10.0 * index
-        sentence = TimedSentence(f"第{index}句。", f"第{index}句。", start + 1, start + 3)
+        sentence = TimedSentence(f"第{index}句。", f"第{index}句。", start_s=start + 1, end_s=start + 3)
         heading = (
-            Cue(f"第{index}篇", f"第{index}篇", start, start + 0.5),
-            Cue(title, title, start + 0.5, start + 1),
+            Cue(f"第{index}篇", f"第{index}篇", start_s=start, end_s=start + 0.5),
+            Cue(title, title, start_s=start + 0.5, end_s=start + 1),
         )
-        articles.append(TimedArticle(index, title, None, start, start + 9, (sentence,), heading))
-        cues.append(Cue(sentence.text, sentence.spoken, sentence.start_s, sentence.end_s))
+        articles.append(
+            TimedArticle(index, title, None, (sentence,), heading, start_s=start, end_s=start + 9)
+        )
+        cues.append(Cue(sentence.text, sentence.spoken, start_s=sentence.start_s, end_s=sentence.end_s))
         audio.append(encoded(directory / f"segment-{index}.mp3", 1.0))
     whole = encoded(directory / "whole.mp3", 41.0)
-    opening = TimedSection("开头和导读", 0.0, 10.0, (Cue("欢迎收听。", "欢迎收听。", 1.0, 2.0),))
-    closing = TimedSection("结束语", 39.0, 41.0, (Cue("再会。", "再会。", 39.5, 40.0),))
+    opening = TimedSection(
+        "开头和导读", (Cue("欢迎收听。", "欢迎收听。", start_s=1.0, end_s=2.0),), start_s=0.0, end_s=10.0
+    )
+    closing = TimedSection(
+        "结束语", (Cue("再会。", "再会。", start_s=39.5, end_s=40.0),), start_s=39.0, end_s=41.0
+    )
     timeline = Timeline(41.0, tuple(articles), tuple(cues), opening, closing)
     return AssembledEdition(timeline, chain=(whole,), article_audio=tuple(audio), skipped=())
 
@@ -147,7 +153,7 @@ def test_manifest_chapters_and_transcript(tmp_path: Path) -> None:
 
 
 def test_vtt_escapes_arrows() -> None:
-    assert "a→b" in transcript_vtt([Cue("a-->b", "a-->b", 0.0, 0.5)])
+    assert "a→b" in transcript_vtt([Cue("a-->b", "a-->b", start_s=0.0, end_s=0.5)])
 
 
 def test_install_replaces_old_edition(published: Path, tmp_path: Path) -> None:

@@ -31,8 +31,9 @@ MANIFEST = EditionManifest(
     published="2025-03-14T06:00:00+00:00",
     articles=(
         ManifestArticle(
-            1, "河边新修步道", "记者 王一", 10.0, 30.5,
-            (TimedSentence("步道长3公里。", "步道长三公里。", 12.0, 14.25, 0),), file="articles/01-a.mp3",
+            1, "河边新修步道", "记者 王一",
+            (TimedSentence("步道长3公里。", "步道长三公里。", 0, start_s=12.0, end_s=14.25),),
+            start_s=10.0, end_s=30.5, file="articles/01-a.mp3",
         ),
     ),
 )  # fmt: skip

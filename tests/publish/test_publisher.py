@@ -32,7 +32,9 @@ def manifest_for(day: date) -> EditionManifest:
         voice="tone",
         duration=12.5,
         published="",
-        articles=(ManifestArticle(1, "花海", None, 2.0, 11.0, (), file="articles/01-hua-hai.mp3"),),
+        articles=(
+            ManifestArticle(1, "花海", None, (), start_s=2.0, end_s=11.0, file="articles/01-hua-hai.mp3"),
+        ),
     )
 
 
