@@ -194,7 +194,8 @@ def test_a_task_holds_its_cache_in_use_so_no_other_process_trims_what_it_joins(
     assert outcome.error is None and outcome.files
     assert freed_elsewhere == [0]
     (slot,) = cache.glob("archive-worker-*")
-    assert 0 < ClipCache(slot).size_bytes() <= 1024**2
+    # Trimmed to the bound at the end (5.5 MB before), but for the memo saved after the trim.
+    assert 0 < ClipCache(slot).size_bytes() <= 1024**2 + sum(p.stat().st_size for p in slot.glob("memo/*"))
 
 
 # --- one machine: a local cluster through the CLI ----------------------------------------
