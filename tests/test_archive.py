@@ -16,6 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -27,7 +28,7 @@ from audiopaper.errors import OptionError
 from audiopaper.publish.manifest import EditionManifest
 from audiopaper.recipe import source_hash
 from audiopaper.text.page import PageFile
-from tests.conftest import assert_handled_exit, assert_user_error
+from tests.conftest import EXAMPLE_PAGE, assert_handled_exit, assert_user_error
 
 runner = CliRunner()
 
@@ -139,6 +140,62 @@ def test_each_worker_thread_gets_its_own_cache_slot(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+TRIM = (
+    "import sys, pathlib; from audiopaper.voice.cache import ClipCache; "
+    "print(ClipCache(pathlib.Path(sys.argv[1]), max_bytes=1).trim())"
+)
+"""Another process (a render sharing the slot, as tests/publish/test_publisher.py does) trimming it to nothing."""
+
+
+@pytest.mark.slow
+def test_a_task_holds_its_cache_in_use_so_no_other_process_trims_what_it_joins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 28: workers trimmed their cache without the in-use lock that every render holds.
+
+    Now, while a task renders, a trim by another process frees nothing; the task's own trim
+    at its end brings the cache back under AUDIOPAPER_CACHE_MB.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audiopaper.archive import task
+    from audiopaper.pipeline import write_edition
+    from audiopaper.profiles import load_profile
+    from audiopaper.publish.cover import generate_cover
+    from audiopaper.publish.tags import cover_for_tags
+    from audiopaper.voice.cache import ClipCache
+    from audiopaper.voice.registry import EngineSpec
+
+    monkeypatch.setenv("AUDIOPAPER_CACHE_MB", "1")
+    cache, freed_elsewhere = tmp_path / "cache", []
+
+    def write_then_trim_elsewhere(*args: Any, **kwargs: Any) -> Any:
+        written = write_edition(*args, **kwargs)  # the edition is joined; the task is still running
+        (slot,) = cache.glob("archive-worker-*")
+        trim = subprocess.run(
+            [sys.executable, "-c", TRIM, str(slot)], capture_output=True, text=True, check=True
+        )
+        freed_elsewhere.append(int(trim.stdout))
+        return written
+
+    monkeypatch.setattr("audiopaper.archive.task.write_edition", write_then_trim_elsewhere)
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(generate_cover())
+    settings = task.EditionSettings(
+        paper=PAPER, profile=load_profile("standard"), lead_first=True, engine=EngineSpec("fake"),
+        presenter=None, cover_jpeg=cover_for_tags(cover), cache_dir=str(cache),
+    )  # fmt: skip
+    page = PageFile(EXAMPLE_PAGE.name, EXAMPLE_PAGE.read_bytes())
+    request = task.EditionRequest(date(2025, 3, 14), (page,), settings, source_hash="0" * 64)
+    with ThreadPoolExecutor(1) as worker_thread:  # a new thread: a slot of its own
+        outcome = worker_thread.submit(task.render_edition, request).result()
+    assert outcome.error is None and outcome.files
+    assert freed_elsewhere == [0]
+    (slot,) = cache.glob("archive-worker-*")
+    # Trimmed to the bound at the end (5.5 MB before), but for the memo saved after the trim.
+    assert 0 < ClipCache(slot).size_bytes() <= 1024**2 + sum(p.stat().st_size for p in slot.glob("memo/*"))
 
 
 # --- one machine: a local cluster through the CLI ----------------------------------------

@@ -314,13 +314,16 @@ def archive(
     with publishing(
         out, options.base_url, paper=paper, cover=options.cover, progress=progress, clock=clock, policy=policy
     ) as publisher:
+        cover_cache = ClipCache(options.cache_dir)
+        with cover_cache.in_use():  # as render: a cache that cannot be written is read only
+            cover_jpeg = publisher.tag_cover(cover_cache)
         settings = EditionSettings(
             paper=options.paper,
             profile=options.profile,
             lead_first=options.lead_first,
             engine=options.engine,
             presenter=options.presenter,
-            cover_jpeg=publisher.tag_cover(ClipCache(options.cache_dir)),
+            cover_jpeg=cover_jpeg,
             cache_dir=str(options.cache_dir) if options.cache_dir and options.cluster is None else None,
         )
         coordinator = _Coordinator(options, settings, report, publisher, on_published)

@@ -151,6 +151,8 @@ def _worker_cache(base: Path | None) -> ClipCache:
     (after its edition) could delete a segment another is still joining. Each slot is
     claimed with a POSIX lock held for the worker's life and released by the kernel when it
     dies, so a restarted worker reuses a free slot and its audio: slots stay few and stable.
+    A ``base`` that cannot be written gives an unclaimed slot, which the task then uses as
+    render does a cache it cannot write (ClipCache.in_use: skipped, with a warning).
     """
     held: ClipCache | None = _engines.__dict__.get("cache")
     if held is not None:
@@ -161,8 +163,11 @@ def _worker_cache(base: Path | None) -> ClipCache:
             slot = base / f"archive-worker-{number}"
             if slot in _slots_held:
                 continue  # POSIX locks belong to the process: another thread of ours holds it
-            slot.mkdir(parents=True, exist_ok=True)
-            handle = open(slot / ".lock", "a+b")  # noqa: SIM115 - held for the worker's life
+            try:
+                slot.mkdir(parents=True, exist_ok=True)
+                handle = open(slot / ".lock", "a+b")  # noqa: SIM115 - held for the worker's life
+            except OSError:
+                return ClipCache(slot)  # not kept: the next task tries the disk again
             try:
                 fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -191,7 +196,9 @@ def _render(request: EditionRequest, directory: Path) -> tuple[EditionManifest, 
     presenter = None
     if settings.presenter is not None:
         presenter = Synthesizer(cache, engine=_engine(settings.presenter), jobs=1)
-    with remembering(cache.directory):  # as render does: wetext's and pypinyin's answers kept
+    # As render does: the cache is held in use for the task, so no other process trims what
+    # it is joining, and wetext's and pypinyin's answers are kept (where it can be written).
+    with cache.in_use(), remembering(cache.directory if cache.overlay is None else None):
         pages = [parse_page_file(page) for page in request.pages]
         cleaning = clean_pages(pages, lead_first=settings.lead_first)
         meta = edition_meta(settings.paper, request.day, settings.profile, synthesizer, presenter)
@@ -204,7 +211,7 @@ def _render(request: EditionRequest, directory: Path) -> tuple[EditionManifest, 
             cover_jpeg=settings.cover_jpeg,
             presenter=presenter,
         )
-    cache.trim()
+        cache.trim()
     manifest = dataclasses.replace(written.manifest, source_hash=request.source_hash)
     return manifest, written.synthesis.synthesized
 
