@@ -68,6 +68,7 @@ bench: $(DEV)
 	$(BIN)/python scripts/bench.py $(PAGE) $(if $(LONG),--long)
 	$(BIN)/python scripts/bench_script.py
 	$(BIN)/python scripts/bench_long.py --hours 6
+	$(BIN)/python scripts/bench_long.py --hours 1.1 --article-chars 19500
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_briefing.py $(PAGE)
 

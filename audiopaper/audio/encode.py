@@ -66,23 +66,33 @@ def silence(seconds: float, sample_rate_hz: int) -> Samples:
     return np.zeros(round(seconds * sample_rate_hz), dtype=np.float32)
 
 
+_LIMIT_BLOCK = 1 << 20
+"""Samples :func:`soft_limit` looks at in one pass (4 MiB): its masks stay a few MB whatever
+the segment's length, instead of three bytes a sample for the whole segment at once."""
+
+
 def soft_limit(samples: Samples, ceiling: float, *, in_place: bool = False) -> Samples:
     """Bend peaks above half the ceiling smoothly (tanh) so none exceeds ``ceiling``.
 
     Speech has rare, short peaks well above its loudness; bending just those keeps the
     loudness target reachable without clipping; every segment goes through it last, so the
     encoder needs no limiter of its own. ``in_place`` bends them in ``samples`` itself (an
-    array the caller owns), sparing a copy of a segment that can be 430 MB.
+    array the caller owns), sparing a copy of a segment that can be 430 MB. Each sample is
+    bent on its own, so going block by block changes nothing in the result.
     """
     knee = ceiling / 2
-    over = (samples > knee) | (samples < -knee)  # |x| > knee, without an array of magnitudes
-    if not np.any(over):
-        return samples
-    shaped = samples if in_place else samples.copy()
-    peaks = samples[over]  # a copy: read before they are written
-    shaped[over] = np.sign(peaks) * (
-        knee + (ceiling - knee) * np.tanh((np.abs(peaks) - knee) / (ceiling - knee))
-    )
+    shaped = samples
+    for start in range(0, len(samples), _LIMIT_BLOCK):
+        block = samples[start : start + _LIMIT_BLOCK]
+        over = (block > knee) | (block < -knee)  # |x| > knee, without an array of magnitudes
+        if not np.any(over):
+            continue
+        if shaped is samples and not in_place:
+            shaped = samples.copy()
+        peaks = block[over]  # a copy: read before they are written
+        shaped[start : start + _LIMIT_BLOCK][over] = np.sign(peaks) * (
+            knee + (ceiling - knee) * np.tanh((np.abs(peaks) - knee) / (ceiling - knee))
+        )
     return shaped
 
 
@@ -177,25 +187,28 @@ def integrated_loudness(samples: Samples, sample_rate_hz: int) -> float:
     return loudness
 
 
-def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
+def normalize_loudness(samples: Samples, sample_rate_hz: int, *, owned: bool = False) -> Samples:
     """Bring a segment to TARGET_LUFS (BS.1770, measured by ffmpeg) with peaks under LIMIT_DBFS.
 
     Limiting lowers loudness a little, so gain and limiting alternate until they agree. (The
     briefing's renditions have targets of their own and are levelled in audio/loudness.py.)
+    ``owned`` says the caller gives ``samples`` up: they are levelled in place, so a segment
+    (up to 430 MB for the longest article) is held once, not twice.
     """
     target_lufs = TARGET_LUFS
     ceiling = 10 ** (LIMIT_DBFS / 20)
     if len(samples) < _MIN_LOUDNESS_S * sample_rate_hz or not np.any(samples):
-        return soft_limit(samples, ceiling)  # too short to measure: only its peaks are held
+        return soft_limit(samples, ceiling, in_place=owned)  # too short to measure: only its peaks
     result = samples
     loudness = integrated_loudness(result, sample_rate_hz)
     for _ in range(3):
         if not math.isfinite(loudness) or abs(loudness - target_lufs) < _LOUDNESS_TOLERANCE_LU:
             break
         gain = min(10 ** ((target_lufs - loudness) / 20), 10 ** (30 / 20))
-        # The amplified copy is this function's own, so it is limited in place: one copy of
-        # the segment beside the caller's, not three.
-        amplified = (result * gain).astype(np.float32, copy=False)  # float32 already: no copy
+        # Amplified in place where the array is this function's (or given up by the caller),
+        # then limited in place: at most one copy of the segment beside the caller's.
+        mine = owned or result is not samples
+        amplified = np.multiply(result, gain, out=result if mine else None)  # float32, as result
         energy_before = _energy(amplified)
         result = soft_limit(amplified, ceiling, in_place=True)
         # Gain shifts loudness exactly; the limiter lowers it by about its share of the
@@ -205,7 +218,7 @@ def normalize_loudness(samples: Samples, sample_rate_hz: int) -> Samples:
         if abs(loudness - target_lufs) >= _LOUDNESS_TOLERANCE_LU / 2:
             loudness = integrated_loudness(result, sample_rate_hz)
     # Already on target: its peaks still must not pass (in place unless it is the caller's).
-    return soft_limit(result, ceiling, in_place=result is not samples)
+    return soft_limit(result, ceiling, in_place=owned or result is not samples)
 
 
 def _energy(samples: Samples) -> float:

@@ -111,8 +111,8 @@ class SegmentBuilder:
         if cached is not None:
             return cached
         samples, lines = self._samples(parts)
-        levelled = normalize_loudness(samples, self.rate)
-        del samples  # not held while the levelled copy is encoded: a segment is up to 430 MB
+        levelled = normalize_loudness(samples, self.rate, owned=True)  # in place: up to 430 MB
+        del samples
         return self._encode(key, levelled, lines)
 
     def build_recording(self, recording: Path, texts: Sequence[str]) -> Segment:
@@ -211,7 +211,19 @@ class SegmentBuilder:
                 piece = chime(self.rate)
             pieces.append(piece)
             position += len(piece)
-        return np.concatenate(pieces) if pieces else silence(0.1, self.rate), tuple(lines)
+        if not pieces:
+            return silence(0.1, self.rate), tuple(lines)
+        # Joined into one array piece by piece, each piece let go once copied: np.empty's pages
+        # become resident only as they are written, so the segment is held about once, not
+        # twice as np.concatenate of the whole list holds it.
+        joined = np.empty(position, dtype=np.float32)
+        start = 0
+        pieces.reverse()
+        while pieces:
+            piece = pieces.pop()
+            joined[start : start + len(piece)] = piece
+            start += len(piece)
+        return joined, tuple(lines)
 
 
 def article_parts(script: ArticleScript, profile: Profile) -> list[Part]:

@@ -95,3 +95,41 @@ def test_an_undecodable_file_is_named_with_ffmpegs_reason(tmp_path: Path) -> Non
     path.write_bytes(b"plain text, not audio")
     with pytest.raises(EncodeError, match=r"not-audio\.mp3: cannot decode"):
         encode.decode_windows(path, 24_000, [(0, 100)])
+
+
+def _whole_array_limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
+    """soft_limit as written before it went block by block: the reference it must equal."""
+    knee = ceiling / 2
+    over = (samples > knee) | (samples < -knee)
+    shaped = samples.copy()
+    peaks = samples[over]
+    shaped[over] = np.sign(peaks) * (
+        knee + (ceiling - knee) * np.tanh((np.abs(peaks) - knee) / (ceiling - knee))
+    )
+    return shaped
+
+
+@pytest.mark.parametrize(
+    "length", [0, 7, encode._LIMIT_BLOCK, encode._LIMIT_BLOCK + 5, 3 * encode._LIMIT_BLOCK - 1]
+)
+def test_limiting_block_by_block_gives_the_bytes_of_the_whole_array(length: int) -> None:
+    rng = np.random.default_rng(length)
+    samples = (rng.standard_normal(length) * 0.4).astype(np.float32)
+    samples[::97], samples[::101] = np.inf, -0.0
+    expected = _whole_array_limit(samples, 0.9).tobytes()
+    given = samples.copy()
+    assert encode.soft_limit(given, 0.9).tobytes() == expected
+    assert given.tobytes() == samples.tobytes()  # not in place: the caller's array is left alone
+    assert encode.soft_limit(given, 0.9, in_place=True).tobytes() == expected
+
+
+def test_levelling_samples_given_up_gives_the_same_bytes_in_place() -> None:
+    rng = np.random.default_rng(3)
+    speechlike = (rng.standard_normal(24_000 * 6) * np.sin(np.linspace(0, 40, 24_000 * 6)) * 0.05).astype(
+        np.float32
+    )
+    copied = encode.normalize_loudness(speechlike, 24_000)
+    given = speechlike.copy()
+    levelled = encode.normalize_loudness(given, 24_000, owned=True)
+    assert levelled.tobytes() == copied.tobytes()
+    assert levelled is given  # no second copy of the segment
