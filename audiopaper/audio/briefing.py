@@ -115,7 +115,7 @@ def span_window(span: Span, sample_rate_hz: int) -> tuple[int, int]:
     )
 
 
-def _faded(piece: Samples, sample_rate_hz: int) -> Samples:
+def faded(piece: Samples, sample_rate_hz: int) -> Samples:
     """``piece`` (an array of its own) faded in and out in place, so no cut clicks."""
     fade = min(round(FADE_S * sample_rate_hz), len(piece) // 2)
     if fade:
@@ -129,31 +129,20 @@ def _spans(chapters: Sequence[BriefingChapter]) -> list[Span]:
     return list(dict.fromkeys(span for chapter in chapters for span in chapter.spans))
 
 
-def cut_samples(
-    audio: Samples, chapters: Sequence[BriefingChapter], sample_rate_hz: int
-) -> dict[Span, Samples]:
-    """Every span's piece, faded, cut from the edition's samples in memory."""
-    pieces = {}
-    for span in _spans(chapters):
-        first, end = span_window(span, sample_rate_hz)
-        pieces[span] = _faded(audio[first:end].copy(), sample_rate_hz)
-    return pieces
-
-
 def cut_edition(mp3: Path, chapters: Sequence[BriefingChapter], sample_rate_hz: int) -> dict[Span, Samples]:
     """Every span's piece, faded, cut from the edition MP3 as it is decoded: only the pieces
     are held, never the whole edition (2 GB of samples for six hours)."""
     spans = _spans(chapters)
     windows: list[tuple[int, int | None]] = [span_window(span, sample_rate_hz) for span in spans]
     pieces = decode_windows(mp3, sample_rate_hz, windows)
-    return {span: _faded(piece, sample_rate_hz) for span, piece in zip(spans, pieces, strict=True)}
+    return {span: faded(piece, sample_rate_hz) for span, piece in zip(spans, pieces, strict=True)}
 
 
 def join_briefing(
     cuts: Mapping[Span, Samples], chapters: Sequence[BriefingChapter], sample_rate_hz: int
 ) -> tuple[Samples, tuple[Chapter, ...]]:
     """The briefing's samples (chime, chapters, chime) and its chapters' times within them;
-    ``cuts`` holds each span's piece (:func:`cut_edition`, :func:`cut_samples`)."""
+    ``cuts`` holds each span's piece (:func:`cut_edition`)."""
     parts: list[Samples] = [chime(sample_rate_hz)]
     placed: list[Chapter] = []
     position = len(parts[0])
@@ -206,7 +195,7 @@ def level(
     previous: tuple[float, float] | None = None
     levelled = samples
     for _ in range(LEVEL_ROUNDS):
-        amplified = (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32)
+        amplified = samples * np.float32(10 ** (gain_db / 20))  # float32 times float32: a new array
         levelled = soft_limit(amplified, ceiling, in_place=True)  # the amplified copy is ours
         loudness = integrated_lufs(levelled, sample_rate_hz)
         if abs(loudness - target_lufs) <= LEVEL_TOLERANCE_LU or gain_db >= MAX_GAIN_DB:

@@ -18,10 +18,11 @@ from audiopaper.audio.briefing import (
     SPEAKER_LUFS,
     SPEAKER_TRUE_PEAK_DBTP,
     BriefingChapter,
-    cut_samples,
     encode_rendition,
+    faded,
     join_briefing,
     level,
+    span_window,
 )
 from audiopaper.audio.encode import CHIME_S, measure_loudness
 from audiopaper.audio.loudness import integrated_lufs
@@ -39,6 +40,14 @@ def speech_like(seconds: float, rate: int = 24_000) -> np.ndarray:
     voice = sum(np.sin(k * phase) / k for k in range(1, 12))
     envelope = np.clip(np.sin(2 * np.pi * 4.0 * t), 0, None) ** 2 * (np.sin(2 * np.pi * 0.3 * t) > -0.6)
     return (0.1 * envelope * voice).astype(np.float32)
+
+
+def cut_samples(audio: Samples, chapters: list[BriefingChapter], sample_rate_hz: int) -> dict[Span, Samples]:
+    """What cut_edition cuts from the edition MP3, cut here from samples in memory."""
+    spans = [span for chapter in chapters for span in chapter.spans]
+    return {
+        span: faded(audio[slice(*span_window(span, sample_rate_hz))].copy(), sample_rate_hz) for span in spans
+    }
 
 
 def _cut_one(edition: Samples, span: Span) -> tuple[dict[Span, Samples], list[BriefingChapter]]:
