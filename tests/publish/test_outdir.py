@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,8 +94,10 @@ time.sleep(float(sys.argv[1]))
 """
 
 
-def hold_lock(out: Path, seconds: float, *, brief: bool = False) -> subprocess.Popen[str]:
-    """Another process holding out/'s lock (as a brief run: also the brief mark) for ``seconds``.
+@contextlib.contextmanager
+def hold_lock(out: Path, seconds: float, *, brief: bool = False) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding out/'s lock (as a brief run: also the brief mark) for ``seconds``
+    at most: it is stopped when the block ends.
 
     POSIX locks ignore this process's own file handles, so the holder is another process.
     """
@@ -101,8 +105,14 @@ def hold_lock(out: Path, seconds: float, *, brief: bool = False) -> subprocess.P
     locks = [out / LOCK_FILE, *([out / BRIEF_LOCK_FILE] if brief else [])]
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(seconds), *map(str, locks)],
                               stdout=subprocess.PIPE, text=True)  # fmt: skip
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-    return holder
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
 
 
 @pytest.mark.parametrize(("brief", "holder_brief"), [(True, False), (False, True), (True, True)])
@@ -110,42 +120,29 @@ def test_a_feed_waits_for_a_render_and_a_render_for_a_feed(
     tmp_path: Path, brief: bool, holder_brief: bool
 ) -> None:
     out = tmp_path / "out"
-    holder = hold_lock(out, 0.5, brief=holder_brief)
     said: list[str] = []
-    with locked_output(out, brief=brief, wait_s=30, waiting=said.append):
+    with (
+        hold_lock(out, 0.5, brief=holder_brief) as holder,
+        locked_output(out, brief=brief, wait_s=30, waiting=said.append),
+    ):
         assert holder.poll() is not None  # the holder had finished
-    holder.wait()
     assert len(said) == 1 and "is writing to" in said[0] and "waiting up to 30 s" in said[0]
 
 
-def test_a_render_finding_another_render_refuses_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("brief", "wait_s", "said", "least_s", "most_s"),
+    [
+        (False, 30, r"is writing to .*; wait for it to finish", 0, 1),  # a render: refused at once
+        (True, 0.3, r"is writing to .* \(waited 0.3 s\); wait for it", 0.3, 2),  # a feed: after its wait
+    ],
+)
+def test_a_run_finding_a_render_refuses_in_one_line_at_once_or_after_its_wait(
+    tmp_path: Path, brief: bool, wait_s: float, said: str, least_s: float, most_s: float
+) -> None:
     out = tmp_path / "out"
-    holder = hold_lock(out, 30)
-    try:
+    with hold_lock(out, 30):
         started = time.monotonic()
-        with (
-            pytest.raises(OutputError, match=r"is writing to .*; wait for it") as raised,
-            locked_output(out, wait_s=30),
-        ):
+        with pytest.raises(OutputError, match=said) as raised, locked_output(out, brief=brief, wait_s=wait_s):
             pass
-        assert time.monotonic() - started < 1 and "waited" not in str(raised.value)
-    finally:
-        holder.kill()
-        holder.wait()
-
-
-def test_a_waiting_run_gives_up_in_one_line_after_its_wait(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    holder = hold_lock(out, 30)
-    try:
-        started = time.monotonic()
-        with (
-            pytest.raises(OutputError, match=r"is writing to .* \(waited 0.3 s\)") as raised,
-            locked_output(out, brief=True, wait_s=0.3),
-        ):
-            pass
-        assert 0.3 <= time.monotonic() - started < 2
-        assert "\n" not in str(raised.value)
-    finally:
-        holder.kill()
-        holder.wait()
+        assert least_s <= time.monotonic() - started < most_s
+    assert "\n" not in str(raised.value) and ("waited" in str(raised.value)) == brief
